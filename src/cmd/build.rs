@@ -1,0 +1,56 @@
+//! `dateline build`: render the site and publish it into the output folder atomically.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, run};
+use crate::cmd::{plural, report};
+use crate::write::{check_output_dir, write_site};
+
+/// Builds the site; returns the process exit code.
+pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i32 {
+    let started = Instant::now();
+    let explicit = output.is_some();
+    let output: PathBuf = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
+    if let Err(err) = check_output_dir(&options.root, &output, explicit) {
+        eprintln!("error: {err}");
+        return 1;
+    }
+    let built = match run(options) {
+        Ok(built) => built,
+        Err(diagnostics) => {
+            report(diagnostics);
+            eprintln!("The build failed; {} was left as it was.", output.display());
+            return 1;
+        }
+    };
+    let write_started = Instant::now();
+    if let Err(err) = write_site(&built.outputs, &output) {
+        eprintln!("error: {err}");
+        eprintln!("The build failed; {} was left as it was.", output.display());
+        return 1;
+    }
+    if timings {
+        let mut stages = built.timings.clone();
+        stages.push(("write", write_started.elapsed()));
+        for (stage, time) in stages {
+            eprintln!("  {stage:<8} {}", millis(time));
+        }
+    }
+    let counts = built.counts;
+    println!(
+        "Built {}, {}, {} and {} ({} files) into {} in {}",
+        plural(counts.stories, "story"),
+        plural(counts.pages, "page"),
+        plural(counts.listings, "listing page"),
+        plural(counts.feeds, "feed"),
+        built.outputs.len(),
+        output.display(),
+        millis(started.elapsed())
+    );
+    0
+}
+
+fn millis(time: Duration) -> String {
+    format!("{} ms", time.as_millis())
+}

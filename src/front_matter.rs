@@ -1,0 +1,509 @@
+//! The YAML block between `---` lines at the top of every story and page.
+//!
+//! Parsing keeps the location of every value that a later check may complain about (a bad date,
+//! a photo without alt text, a slug that collides), so each error points into the `.md` file.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::ZonedDateTime as Zoned;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
+
+use crate::config::unknown_key_help;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The keys a front matter block may have, for "did you mean" suggestions.
+pub const KEYS: &[&str] = &[
+    "headline", "dek", "date", "updated", "author", "authors", "section", "tags", "photo", "slug",
+    "draft", "layout", "extra",
+];
+const PHOTO_KEYS: &[&str] = &["src", "alt", "credit", "caption"];
+
+/// A story file split into its front matter and Markdown body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text, without the `---` lines.
+    pub yaml: &'a str,
+    /// Byte offset of the YAML within the file.
+    pub yaml_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of the body within the file.
+    pub body_offset: usize,
+}
+
+/// Finds the `---` fences. The text must already have LF line ends and no BOM.
+pub fn split(text: &str) -> Result<Split<'_>, &'static str> {
+    let Some(after_open) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text == "---").then_some(""))
+    else {
+        return Err("the file does not start with front matter (a `---` line)");
+    };
+    let yaml_offset = text.len() - after_open.len();
+    let mut offset = 0;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body_offset = yaml_offset + offset + line.len();
+            return Ok(Split {
+                yaml: &after_open[..offset],
+                yaml_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err("the front matter is never closed: add a `---` line after it")
+}
+
+/// Front matter as written, before dates and defaults are resolved.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    headline: Option<Spanned<String>>,
+    dek: Option<String>,
+    date: Option<Spanned<String>>,
+    updated: Option<Spanned<String>>,
+    author: Option<String>,
+    authors: Option<Vec<String>>,
+    section: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    photo: Option<Spanned<RawPhoto>>,
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    layout: Option<Spanned<String>>,
+    extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhoto {
+    src: Option<String>,
+    alt: Option<String>,
+    credit: Option<String>,
+    caption: Option<String>,
+}
+
+/// Whether a file is a dated story or a standalone page (about, support us).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Story,
+    Page,
+}
+
+/// Checked front matter with the positions later stages point their errors at.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub headline: String,
+    pub dek: Option<String>,
+    /// The publication time; `None` only for pages, which need no date.
+    pub date: Option<Zoned>,
+    pub updated: Option<Zoned>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub photo: Option<Photo>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    pub layout: Layout,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Byte span (in the file) of the headline, where duplicate-URL errors point.
+    pub headline_span: std::ops::Range<usize>,
+    /// Byte span of the slug when given, else of the headline.
+    pub slug_span: std::ops::Range<usize>,
+}
+
+/// The lead photo as written in front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Photo {
+    pub src: String,
+    /// Required; `""` marks a decorative image explicitly.
+    pub alt: String,
+    pub credit: Option<String>,
+    pub caption: Option<String>,
+    /// Byte span of the photo block in the file, where missing-file errors point.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Parses and checks one file's front matter; `yaml_offset` places positions in the file.
+pub fn parse(
+    file: &Path,
+    source: &Arc<str>,
+    split: &Split<'_>,
+    timezone: &TimeZone,
+) -> Result<FrontMatter, Diagnostics> {
+    let raw: Raw = serde_saphyr::from_str(split.yaml)
+        .map_err(|err| Diagnostics::from_iter([yaml_error(file, source, split, &err)]))?;
+    Checker {
+        file,
+        source,
+        split,
+        timezone,
+        problems: Diagnostics::new(),
+    }
+    .check(raw)
+}
+
+struct Checker<'a> {
+    file: &'a Path,
+    source: &'a Arc<str>,
+    split: &'a Split<'a>,
+    timezone: &'a TimeZone,
+    problems: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn check(mut self, raw: Raw) -> Result<FrontMatter, Diagnostics> {
+        let layout = match &raw.layout {
+            None => Layout::Story,
+            Some(layout) if layout.value == "page" => Layout::Page,
+            Some(layout) if layout.value == "story" => Layout::Story,
+            Some(layout) => {
+                self.error_at(
+                    &layout.referenced,
+                    format!("unknown layout `{}`", layout.value),
+                    "use `layout: page` for standalone pages such as About; stories need no layout",
+                );
+                Layout::Story
+            }
+        };
+        let headline = match raw.headline {
+            Some(h) if !h.value.trim().is_empty() => Some(h),
+            Some(h) => {
+                self.error_at(
+                    &h.referenced,
+                    "the headline is empty".into(),
+                    "write the story's headline after `headline:`",
+                );
+                None
+            }
+            None => {
+                self.problems.push(
+                    Diagnostic::error(self.file, "the front matter has no `headline`")
+                        .with_span(self.source, self.fence_span())
+                        .with_help("add a line such as `headline: \"Talks resume in Istanbul\"`"),
+                );
+                None
+            }
+        };
+        let date = match (&raw.date, layout) {
+            (Some(date), _) => self.date(date, "date"),
+            (None, Layout::Page) => None,
+            (None, Layout::Story) => {
+                self.problems.push(
+                    Diagnostic::error(self.file, "the story has no `date`")
+                        .with_span(self.source, self.fence_span())
+                        .with_help("add its publication time, e.g. `date: 2025-05-19 14:30`"),
+                );
+                None
+            }
+        };
+        let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
+        let authors = self.authors(raw.author, raw.authors);
+        let photo = raw.photo.and_then(|photo| self.photo(photo));
+        let slug = raw.slug.as_ref().and_then(|slug| {
+            let clean = crate::slug::slugify(&slug.value);
+            if clean.is_empty() {
+                self.error_at(
+                    &slug.referenced,
+                    format!("the slug `{}` has no letters or digits", slug.value),
+                    "use words separated by hyphens, e.g. `slug: istanbul-talks`",
+                );
+            }
+            Some(clean)
+        });
+        let tags = raw
+            .tags
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let Some(headline) = headline.filter(|_| !self.problems.has_errors()) else {
+            return Err(self.problems);
+        };
+        let headline_span = self.span_of(&headline.referenced);
+        let slug_span = raw
+            .slug
+            .as_ref()
+            .map_or(headline_span.clone(), |s| self.span_of(&s.referenced));
+        Ok(FrontMatter {
+            headline: headline.value.trim().to_string(),
+            dek: raw.dek.filter(|d| !d.trim().is_empty()),
+            date,
+            updated,
+            authors,
+            section: raw.section.filter(|s| !s.trim().is_empty()),
+            tags,
+            photo,
+            slug,
+            draft: raw.draft,
+            layout,
+            extra: raw.extra.unwrap_or_default(),
+            headline_span,
+            slug_span,
+        })
+    }
+
+    fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<Zoned> {
+        match parse_date(&value.value, self.timezone) {
+            Some(date) => Some(date),
+            None => {
+                self.error_at(
+                    &value.referenced,
+                    format!("`{key}` is not a valid date: `{}`", value.value),
+                    "write it as 2025-05-19, 2025-05-19 14:30 (in the site's time zone) or \
+                     2025-05-19T14:30:00+01:00",
+                );
+                None
+            }
+        }
+    }
+
+    fn authors(&mut self, author: Option<String>, authors: Option<Vec<String>>) -> Vec<String> {
+        let mut all: Vec<String> = author.into_iter().chain(authors.into_iter().flatten()).collect();
+        all.retain(|a| !a.trim().is_empty());
+        for a in &mut all {
+            *a = a.trim().to_string();
+        }
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|a| seen.insert(a.clone()));
+        all
+    }
+
+    fn photo(&mut self, photo: Spanned<RawPhoto>) -> Option<Photo> {
+        let span = self.span_of(&photo.referenced);
+        let RawPhoto {
+            src,
+            alt,
+            credit,
+            caption,
+        } = photo.value;
+        let Some(src) = src.filter(|s| !s.trim().is_empty()) else {
+            self.error_at(
+                &photo.referenced,
+                "the photo has no `src`".into(),
+                "add the image file, e.g. `src: photo.jpg` next to the story",
+            );
+            return None;
+        };
+        let Some(alt) = alt else {
+            self.error_at(
+                &photo.referenced,
+                "the photo has no `alt` text".into(),
+                "describe the picture for readers who cannot see it (`alt: \"...\"`), \
+                 or write `alt: \"\"` if it is purely decorative",
+            );
+            return None;
+        };
+        if crate::url::is_script_url(&src) {
+            self.error_at(
+                &photo.referenced,
+                format!("the photo source `{src}` is not an image URL"),
+                "use a file next to the story, a path under static/ or an http(s) URL",
+            );
+            return None;
+        }
+        Some(Photo {
+            src: src.trim().to_string(),
+            alt: alt.trim().to_string(),
+            credit: credit.filter(|c| !c.trim().is_empty()),
+            caption: caption.filter(|c| !c.trim().is_empty()),
+            span,
+        })
+    }
+
+    fn error_at(&mut self, location: &Location, message: String, help: &str) {
+        let span = self.span_of(location);
+        self.problems.push(
+            Diagnostic::error(self.file, message)
+                .with_span(self.source, span)
+                .with_help(help),
+        );
+    }
+
+    fn span_of(&self, location: &Location) -> std::ops::Range<usize> {
+        location_span(self.source, self.split, location)
+    }
+
+    /// The opening `---`, where errors about missing keys point.
+    fn fence_span(&self) -> std::ops::Range<usize> {
+        0..3.min(self.source.len())
+    }
+}
+
+/// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
+pub fn parse_date(text: &str, timezone: &TimeZone) -> Option<Zoned> {
+    let text = text.trim();
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Some(timestamp.to_zoned_datetime(timezone.clone()));
+    }
+    let civil = text
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .or_else(|| text.parse::<jiff::civil::Date>().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())))?;
+    civil.to_zoned_datetime(timezone.clone()).ok()
+}
+
+/// The byte span in the whole file of a value that serde-saphyr located in the YAML.
+fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::ops::Range<usize> {
+    let span = location.span();
+    let start = match span.byte_offset() {
+        Some(offset) => split.yaml_offset + offset as usize,
+        None => {
+            let line = location.line() as usize + yaml_first_line(source, split) - 1;
+            crate::diagnostic::byte_offset(source, line, location.column() as usize)
+        }
+    };
+    let len = span.byte_len().unwrap_or(1) as usize;
+    let end = (start + len.max(1)).min(source.len());
+    let end = source[start.min(end)..end]
+        .find('\n')
+        .map_or(end, |newline| start + newline);
+    start.min(end)..end
+}
+
+/// The 1-based line of the file on which the YAML starts.
+fn yaml_first_line(source: &str, split: &Split<'_>) -> usize {
+    source[..split.yaml_offset].matches('\n').count() + 1
+}
+
+fn yaml_error(
+    file: &Path,
+    source: &Arc<str>,
+    split: &Split<'_>,
+    err: &serde_saphyr::Error,
+) -> Diagnostic {
+    let message = UserMessageFormatter.format_message(err).to_string();
+    let mut diagnostic = Diagnostic::error(file, friendly_yaml_message(&message));
+    if let Some(location) = err.location() {
+        diagnostic = diagnostic.with_span(source, location_span(source, split, &location));
+    }
+    let help = unknown_key_help(&message, KEYS)
+        .filter(|_| !is_photo_key_error(&message))
+        .or_else(|| unknown_key_help(&message, PHOTO_KEYS))
+        .unwrap_or_else(|| {
+            "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
+             that contains `: ` or starts with a special character"
+                .into()
+        });
+    diagnostic.with_help(help)
+}
+
+/// serde's unknown-field messages list the expected keys; the photo block has its own.
+fn is_photo_key_error(message: &str) -> bool {
+    message.contains("expected one of `src`")
+}
+
+/// "unknown field `hedline`, expected one of ..." reads better as "unknown key `hedline`".
+fn friendly_yaml_message(message: &str) -> String {
+    match crate::config::unknown_key(message) {
+        Some(key) => format!("unknown front matter key `{key}`"),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let source: Arc<str> = Arc::from(text);
+        let split = split(&source).map_err(|e| vec![Diagnostic::error("a.md", e)])?;
+        parse(Path::new("a.md"), &source, &split, &TimeZone::UTC).map_err(Diagnostics::sorted)
+    }
+
+    #[test]
+    fn split_finds_yaml_and_body_offsets() {
+        let text = "---\nheadline: x\n---\nBody\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.yaml, "headline: x\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(&text[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn split_refuses_missing_fences() {
+        assert!(split("headline: x\n").unwrap_err().contains("does not start"));
+        assert!(split("---\nheadline: x\n").unwrap_err().contains("never closed"));
+    }
+
+    #[test]
+    fn full_front_matter_parses() {
+        let fm = parse_text(
+            "---\nheadline: \"Talks\"\ndek: A dek\ndate: 2025-05-19 14:30\nauthors: [A, B]\n\
+             tags: [x, y]\nphoto:\n  src: p.jpg\n  alt: A photo\n  credit: Staff\n---\nBody",
+        )
+        .unwrap();
+        assert_eq!(fm.headline, "Talks");
+        assert_eq!(fm.authors, ["A", "B"]);
+        assert_eq!(fm.date.unwrap().to_string(), "2025-05-19T14:30:00+00:00[UTC]");
+        assert_eq!(fm.photo.unwrap().credit.as_deref(), Some("Staff"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_its_line_with_a_suggestion() {
+        let errors = parse_text("---\nhedline: Talks\ndate: 2025-01-01\n---\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "unknown front matter key `hedline`");
+        assert_eq!((errors[0].line, errors[0].column), (2, 1));
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `headline`?"));
+    }
+
+    #[test]
+    fn bad_date_and_photo_without_alt_are_both_reported() {
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-13-45\nphoto:\n  src: p.jpg\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].line, 3);
+        assert!(errors[0].message.contains("not a valid date"));
+        assert!(errors[1].message.contains("no `alt`"));
+    }
+
+    #[test]
+    fn wrong_type_is_reported_in_the_file() {
+        let errors = parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n")
+            .unwrap_err();
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+    }
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let lisbon = TimeZone::get("Europe/Lisbon").unwrap();
+        let summer = parse_date("2025-07-01 09:05", &lisbon).unwrap();
+        assert_eq!(summer.offset().to_string(), "+01");
+        assert_eq!(parse_date("2025-07-01", &lisbon).unwrap().hour(), 0);
+        let utc = parse_date("2025-07-01T09:05:00Z", &lisbon).unwrap();
+        assert_eq!(utc.hour(), 10);
+        assert!(parse_date("yesterday", &lisbon).is_none());
+    }
+
+    #[test]
+    fn pages_need_no_date_but_stories_do() {
+        assert!(parse_text("---\nheadline: About\nlayout: page\n---\n").is_ok());
+        let errors = parse_text("---\nheadline: Story\n---\n").unwrap_err();
+        assert!(errors[0].message.contains("no `date`"));
+    }
+
+    #[test]
+    fn decorative_photo_with_empty_alt_is_allowed() {
+        let fm =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto: {src: a.jpg, alt: \"\"}\n---\n")
+                .unwrap();
+        assert_eq!(fm.photo.unwrap().alt, "");
+    }
+
+    #[test]
+    fn script_urls_are_refused_as_photos() {
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nphoto: {src: \"javascript:alert(1)\", alt: x}\n---\n",
+        )
+        .unwrap_err();
+        assert!(errors[0].message.contains("not an image URL"));
+    }
+}

@@ -1,0 +1,28 @@
+//! Dateline: a static site generator for news outlets.
+//!
+//! A build flows through visible stages over a pure in-memory model:
+//! [`load`] reads files, [`story`] and [`front_matter`] parse them, [`newsroom`] groups and
+//! links them and renders their [`markdown`], [`render`] runs the [`theme`]'s templates into
+//! [`output::Outputs`], and [`write`] publishes those atomically. [`build::run`] drives the first
+//! three; the commands in [`cmd`] decide what to do with the result.
+#![forbid(unsafe_code)]
+
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod feed;
+pub mod front_matter;
+pub mod highlight;
+pub mod load;
+pub mod markdown;
+pub mod newsroom;
+pub mod output;
+pub mod permalink;
+pub mod render;
+pub mod sitemap;
+pub mod slug;
+pub mod story;
+pub mod theme;
+pub mod url;
+pub mod write;

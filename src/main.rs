@@ -1,0 +1,76 @@
+//! The `dateline` command line: parses arguments and hands over to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use dateline::build::BuildOptions;
+use dateline::newsroom::Publishing;
+
+/// A fast, safe static site generator for news outlets.
+#[derive(Parser)]
+#[command(name = "dateline", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output)
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site [default: ROOT/public]
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Print how long each stage took
+        #[arg(long)]
+        timings: bool,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder, holding site.toml and content/
+    #[arg(long, short, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Publish at this address instead of site.toml's base_url
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include stories marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Include stories dated in the future
+    #[arg(long)]
+    future: bool,
+    /// The time to publish as of, for scheduled stories and reproducible builds [default: now]
+    #[arg(long, value_name = "RFC 3339")]
+    now: Option<jiff::Timestamp>,
+}
+
+impl SiteArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            base_url: self.base_url.clone(),
+            publishing: Publishing {
+                drafts: self.drafts,
+                future: self.future,
+                now: self.now.unwrap_or_else(jiff::Timestamp::now),
+            },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Build {
+            site,
+            output,
+            timings,
+        } => dateline::cmd::build::build(&site.options(), output.as_deref(), *timings),
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

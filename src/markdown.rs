@@ -1,0 +1,413 @@
+//! Markdown bodies to HTML with pulldown-cmark, rewriting what a newsroom writes naturally:
+//! links to other stories' files become their URLs, photos beside a story get their published
+//! path, headings get anchors, and code blocks are highlighted.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::slug::slugify;
+use crate::url::is_external;
+
+/// Where files under `content/` are published, for rewriting links and images.
+#[derive(Debug, Default, Clone)]
+pub struct Links {
+    /// Story and page files (relative to `content/`) to their root-relative URLs.
+    pub documents: HashMap<PathBuf, String>,
+    /// Other files (photos, PDFs) to their root-relative URLs.
+    pub assets: HashMap<PathBuf, String>,
+}
+
+impl Links {
+    /// The URL of `target` written in the file `from` (both relative to `content/`).
+    fn resolve(&self, from: &Path, target: &str) -> Resolved {
+        if target.is_empty() || target.starts_with('#') || target.starts_with('/') || is_external(target)
+        {
+            return Resolved::Unchanged;
+        }
+        let (path, fragment) = match target.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (target, None),
+        };
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
+        let Some(resolved) = join(from.parent().unwrap_or(Path::new("")), path) else {
+            return Resolved::Missing;
+        };
+        let url = self
+            .documents
+            .get(&resolved)
+            .or_else(|| self.assets.get(&resolved));
+        match url {
+            Some(url) => {
+                let mut url = url.clone();
+                if let Some(query) = query {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                if let Some(fragment) = fragment {
+                    url.push('#');
+                    url.push_str(fragment);
+                }
+                Resolved::Url(url)
+            }
+            None if path.ends_with(".md") => Resolved::Missing,
+            None => Resolved::Unchanged,
+        }
+    }
+
+    /// The URL of a file referenced from `from`, or `None` if no such file exists.
+    pub fn asset(&self, from: &Path, target: &str) -> Option<String> {
+        let resolved = join(from.parent().unwrap_or(Path::new("")), target)?;
+        self.assets.get(&resolved).cloned()
+    }
+}
+
+enum Resolved {
+    Unchanged,
+    Url(String),
+    Missing,
+}
+
+/// `base/relative` with `.` and `..` resolved, or `None` if it climbs out of `content/`.
+fn join(base: &Path, relative: &str) -> Option<PathBuf> {
+    let joined = base.join(relative);
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in joined.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// A story body as HTML, with the facts listings and templates need.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    pub html: String,
+    /// The first paragraph, for listings and feeds that show a teaser.
+    pub summary: String,
+    pub word_count: usize,
+    pub has_code: bool,
+}
+
+/// Words per minute for the reading-time estimate.
+const READING_SPEED: usize = 230;
+
+impl Body {
+    /// Whole minutes, at least one.
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(READING_SPEED).max(1)
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The Markdown body of one file, as it sits in the file's text.
+pub struct Source<'a> {
+    /// For messages: `content/world/talks.md`.
+    pub display: &'a Path,
+    /// For resolving relative links: `world/talks.md`.
+    pub path: &'a Path,
+    pub text: &'a Arc<str>,
+    pub body_offset: usize,
+}
+
+/// Renders a body, reporting every broken link or missing image at its line.
+pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
+    let body = &source.text[source.body_offset..];
+    let mut problems = Diagnostics::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut word_count = 0;
+    let mut has_code = false;
+    let mut code: Option<(String, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some((language, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(crate::highlight::highlight(text, language).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                has_code = true;
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((language, String::new()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite(source, links, dest_url, &range, false, &mut problems);
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite(source, links, dest_url, &range, true, &mut problems);
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Text(text) => {
+                word_count += text.split_whitespace().count();
+                events.push(Event::Text(text));
+            }
+            other => events.push(other),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    add_heading_ids(&mut events);
+    let summary = first_paragraph(&events);
+    let mut html = String::with_capacity(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Ok(Body {
+        html,
+        summary,
+        word_count,
+        has_code,
+    })
+}
+
+fn rewrite<'a>(
+    source: &Source<'_>,
+    links: &Links,
+    dest: CowStr<'a>,
+    range: &Range<usize>,
+    image: bool,
+    problems: &mut Diagnostics,
+) -> CowStr<'a> {
+    if crate::url::is_script_url(&dest) && image {
+        problems.push(
+            error_at(source, range, format!("the image source `{dest}` is not an image URL"))
+                .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
+        );
+        return dest;
+    }
+    match links.resolve(source.path, &dest) {
+        Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+            problems.push(
+                error_at(source, range, format!("the image `{dest}` does not exist"))
+                    .with_help("put the image file next to the story (a story folder with index.md), or fix the path"),
+            );
+            dest
+        }
+        Resolved::Unchanged => dest,
+        Resolved::Url(url) => url.into(),
+        Resolved::Missing => {
+            problems.push(
+                error_at(source, range, format!("the link `{dest}` points to a file that does not exist"))
+                    .with_help("links to other stories are relative to this file, e.g. `../world/talks.md`"),
+            );
+            dest
+        }
+    }
+}
+
+fn error_at(source: &Source<'_>, range: &Range<usize>, message: String) -> Diagnostic {
+    let start = source.body_offset + range.start;
+    let end = source.body_offset + range.end;
+    let line_end = source.text[start..end]
+        .find('\n')
+        .map_or(end, |newline| start + newline);
+    Diagnostic::error(source.display, message).with_span(source.text, start..line_end)
+}
+
+/// Gives every heading without an explicit `{#id}` an id from its text, unique in the story.
+fn add_heading_ids(events: &mut [Event<'_>]) {
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
+            let text: String = events[index + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let id = unique_id(&text, &mut used);
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
+                *slot = Some(id.into());
+            }
+        }
+        index += 1;
+    }
+}
+
+fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
+    let base = match slugify(text) {
+        slug if slug.is_empty() => "section".to_string(),
+        slug => slug,
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// The HTML of the first top-level paragraph.
+fn first_paragraph(events: &[Event<'_>]) -> String {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph) if depth == 0 => start = Some(index),
+            Event::End(TagEnd::Paragraph) if depth == 1 && start.is_some() => {
+                let mut html = String::new();
+                let from = start.unwrap_or(index);
+                pulldown_cmark::html::push_html(&mut html, events[from..=index].iter().cloned());
+                return html;
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    String::new()
+}
+
+/// Plain text of some HTML-free Markdown, for feeds and meta descriptions.
+pub fn plain_text(markdown: &str) -> String {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Text(t) | Event::Code(t) => Some(t.into_string()),
+            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_text(path: &str, body: &str, links: &Links) -> Result<Body, Vec<Diagnostic>> {
+        let text: Arc<str> = Arc::from(format!("---\nheadline: x\n---\n{body}"));
+        let source = Source {
+            display: Path::new("content/x.md"),
+            path: Path::new(path),
+            text: &text,
+            body_offset: 19,
+        };
+        render(&source, links).map_err(Diagnostics::sorted)
+    }
+
+    fn links() -> Links {
+        let mut links = Links::default();
+        links
+            .documents
+            .insert("world/talks.md".into(), "/world/2025/05/talks/".into());
+        links
+            .assets
+            .insert("world/swap/photo.jpg".into(), "/world/2025/05/swap/photo.jpg".into());
+        links
+    }
+
+    #[test]
+    fn links_to_story_files_become_their_urls() {
+        let body = render_text("politics/vote.md", "See [talks](../world/talks.md#day-2).", &links()).unwrap();
+        assert!(body.html.contains("href=\"/world/2025/05/talks/#day-2\""), "{}", body.html);
+    }
+
+    #[test]
+    fn link_to_a_missing_file_is_an_error_at_its_line() {
+        let errors = render_text("politics/vote.md", "One.\n\nSee [x](../world/gone.md).", &links()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 6);
+        assert!(errors[0].message.contains("../world/gone.md"));
+    }
+
+    #[test]
+    fn images_beside_the_story_get_their_published_path() {
+        let body = render_text("world/swap/index.md", "![Delegates](photo.jpg)", &links()).unwrap();
+        assert!(body.html.contains("src=\"/world/2025/05/swap/photo.jpg\""), "{}", body.html);
+        let errors = render_text("world/swap/index.md", "![x](nope.jpg)", &links()).unwrap_err();
+        assert!(errors[0].message.contains("nope.jpg"));
+    }
+
+    #[test]
+    fn external_and_absolute_links_are_left_alone() {
+        let body = render_text("a.md", "[a](https://x.org/a.md) [b](/about/) [c](#top)", &links()).unwrap();
+        assert!(body.html.contains("href=\"https://x.org/a.md\""));
+        assert!(body.html.contains("href=\"/about/\""));
+        assert!(body.html.contains("href=\"#top\""));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let body = render_text("a.md", "## The vote\n\n## The vote\n\n## Custom {#mine}", &links()).unwrap();
+        assert!(body.html.contains("<h2 id=\"the-vote\">"), "{}", body.html);
+        assert!(body.html.contains("<h2 id=\"the-vote-1\">"), "{}", body.html);
+        assert!(body.html.contains("<h2 id=\"mine\">"), "{}", body.html);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let body = render_text(
+            "a.md",
+            "\"Quote\" ~~gone~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1]\n\n[^1]: A footnote.",
+            &links(),
+        )
+        .unwrap();
+        for needle in ["\u{201c}Quote\u{201d}", "<del>", "<table>", "type=\"checkbox\"", "footnote"] {
+            assert!(body.html.contains(needle), "{needle} in {}", body.html);
+        }
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_and_counted() {
+        let body = render_text("a.md", "Intro words here.\n\n```python\nprint(1)\n```\n", &links()).unwrap();
+        assert!(body.has_code);
+        assert!(body.html.contains("class=\"source python\""), "{}", body.html);
+        assert_eq!(body.summary, "<p>Intro words here.</p>\n");
+        assert_eq!(body.word_count, 3);
+        assert_eq!(body.reading_time(), 1);
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let body = render_text("a.md", "<iframe src=\"https://player.example\"></iframe>\n", &links()).unwrap();
+        assert!(body.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn join_refuses_to_climb_out_of_content() {
+        assert_eq!(join(Path::new("world"), "../politics/a.md"), Some("politics/a.md".into()));
+        assert_eq!(join(Path::new("world"), "../../etc/passwd"), None);
+    }
+}

@@ -1,0 +1,397 @@
+//! The in-memory model of the whole site: stories sorted newest first, pages, and the
+//! sections, tags and authors that group them. Pure data: no I/O and no clock (`now` is given).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::config::Site;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Links};
+use crate::permalink::PermalinkValues;
+use crate::slug::slugify;
+use crate::story::{Status, Story};
+
+/// What a build publishes.
+#[derive(Debug, Clone, Copy)]
+pub struct Publishing {
+    /// Include stories marked `draft: true`.
+    pub drafts: bool,
+    /// Include stories dated after `now`.
+    pub future: bool,
+    pub now: Timestamp,
+}
+
+/// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub slug: String,
+    pub stories: Vec<usize>,
+}
+
+/// A file from `content/` published as it is (a photo beside a story).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Relative to `content/`.
+    pub source: PathBuf,
+    /// Output path relative to the site root, without a leading slash.
+    pub output: String,
+}
+
+#[derive(Debug)]
+pub struct Newsroom {
+    pub site: Site,
+    /// Where `content/` is, so that assets can be copied from it.
+    pub content_dir: PathBuf,
+    /// Published stories, newest first.
+    pub stories: Vec<Story>,
+    pub pages: Vec<Story>,
+    pub sections: Vec<Group>,
+    pub tags: Vec<Group>,
+    pub authors: Vec<Group>,
+    pub assets: Vec<Asset>,
+    /// Resolved photo URLs, by story index (`None`: no photo).
+    pub photos: Vec<Option<String>>,
+}
+
+impl Newsroom {
+    /// Groups, sorts and links the parsed files, and renders their bodies in parallel.
+    pub fn assemble(
+        site: Site,
+        content_dir: PathBuf,
+        parsed: Vec<Story>,
+        asset_files: &[PathBuf],
+        publishing: Publishing,
+    ) -> Result<Newsroom, Diagnostics> {
+        let mut problems = Diagnostics::new();
+        let visible = |story: &Story| match story.status {
+            Status::Published => true,
+            Status::Draft => publishing.drafts,
+            Status::Scheduled => publishing.future,
+        };
+        let all_bundles: HashSet<PathBuf> =
+            parsed.iter().filter_map(|s| s.bundle.clone()).collect();
+        let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
+            parsed.into_iter().filter(visible).partition(Story::is_page);
+        let sections = assign_sections(&site, &mut stories, &mut problems);
+        assign_routes(&site, &mut stories, &mut pages, &sections);
+        check_unique_routes(&stories, &pages, &sections, &mut problems);
+        stories.sort_by(|a, b| {
+            b.timestamp()
+                .cmp(&a.timestamp())
+                .then_with(|| a.route.cmp(&b.route))
+        });
+        pages.sort_by(|a, b| a.route.cmp(&b.route));
+        let assets = place_assets(asset_files, &all_bundles, &stories, &pages);
+        let links = links(&site, &stories, &pages, &assets);
+        let photos = stories
+            .iter()
+            .map(|story| photo_url(&site, story, &links, &mut problems))
+            .collect();
+        render_bodies(&mut stories, &links, &mut problems);
+        render_bodies(&mut pages, &links, &mut problems);
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        let sections = group_stories(&stories, &sections, |s| {
+            s.section.iter().map(|name| slugify(name)).collect()
+        });
+        let tags = group_by_name(&stories, |s| s.front.tags.clone());
+        let authors = group_by_name(&stories, |s| s.front.authors.clone());
+        Ok(Newsroom {
+            site,
+            content_dir,
+            stories,
+            pages,
+            sections,
+            tags,
+            authors,
+            assets,
+            photos,
+        })
+    }
+}
+
+/// Section display names by slug, in navigation order; errors for stories without one.
+fn assign_sections(
+    site: &Site,
+    stories: &mut [Story],
+    problems: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for story in stories.iter() {
+        match &story.section {
+            Some(name) => {
+                let slug = slugify(name);
+                let from_front_matter = story.front.section.is_some();
+                let entry = names.entry(slug).or_insert_with(|| title_case(name));
+                if from_front_matter && *entry == title_case(name) {
+                    *entry = name.clone();
+                }
+            }
+            None => problems.push(
+                Diagnostic::error(&story.file.display, "the story has no section")
+                    .with_span(story.text(), story.front.headline_span.clone())
+                    .with_help("put it in a section folder (content/world/...) or add `section: World`"),
+            ),
+        }
+    }
+    for name in &site.config.sections {
+        if let Some(entry) = names.get_mut(&slugify(name)) {
+            entry.clone_from(name);
+        }
+    }
+    let position = |slug: &str| {
+        site.config
+            .sections
+            .iter()
+            .position(|name| slugify(name) == slug)
+            .unwrap_or(usize::MAX)
+    };
+    let mut ordered: Vec<(String, String)> = names.into_iter().collect();
+    ordered.sort_by(|(a, _), (b, _)| position(a).cmp(&position(b)).then_with(|| a.cmp(b)));
+    for story in stories.iter_mut() {
+        if let Some(name) = &story.section {
+            let slug = slugify(name);
+            if let Some((_, display)) = ordered.iter().find(|(s, _)| *s == slug) {
+                story.section = Some(display.clone());
+            }
+        }
+    }
+    ordered
+}
+
+/// `world` -> `World`, for sections named only by their folder.
+fn title_case(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn assign_routes(
+    site: &Site,
+    stories: &mut [Story],
+    pages: &mut [Story],
+    sections: &[(String, String)],
+) {
+    for story in stories.iter_mut() {
+        let (Some(date), Some(section)) = (&story.front.date, &story.section) else {
+            continue;
+        };
+        let section_slug = slugify(section);
+        debug_assert!(sections.iter().any(|(s, _)| *s == section_slug));
+        story.route = site.permalink.expand(PermalinkValues {
+            section: &section_slug,
+            year: date.year(),
+            month: date.month(),
+            day: date.day(),
+            slug: &story.slug,
+        });
+    }
+    for page in pages.iter_mut() {
+        page.route = format!("/{}/", page.slug);
+    }
+}
+
+/// Two files at one URL would overwrite each other: report both, at their slug or headline.
+fn check_unique_routes(
+    stories: &[Story],
+    pages: &[Story],
+    sections: &[(String, String)],
+    problems: &mut Diagnostics,
+) {
+    let mut seen: HashMap<&str, &Story> = HashMap::new();
+    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/"]
+        .iter()
+        .map(|r| r.to_string())
+        .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
+        .collect();
+    for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {
+        let clash = |other: &str| {
+            Diagnostic::error(
+                &story.file.display,
+                format!("two files would be published at {}", story.route),
+            )
+            .with_span(story.text(), story.front.slug_span.clone())
+            .with_help(format!(
+                "{other}; give one of them another `slug:`"
+            ))
+        };
+        if reserved.contains(&story.route) {
+            problems.push(clash(&format!(
+                "{} is where Dateline puts a listing page",
+                story.route
+            )));
+        } else if let Some(first) = seen.insert(&story.route, story) {
+            problems.push(clash(&format!(
+                "{} is also published there",
+                first.file.display.display()
+            )));
+            problems.push(
+                Diagnostic::error(
+                    &first.file.display,
+                    format!("two files would be published at {}", story.route),
+                )
+                .with_span(first.text(), first.front.slug_span.clone())
+                .with_help(format!(
+                    "{} is also published there; give one of them another `slug:`",
+                    story.file.display.display()
+                )),
+            );
+        }
+    }
+}
+
+/// Files beside a story (in its folder) are published beside its page; others keep their path.
+/// Files in the folder of an unpublished story (a draft) stay unpublished.
+fn place_assets(
+    files: &[PathBuf],
+    all_bundles: &HashSet<PathBuf>,
+    stories: &[Story],
+    pages: &[Story],
+) -> Vec<Asset> {
+    let published: HashMap<&Path, &str> = stories
+        .iter()
+        .chain(pages)
+        .filter_map(|s| Some((s.bundle.as_deref()?, s.route.as_str())))
+        .collect();
+    files
+        .iter()
+        .filter_map(|file| {
+            let bundle = file
+                .ancestors()
+                .skip(1)
+                .find(|dir| all_bundles.contains(*dir));
+            let output = match bundle {
+                Some(dir) => {
+                    let route = published.get(dir)?;
+                    format!("{}{}", route, file.strip_prefix(dir).ok()?.to_str()?)
+                }
+                None => format!("/{}", file.to_str()?),
+            };
+            Some(Asset {
+                source: file.clone(),
+                output: output.trim_start_matches('/').to_string(),
+            })
+        })
+        .collect()
+}
+
+fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> Links {
+    Links {
+        documents: stories
+            .iter()
+            .chain(pages)
+            .map(|s| (s.file.path.clone(), site.path(&s.route)))
+            .collect(),
+        assets: assets
+            .iter()
+            .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
+            .collect(),
+    }
+}
+
+/// The photo's URL for pages: a file beside the story, a path on the site, or any web URL.
+fn photo_url(
+    site: &Site,
+    story: &Story,
+    links: &Links,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    let photo = story.front.photo.as_ref()?;
+    if crate::url::is_external(&photo.src) {
+        return Some(photo.src.clone());
+    }
+    if photo.src.starts_with('/') {
+        return Some(site.path(&photo.src));
+    }
+    let url = links.asset(&story.file.path, &photo.src);
+    if url.is_none() {
+        problems.push(
+            Diagnostic::error(
+                &story.file.display,
+                format!("the photo `{}` does not exist", photo.src),
+            )
+            .with_span(story.text(), photo.span.clone())
+            .with_help(
+                "put the image next to the story (make it a folder: world/my-story/index.md \
+                 with the photo beside it), or use a path under static/ starting with /",
+            ),
+        );
+    }
+    url
+}
+
+fn render_bodies(stories: &mut [Story], links: &Links, problems: &mut Diagnostics) {
+    let failures: Vec<Diagnostics> = stories
+        .par_iter_mut()
+        .filter_map(|story| {
+            let source = markdown::Source {
+                display: &story.file.display,
+                path: &story.file.path,
+                text: &story.file.text,
+                body_offset: story.body_offset,
+            };
+            match markdown::render(&source, links) {
+                Ok(body) => {
+                    story.body = body;
+                    None
+                }
+                Err(diagnostics) => Some(diagnostics),
+            }
+        })
+        .collect();
+    failures.into_iter().for_each(|d| problems.extend(d));
+}
+
+/// Sections in navigation order, each with its stories.
+fn group_stories(
+    stories: &[Story],
+    sections: &[(String, String)],
+    keys: impl Fn(&Story) -> Vec<String>,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = sections
+        .iter()
+        .map(|(slug, name)| Group {
+            name: name.clone(),
+            slug: slug.clone(),
+            stories: Vec::new(),
+        })
+        .collect();
+    for (index, story) in stories.iter().enumerate() {
+        for key in keys(story) {
+            if let Some(group) = groups.iter_mut().find(|g| g.slug == key) {
+                group.stories.push(index);
+            }
+        }
+    }
+    groups.retain(|g| !g.stories.is_empty());
+    groups
+}
+
+/// Tags or authors by slug, alphabetical; the first spelling seen (newest story) names it.
+fn group_by_name(stories: &[Story], names: impl Fn(&Story) -> Vec<String>) -> Vec<Group> {
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (index, story) in stories.iter().enumerate() {
+        for name in names(story) {
+            let slug = slugify(&name);
+            if slug.is_empty() {
+                continue;
+            }
+            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
+                name,
+                slug,
+                stories: Vec::new(),
+            });
+            if group.stories.last() != Some(&index) {
+                group.stories.push(index);
+            }
+        }
+    }
+    groups.into_values().collect()
+}

@@ -1,0 +1,308 @@
+//! Themes: Tera templates and static assets, from the built-in default theme, a theme folder
+//! on disk, and the site's own `templates/` and `static/` overrides, in that order.
+//!
+//! The default theme is compiled into the binary so that a folder with only `site.toml` and
+//! `content/` builds; a `themes/<name>/` folder on disk replaces it entirely.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+use jiff::tz::TimeZone;
+use tera::{Kwargs, State, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::load::{is_ignored, read_text};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's name, text and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub text: Arc<str>,
+    pub origin: PathBuf,
+}
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    BuiltIn(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// The theme's and the site's templates and static files, overrides applied.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    /// By template name (`story.html`, `partials/card.html`).
+    pub templates: BTreeMap<String, TemplateFile>,
+    /// By output path relative to the site (`style.css`).
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+/// Reads only the `theme` key, so loading can find the theme before `site.toml` is checked.
+pub fn theme_name(config: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ThemeOnly {
+        theme: Option<String>,
+    }
+    toml::from_str::<ThemeOnly>(config).ok()?.theme
+}
+
+impl ThemeFiles {
+    /// Collects the theme `name` and the site's overrides under `root`.
+    pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostics> {
+        let mut files = ThemeFiles::default();
+        let mut problems = Diagnostics::new();
+        let theme_dir = root.join("themes").join(name);
+        if theme_dir.is_dir() {
+            files.read_dir(root, &theme_dir.join("templates"), true, &mut problems);
+            files.read_dir(root, &theme_dir.join("static"), false, &mut problems);
+        } else if name == "default" {
+            files.add_built_in(&DEFAULT_THEME);
+        } else {
+            problems.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("the theme `{name}` does not exist"),
+                )
+                .with_help(format!(
+                    "create themes/{name}/templates/, or remove `theme` to use the built-in default theme"
+                )),
+            );
+        }
+        files.read_dir(root, &root.join("templates"), true, &mut problems);
+        files.read_dir(root, &root.join("static"), false, &mut problems);
+        if problems.has_errors() {
+            Err(problems)
+        } else {
+            Ok(files)
+        }
+    }
+
+    fn add_built_in(&mut self, dir: &'static Dir<'static>) {
+        for file in all_files(dir) {
+            let path = file.path();
+            let Some(relative) = path.to_str() else { continue };
+            if let Some(name) = relative.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(file.contents());
+                self.templates.insert(
+                    name.to_string(),
+                    TemplateFile {
+                        name: name.to_string(),
+                        text: Arc::from(text.as_ref()),
+                        origin: Path::new("(built-in theme)/templates").join(name),
+                    },
+                );
+            } else if let Some(route) = relative.strip_prefix("static/") {
+                self.statics
+                    .insert(route.to_string(), StaticSource::BuiltIn(file.contents()));
+            }
+        }
+    }
+
+    fn read_dir(&mut self, root: &Path, dir: &Path, templates: bool, problems: &mut Diagnostics) {
+        if !dir.is_dir() {
+            return;
+        }
+        let walker = WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) if entry.file_type().is_dir() => continue,
+                Ok(entry) => entry,
+                Err(err) => {
+                    problems.push(Diagnostic::error(
+                        display_path(root, err.path().unwrap_or(dir)),
+                        format!("cannot read this theme file: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            let Some(name) = entry
+                .path()
+                .strip_prefix(dir)
+                .ok()
+                .and_then(Path::to_str)
+                .map(|n| n.replace('\\', "/"))
+            else {
+                problems.push(Diagnostic::error(
+                    display_path(root, entry.path()),
+                    "the file name is not valid UTF-8",
+                ));
+                continue;
+            };
+            if templates {
+                match read_text(entry.path(), root) {
+                    Ok(text) => {
+                        let origin = display_path(root, entry.path());
+                        self.templates.insert(
+                            name.clone(),
+                            TemplateFile { name, text, origin },
+                        );
+                    }
+                    Err(diagnostic) => problems.push(diagnostic),
+                }
+            } else {
+                self.statics
+                    .insert(name, StaticSource::Disk(entry.path().to_path_buf()));
+            }
+        }
+    }
+}
+
+/// Every file of an embedded folder, at any depth.
+fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut files: Vec<_> = dir.files().collect();
+    files.extend(dir.dirs().flat_map(all_files));
+    files
+}
+
+/// The compiled templates, built once per build and shared by every render.
+pub struct Theme {
+    pub tera: Tera,
+    templates: BTreeMap<String, TemplateFile>,
+}
+
+/// The templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "story.html",
+    "page.html",
+    "section.html",
+    "tag.html",
+    "tags.html",
+    "author.html",
+    "404.html",
+];
+
+impl Theme {
+    /// Compiles every template, reporting syntax errors at their template line.
+    pub fn compile(files: &ThemeFiles, timezone: &TimeZone) -> Result<Theme, Diagnostics> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        register_filters(&mut tera, timezone);
+        let theme = |tera| Theme {
+            tera,
+            templates: files.templates.clone(),
+        };
+        let sources = files
+            .templates
+            .values()
+            .map(|t| (t.name.as_str(), t.text.as_ref()));
+        if let Err(err) = tera.add_raw_templates(sources) {
+            return Err(Diagnostics::from_iter([theme(Tera::new()).diagnostic(&err)]));
+        }
+        let missing: Diagnostics = REQUIRED_TEMPLATES
+            .iter()
+            .filter(|name| !files.templates.contains_key(**name))
+            .map(|name| {
+                Diagnostic::error("templates", format!("the theme has no `{name}` template"))
+                    .with_help(format!(
+                        "add templates/{name}, or remove the theme folder to use the built-in theme"
+                    ))
+            })
+            .collect();
+        if missing.has_errors() {
+            return Err(missing);
+        }
+        Ok(theme(tera))
+    }
+
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| self.diagnostic(&err))
+    }
+
+    /// Turns a Tera error into a diagnostic at the template file and line it names.
+    pub fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
+        use tera::ErrorKind;
+        match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let name = report.filename();
+                let span = report.span();
+                let message = format!("template error: {}", report.message());
+                match self.templates.get(name) {
+                    Some(file) => Diagnostic::error(&file.origin, message)
+                        .with_position(&file.text, span.start_line, span.start_col + 1)
+                        .with_help("fix the template; see the README's template reference"),
+                    None => Diagnostic::error(format!("templates/{name}"), message)
+                        .at(span.start_line, span.start_col + 1),
+                }
+            }
+            _ => Diagnostic::error("templates", format!("template error: {err}")),
+        }
+    }
+}
+
+fn register_filters(tera: &mut Tera, timezone: &TimeZone) {
+    let timezone = timezone.clone();
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: &str = kwargs.get("format")?.unwrap_or("%B %-d, %Y");
+            format_date(value, format, &timezone).map_err(tera::Error::message)
+        },
+    );
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter("slugify", tera_contrib::slug::slug);
+}
+
+/// Formats an RFC 3339 timestamp in the site's time zone with a strftime pattern.
+pub fn format_date(value: &str, format: &str, timezone: &TimeZone) -> Result<String, String> {
+    let timestamp: jiff::Timestamp = value
+        .parse()
+        .map_err(|err| format!("the `date` filter needs an RFC 3339 date, not `{value}`: {err}"))?;
+    let zoned = timestamp.to_zoned_datetime(timezone.clone());
+    jiff::fmt::strtime::format(format, &zoned)
+        .map_err(|err| format!("the `date` filter cannot use the format `{format}`: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_filter_formats_in_the_site_zone() {
+        let lisbon = TimeZone::get("Europe/Lisbon").unwrap();
+        let text = format_date("2025-07-01T08:05:00Z", "%B %-d, %Y %H:%M", &lisbon).unwrap();
+        assert_eq!(text, "July 1, 2025 09:05");
+    }
+
+    #[test]
+    fn date_filter_errors_instead_of_panicking() {
+        assert!(format_date("soon", "%Y", &TimeZone::UTC).is_err());
+        assert!(format_date("2025-07-01T08:05:00Z", "%Y %", &TimeZone::UTC).is_err());
+    }
+
+    #[test]
+    fn built_in_theme_has_every_required_template() {
+        let mut files = ThemeFiles::default();
+        files.add_built_in(&DEFAULT_THEME);
+        for name in REQUIRED_TEMPLATES {
+            assert!(files.templates.contains_key(*name), "missing {name}");
+        }
+        assert!(files.statics.contains_key("style.css"));
+    }
+
+    #[test]
+    fn template_syntax_error_points_at_its_line() {
+        let mut files = ThemeFiles::default();
+        files.templates.insert(
+            "story.html".into(),
+            TemplateFile {
+                name: "story.html".into(),
+                text: Arc::from("<p>\n{{ story.headline }\n"),
+                origin: "templates/story.html".into(),
+            },
+        );
+        let errors = Theme::compile(&files, &TimeZone::UTC).err().unwrap().sorted();
+        assert_eq!(errors[0].file, Path::new("templates/story.html"));
+        assert_eq!(errors[0].line, 2, "{errors:?}");
+    }
+}
