@@ -10,10 +10,11 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::Diagnostics;
 use crate::load::{CONTENT_DIR, load};
-use crate::newsroom::{Newsroom, Publishing};
+use crate::newsroom::{Newsroom, Parsed, Publishing};
 use crate::output::Outputs;
 use crate::render::{Counts, render};
 use crate::story::{self, Story};
+
 use crate::theme::Theme;
 
 /// What to build and how.
@@ -48,28 +49,38 @@ pub fn run(options: &BuildOptions) -> Result<Built, Diagnostics> {
 
     let site = parse_site(&sources.config, options)?;
     let now = options.publishing.now;
-    let results: Vec<Result<Story, Diagnostics>> = sources
+    let results: Vec<(std::path::PathBuf, Result<Story, Diagnostics>)> = sources
         .content
         .into_par_iter()
-        .map(|file| story::parse(file, &site, now))
+        .map(|file| (file.path.clone(), story::parse(file, &site, now)))
         .collect();
     let mut problems = Diagnostics::new();
-    let stories: Vec<Story> = results
-        .into_iter()
-        .filter_map(|result| result.map_err(|d| problems.extend(d)).ok())
-        .collect();
-    let theme = Theme::compile(&sources.theme, &site.timezone);
-    let mut theme = match theme {
-        Ok(theme) if !problems.has_errors() => theme,
-        Ok(_) => return Err(problems),
-        Err(errors) => {
-            problems.extend(errors);
-            return Err(problems);
+    let mut unparsed = Vec::new();
+    let mut stories = Vec::with_capacity(results.len());
+    for (path, result) in results {
+        match result {
+            Ok(story) => stories.push(story),
+            Err(diagnostics) => {
+                problems.extend(diagnostics);
+                unparsed.push(path);
+            }
         }
-    };
+    }
+    let theme = Theme::compile(&sources.theme, &site.timezone).map_err(|d| problems.extend(d));
     let content_dir = options.root.join(CONTENT_DIR);
-    let newsroom =
-        Newsroom::assemble(site, content_dir, stories, &sources.assets, options.publishing)?;
+    let parsed = Parsed {
+        stories,
+        unparsed,
+        assets: sources.assets,
+    };
+    let newsroom = Newsroom::assemble(site, content_dir, parsed, options.publishing)
+        .map_err(|d| problems.extend(d));
+    let (Ok(mut theme), Ok(newsroom)) = (theme, newsroom) else {
+        return Err(problems);
+    };
+    if problems.has_errors() {
+        return Err(problems);
+    }
     lap("parse");
 
     let (outputs, counts) = render(&newsroom, &mut theme, &sources.theme)?;

@@ -54,14 +54,16 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     let (markdown, assets) = walk_content(root, &mut problems);
     let content: Vec<SourceFile> = markdown
         .par_iter()
-        .filter_map(|path| match read_text(&root.join(CONTENT_DIR).join(path), root) {
-            Ok(text) => Some(Ok(SourceFile {
-                display: Path::new(CONTENT_DIR).join(path),
-                path: path.clone(),
-                text,
-            })),
-            Err(diagnostic) => Some(Err(diagnostic)),
-        })
+        .filter_map(
+            |path| match read_text(&root.join(CONTENT_DIR).join(path), root) {
+                Ok(text) => Some(Ok(SourceFile {
+                    display: Path::new(CONTENT_DIR).join(path),
+                    path: path.clone(),
+                    text,
+                })),
+                Err(diagnostic) => Some(Err(diagnostic)),
+            },
+        )
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|result| result.map_err(|d| problems.push(d)).ok())
@@ -151,7 +153,10 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
 pub fn read_text(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
     let display = display_path(root, path);
     let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(&display, format!("cannot read the file: {}", io_reason(&err)))
+        Diagnostic::error(
+            &display,
+            format!("cannot read the file: {}", io_reason(&err)),
+        )
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
         let offset = err.utf8_error().valid_up_to();
@@ -197,7 +202,13 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for name in [".hidden.md", "story.md~", ".story.md.swp", "#story.md#", "x.tmp"] {
+        for name in [
+            ".hidden.md",
+            "story.md~",
+            ".story.md.swp",
+            "#story.md#",
+            "x.tmp",
+        ] {
             assert!(is_ignored(name.as_ref()), "{name}");
         }
         assert!(!is_ignored("story.md".as_ref()));

@@ -24,6 +24,16 @@ pub struct Publishing {
     pub now: Timestamp,
 }
 
+/// The parse stage's results: what the newsroom is assembled from.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub stories: Vec<Story>,
+    /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
+    pub unparsed: Vec<PathBuf>,
+    /// Non-Markdown files under `content/`, relative to it.
+    pub assets: Vec<PathBuf>,
+}
+
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -62,10 +72,14 @@ impl Newsroom {
     pub fn assemble(
         site: Site,
         content_dir: PathBuf,
-        parsed: Vec<Story>,
-        asset_files: &[PathBuf],
+        parsed: Parsed,
         publishing: Publishing,
     ) -> Result<Newsroom, Diagnostics> {
+        let Parsed {
+            stories: parsed,
+            unparsed,
+            assets: asset_files,
+        } = parsed;
         let mut problems = Diagnostics::new();
         let visible = |story: &Story| match story.status {
             Status::Published => true,
@@ -74,8 +88,9 @@ impl Newsroom {
         };
         let all_bundles: HashSet<PathBuf> =
             parsed.iter().filter_map(|s| s.bundle.clone()).collect();
+        let (visible, hidden): (Vec<Story>, Vec<Story>) = parsed.into_iter().partition(visible);
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
-            parsed.into_iter().filter(visible).partition(Story::is_page);
+            visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
         assign_routes(&site, &mut stories, &mut pages, &sections);
         check_unique_routes(&stories, &pages, &sections, &mut problems);
@@ -85,8 +100,12 @@ impl Newsroom {
                 .then_with(|| a.route.cmp(&b.route))
         });
         pages.sort_by(|a, b| a.route.cmp(&b.route));
-        let assets = place_assets(asset_files, &all_bundles, &stories, &pages);
-        let links = links(&site, &stories, &pages, &assets);
+        let assets = place_assets(&asset_files, &all_bundles, &stories, &pages);
+        let mut links = links(&site, &stories, &pages, &assets);
+        links
+            .documents
+            .extend(unparsed.into_iter().map(|path| (path, String::new())));
+        links.unpublished = hidden.into_iter().map(|story| story.file.path).collect();
         let photos = stories
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
@@ -135,7 +154,9 @@ fn assign_sections(
             None => problems.push(
                 Diagnostic::error(&story.file.display, "the story has no section")
                     .with_span(story.text(), story.front.headline_span.clone())
-                    .with_help("put it in a section folder (content/world/...) or add `section: World`"),
+                    .with_help(
+                        "put it in a section folder (content/world/...) or add `section: World`",
+                    ),
             ),
         }
     }
@@ -218,9 +239,7 @@ fn check_unique_routes(
                 format!("two files would be published at {}", story.route),
             )
             .with_span(story.text(), story.front.slug_span.clone())
-            .with_help(format!(
-                "{other}; give one of them another `slug:`"
-            ))
+            .with_help(format!("{other}; give one of them another `slug:`"))
         };
         if reserved.contains(&story.route) {
             problems.push(clash(&format!(
@@ -293,6 +312,7 @@ fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> L
             .iter()
             .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
             .collect(),
+        unpublished: HashSet::new(),
     }
 }
 

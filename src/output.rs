@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn routes_become_index_files() {
         assert_eq!(route_file("/"), "index.html");
-        assert_eq!(route_file("/world/2025/05/talks/"), "world/2025/05/talks/index.html");
+        assert_eq!(
+            route_file("/world/2025/05/talks/"),
+            "world/2025/05/talks/index.html"
+        );
         assert_eq!(route_file("/feed.xml"), "feed.xml");
     }
 }

@@ -171,8 +171,10 @@ pub fn render(
             .collect(),
     };
     let jobs = renderer.jobs();
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| renderer.render_job(job)).collect();
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| renderer.render_job(job))
+        .collect();
     let mut outputs = Outputs::default();
     let mut problems = Diagnostics::new();
     for result in results {
@@ -209,13 +211,25 @@ impl<'a> Renderer<'a> {
         let front = self.listing_jobs(Listing::Front, all, newsroom.stories.len());
         jobs.extend(front);
         for group in &newsroom.sections {
-            jobs.extend(self.listing_jobs(Listing::Section(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Section(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         for group in &newsroom.tags {
-            jobs.extend(self.listing_jobs(Listing::Tag(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Tag(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         for group in &newsroom.authors {
-            jobs.extend(self.listing_jobs(Listing::Author(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Author(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         jobs.push(Job::Tags);
         jobs.push(Job::NotFound);
@@ -312,7 +326,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn paginator(&self, base: &str, number: usize, stories: &[usize], total: usize) -> Paginator<'_> {
+    fn paginator(
+        &self,
+        base: &str,
+        number: usize,
+        stories: &[usize],
+        total: usize,
+    ) -> Paginator<'_> {
         let site = &self.newsroom.site;
         let per_page = site.config.paginate.max(1);
         let total_pages = total.div_ceil(per_page).max(1);
@@ -400,7 +420,9 @@ fn author_view<'a>(site: &'a Site, group: &Group) -> AuthorView<'a> {
 
 /// An RFC 3339 timestamp with the site's offset: `2025-05-19T14:30:00+01:00`.
 pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
-    date.timestamp().display_with_offset(date.offset()).to_string()
+    date.timestamp()
+        .display_with_offset(date.offset())
+        .to_string()
 }
 
 fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
@@ -428,14 +450,16 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .collect(),
         section: story.section.as_deref().map(|name| named(name, "/")),
         tags: front.tags.iter().map(|t| named(t, "/tags/")).collect(),
-        photo: front.photo.as_ref().zip(newsroom.photos[index].as_deref()).map(|(photo, src)| {
-            PhotoView {
+        photo: front
+            .photo
+            .as_ref()
+            .zip(newsroom.photos[index].as_deref())
+            .map(|(photo, src)| PhotoView {
                 src,
                 alt: &photo.alt,
                 credit: photo.credit.as_deref(),
                 caption: photo.caption.as_deref(),
-            }
-        }),
+            }),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),
         word_count: story.body.word_count,

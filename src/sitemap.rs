@@ -26,7 +26,10 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         groups
             .iter()
             .map(|g| {
-                let newest = g.stories.first().and_then(|&i| lastmod(&newsroom.stories[i]));
+                let newest = g
+                    .stories
+                    .first()
+                    .and_then(|&i| lastmod(&newsroom.stories[i]));
                 (format!("{prefix}{}/", g.slug), newest)
             })
             .collect::<Vec<_>>()
