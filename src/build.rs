@@ -50,7 +50,8 @@ pub struct Builder {
     sources: Option<Sources>,
     /// Changed paths under `content/` since the last build.
     pending: Vec<PathBuf>,
-    /// `site.toml` or the theme changed: re-read them and render every page again.
+    /// Something outside `content/` changed: re-read `site.toml` and the theme, and redo
+    /// whatever they affect (a static file alone affects nothing else).
     config_changed: bool,
     stories: HashMap<PathBuf, (Arc<str>, Result<Story, Diagnostics>)>,
     /// The compiled templates, with the time zone their `date` filter was compiled for.
@@ -133,9 +134,17 @@ impl Builder {
             }
             Some(sources) => {
                 self.config_changed = false;
-                self.theme = None;
-                self.pages.clear();
+                let config = Arc::clone(&sources.config);
+                let templates = sources.theme.templates.clone();
                 sources.refresh_config_and_theme()?;
+                if sources.config != config {
+                    self.stories.clear();
+                    self.theme = None;
+                    self.pages.clear();
+                } else if sources.theme.templates != templates {
+                    self.theme = None;
+                    self.pages.clear();
+                }
                 for path in &pending {
                     sources.refresh_content(path);
                 }
