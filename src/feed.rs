@@ -51,7 +51,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> usize {
         }))
         .items(items)
         .build();
-    outputs.insert(FEED, Output::Bytes(channel.to_string().into_bytes()));
+    outputs.insert(FEED, Output::text(channel.to_string()));
     1
 }
 

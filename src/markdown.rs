@@ -25,6 +25,20 @@ pub struct Links {
 }
 
 impl Links {
+    /// A hash of every URL in the map: bodies rendered with equal fingerprints are equal.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut entries: Vec<(&PathBuf, &String)> =
+            self.documents.iter().chain(&self.assets).collect();
+        entries.sort_unstable();
+        let mut unpublished: Vec<&PathBuf> = self.unpublished.iter().collect();
+        unpublished.sort_unstable();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        entries.hash(&mut hasher);
+        unpublished.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The URL of `target` written in the file `from` (both relative to `content/`).
     fn resolve(&self, from: &Path, target: &str) -> Resolved {
         if target.is_empty()

@@ -3,13 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Links};
+use crate::markdown::{self, Body, Links};
 use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
@@ -65,6 +66,8 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
+    /// The fingerprint of every URL bodies could link to (see [`Links::fingerprint`]).
+    pub links_hash: u64,
 }
 
 impl Newsroom {
@@ -74,6 +77,7 @@ impl Newsroom {
         content_dir: PathBuf,
         parsed: Parsed,
         publishing: Publishing,
+        bodies: &mut BodyCache,
     ) -> Result<Newsroom, Diagnostics> {
         let Parsed {
             stories: parsed,
@@ -110,8 +114,17 @@ impl Newsroom {
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
             .collect();
-        render_bodies(&mut stories, &links, &mut problems);
-        render_bodies(&mut pages, &links, &mut problems);
+        let links_hash = links.fingerprint();
+        render_bodies(&mut stories, &links, links_hash, bodies, &mut problems);
+        render_bodies(&mut pages, &links, links_hash, bodies, &mut problems);
+        let live: HashSet<&Path> = stories
+            .iter()
+            .chain(&pages)
+            .map(|s| s.file.path.as_path())
+            .collect();
+        bodies
+            .entries
+            .retain(|path, _| live.contains(path.as_path()));
         if problems.has_errors() {
             return Err(problems);
         }
@@ -130,6 +143,7 @@ impl Newsroom {
             authors,
             assets,
             photos,
+            links_hash,
         })
     }
 }
@@ -347,26 +361,62 @@ fn photo_url(
     url
 }
 
-fn render_bodies(stories: &mut [Story], links: &Links, problems: &mut Diagnostics) {
-    let failures: Vec<Diagnostics> = stories
-        .par_iter_mut()
-        .filter_map(|story| {
+/// Rendered bodies of the last build, reused while a file's text and the site's links (every
+/// URL a body may point to) are unchanged: an edit re-renders only the edited story.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    entries: HashMap<PathBuf, CachedBody>,
+}
+
+#[derive(Debug)]
+struct CachedBody {
+    text: Arc<str>,
+    links: u64,
+    body: Arc<Body>,
+}
+
+fn render_bodies(
+    stories: &mut [Story],
+    links: &Links,
+    links_hash: u64,
+    cache: &mut BodyCache,
+    problems: &mut Diagnostics,
+) {
+    let previous = &cache.entries;
+    let results: Vec<Result<Arc<Body>, Diagnostics>> = stories
+        .par_iter()
+        .map(|story| {
+            if let Some(hit) = previous.get(&story.file.path)
+                && hit.links == links_hash
+                && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
+            {
+                return Ok(Arc::clone(&hit.body));
+            }
             let source = markdown::Source {
                 display: &story.file.display,
                 path: &story.file.path,
                 text: &story.file.text,
                 body_offset: story.body_offset,
             };
-            match markdown::render(&source, links) {
-                Ok(body) => {
-                    story.body = body;
-                    None
-                }
-                Err(diagnostics) => Some(diagnostics),
-            }
+            markdown::render(&source, links).map(Arc::new)
         })
         .collect();
-    failures.into_iter().for_each(|d| problems.extend(d));
+    for (story, result) in stories.iter_mut().zip(results) {
+        match result {
+            Ok(body) => {
+                cache.entries.insert(
+                    story.file.path.clone(),
+                    CachedBody {
+                        text: Arc::clone(&story.file.text),
+                        links: links_hash,
+                        body: Arc::clone(&body),
+                    },
+                );
+                story.body = body;
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
 }
 
 /// Sections in navigation order, each with its stories.

@@ -13,7 +13,7 @@ use crate::markdown::Body;
 use crate::slug::slugify;
 
 /// Whether readers may see a story yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Published,
@@ -36,7 +36,7 @@ pub struct Story {
     pub status: Status,
     /// The URL path without the site's base path: `/world/2025/05/talks/`.
     pub route: String,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 impl Story {
@@ -106,7 +106,7 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
         bundle,
         status,
         route: String::new(),
-        body: Body::default(),
+        body: Arc::default(),
     })
 }
 

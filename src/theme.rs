@@ -19,7 +19,7 @@ use crate::load::{is_ignored, read_text};
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template's name, text and where it came from (for error messages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateFile {
     pub name: String,
     pub text: Arc<str>,

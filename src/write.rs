@@ -113,7 +113,9 @@ fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
     outputs.files.par_iter().try_for_each(|(path, output)| {
         let target = staging.join(path);
         match output {
-            Output::Bytes(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
+            Output::Bytes(bytes) => {
+                fs::write(&target, &bytes[..]).map_err(io_error("write", &target))
+            }
             Output::BuiltIn(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
             Output::Copy(source) => fs::copy(source, &target)
                 .map(drop)
@@ -214,7 +216,7 @@ mod tests {
         let output = dir.path().join("public");
         fs::create_dir_all(output.join("stale")).unwrap();
         let mut outputs = Outputs::default();
-        outputs.insert("a/index.html", Output::Bytes(b"new".to_vec()));
+        outputs.insert("a/index.html", Output::text("new".into()));
         write_site(&outputs, &output).unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"new");
         assert!(!output.join("stale").exists());
