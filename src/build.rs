@@ -1,18 +1,23 @@
-//! The build as four visible stages: load → parse → render → (write, done by the caller).
+//! The build as visible stages: load → parse → render; writing is the caller's.
 //!
-//! `build`, `check` and `serve` all drive [`run`]; only what they do with the `Outputs` differs.
+//! `build`, `check` and `serve` all drive a [`Builder`]. A one-off build starts it empty; `serve`
+//! keeps it between saves, so that each stage redoes only what the changed files touch: only
+//! changed files are re-read and re-parsed, bodies re-rendered only when their text or the
+//! site's links changed, and pages re-rendered only when what they show changed.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Site};
-use crate::diagnostic::Diagnostics;
-use crate::load::{CONTENT_DIR, load};
-use crate::newsroom::{Newsroom, Publishing};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{CONTENT_DIR, Sources, load};
+use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::output::Outputs;
-use crate::render::{Counts, render};
+use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Story};
 use crate::theme::Theme;
 
@@ -34,59 +39,205 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Runs load, parse and render; every problem in the site is in the returned diagnostics.
+/// Runs the stages once, from nothing.
 pub fn run(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+    Builder::new(options.clone()).build()
+}
 
-    let sources = load(&options.root)?;
-    lap("load");
+/// The stages with what they computed last time, so that a rebuild redoes only what changed.
+pub struct Builder {
+    pub options: BuildOptions,
+    sources: Option<Sources>,
+    /// Changed paths under `content/` since the last build.
+    pending: Vec<PathBuf>,
+    /// Something outside `content/` changed: re-read `site.toml` and the theme, and redo
+    /// whatever they affect (a static file alone affects nothing else).
+    config_changed: bool,
+    stories: HashMap<PathBuf, (Arc<str>, Result<Story, Diagnostics>)>,
+    /// The compiled templates, with the time zone their `date` filter was compiled for.
+    theme: Option<(String, Theme)>,
+    bodies: BodyCache,
+    pages: RenderCache,
+}
 
-    let site = parse_site(&sources.config, options)?;
-    let now = options.publishing.now;
-    let results: Vec<Result<Story, Diagnostics>> = sources
-        .content
-        .into_par_iter()
-        .map(|file| story::parse(file, &site, now))
-        .collect();
-    let mut problems = Diagnostics::new();
-    let stories: Vec<Story> = results
-        .into_iter()
-        .filter_map(|result| result.map_err(|d| problems.extend(d)).ok())
-        .collect();
-    let theme = Theme::compile(&sources.theme, &site.timezone);
-    let mut theme = match theme {
-        Ok(theme) if !problems.has_errors() => theme,
-        Ok(_) => return Err(problems),
-        Err(errors) => {
+impl Builder {
+    pub fn new(options: BuildOptions) -> Builder {
+        Builder {
+            options,
+            sources: None,
+            pending: Vec::new(),
+            config_changed: false,
+            stories: HashMap::new(),
+            theme: None,
+            bodies: BodyCache::default(),
+            pages: RenderCache::default(),
+        }
+    }
+
+    /// Records that `path` (absolute, under the site root) changed on disk.
+    pub fn changed(&mut self, path: &Path) {
+        let root = &self.options.root;
+        if path.starts_with(root.join(CONTENT_DIR)) {
+            self.pending.push(path.to_path_buf());
+        } else {
+            self.config_changed = true;
+        }
+    }
+
+    /// Runs load, parse and render; every problem in the site is in the returned diagnostics.
+    pub fn build(&mut self) -> Result<Built, Diagnostics> {
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+
+        self.load()?;
+        lap("load");
+        let (newsroom, mut problems) = self.parse();
+        lap("parse");
+        let Some(newsroom) = newsroom else {
+            if let Some(sources) = &self.sources
+                && let Err(errors) = Theme::compile(&sources.theme, &jiff::tz::TimeZone::UTC)
+            {
+                problems.extend(errors);
+            }
+            return Err(problems);
+        };
+        if let Err(errors) = self.compile_theme(&newsroom.site) {
             problems.extend(errors);
+        }
+        let (Some(sources), Some((_, theme))) = (&self.sources, &mut self.theme) else {
+            return Err(problems);
+        };
+        if problems.has_errors() {
             return Err(problems);
         }
-    };
-    let content_dir = options.root.join(CONTENT_DIR);
-    let newsroom =
-        Newsroom::assemble(site, content_dir, stories, &sources.assets, options.publishing)?;
-    lap("parse");
+        let (outputs, counts) = render(&newsroom, theme, &sources.theme, &mut self.pages)?;
+        lap("render");
+        Ok(Built {
+            outputs,
+            counts,
+            timings,
+        })
+    }
 
-    let (outputs, counts) = render(&newsroom, &mut theme, &sources.theme)?;
-    lap("render");
-    Ok(Built {
-        outputs,
-        counts,
-        timings,
-    })
+    /// Reads everything the first time; afterwards only what changed.
+    fn load(&mut self) -> Result<(), Diagnostics> {
+        let pending = std::mem::take(&mut self.pending);
+        match &mut self.sources {
+            Some(sources) if !self.config_changed => {
+                for path in &pending {
+                    sources.refresh_content(path);
+                }
+            }
+            Some(sources) => {
+                self.config_changed = false;
+                let config = Arc::clone(&sources.config);
+                let templates = sources.theme.templates.clone();
+                sources.refresh_config_and_theme()?;
+                if sources.config != config {
+                    self.stories.clear();
+                    self.theme = None;
+                    self.pages.clear();
+                } else if sources.theme.templates != templates {
+                    self.theme = None;
+                    self.pages.clear();
+                }
+                for path in &pending {
+                    sources.refresh_content(path);
+                }
+            }
+            None => {
+                self.config_changed = false;
+                self.sources = Some(load(&self.options.root)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses changed files and assembles the newsroom; problems of every file are collected.
+    fn parse(&mut self) -> (Option<Newsroom>, Diagnostics) {
+        let mut problems = Diagnostics::new();
+        let Some(sources) = &self.sources else {
+            return (None, problems);
+        };
+        problems.extend(sources.unreadable.values().cloned());
+        let site = match parse_site(&sources.config, &self.options) {
+            Ok(site) => site,
+            Err(errors) => {
+                problems.extend(errors);
+                return (None, problems);
+            }
+        };
+        let now = self.options.publishing.now;
+        let previous = &self.stories;
+        let results: Vec<(PathBuf, Arc<str>, Result<Story, Diagnostics>)> = sources
+            .content
+            .par_iter()
+            .map(|(path, file)| {
+                let result = match previous.get(path) {
+                    Some((text, result)) if *text == file.text => result.clone(),
+                    _ => story::parse(file.clone(), &site, now),
+                };
+                (path.clone(), Arc::clone(&file.text), result)
+            })
+            .collect();
+        let mut parsed = Parsed {
+            assets: sources.assets.iter().cloned().collect(),
+            ..Parsed::default()
+        };
+        let mut cache = HashMap::with_capacity(results.len());
+        for (path, text, result) in results {
+            match &result {
+                Ok(story) => parsed.stories.push(story.clone()),
+                Err(errors) => {
+                    problems.extend(errors.clone());
+                    parsed.unparsed.push(path.clone());
+                }
+            }
+            cache.insert(path, (text, result));
+        }
+        self.stories = cache;
+        let content_dir = self.options.root.join(CONTENT_DIR);
+        let publishing = self.options.publishing;
+        match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
+            Ok(newsroom) => (Some(newsroom), problems),
+            Err(errors) => {
+                problems.extend(errors);
+                (None, problems)
+            }
+        }
+    }
+
+    /// Compiles the templates once; again only after the theme or the site's time zone (which
+    /// the `date` filter uses) changed.
+    fn compile_theme(&mut self, site: &Site) -> Result<(), Diagnostics> {
+        let zone = &site.config.timezone;
+        if self
+            .theme
+            .as_ref()
+            .is_some_and(|(compiled, _)| compiled == zone)
+        {
+            return Ok(());
+        }
+        self.theme = None;
+        self.pages.clear();
+        if let Some(sources) = &self.sources {
+            let theme = Theme::compile(&sources.theme, &site.timezone)?;
+            self.theme = Some((zone.clone(), theme));
+        }
+        Ok(())
+    }
 }
 
 fn parse_site(config: &str, options: &BuildOptions) -> Result<Site, Diagnostics> {
     let site = Site::parse(config, CONFIG_FILE.as_ref())?;
     match &options.base_url {
         None => Ok(site),
-        Some(url) => site.with_base_url(url).map_err(|message| {
-            Diagnostics::from_iter([crate::diagnostic::Diagnostic::error("--base-url", message)])
-        }),
+        Some(url) => site
+            .with_base_url(url)
+            .map_err(|message| Diagnostics::from_iter([Diagnostic::error("--base-url", message)])),
     }
 }

@@ -299,7 +299,8 @@ mod tests {
 
     #[test]
     fn minimal_config_gets_defaults() {
-        let site = parse("title = \"Gazette\"\nbase_url = \"https://news.example.com/\"\n").unwrap();
+        let site =
+            parse("title = \"Gazette\"\nbase_url = \"https://news.example.com/\"\n").unwrap();
         assert_eq!(site.base_url, "https://news.example.com");
         assert_eq!(site.base_path, "");
         assert_eq!(site.config.language, "en");
@@ -320,8 +321,8 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_the_nearest_one() {
-        let errors = parse("title = \"G\"\nbase_url = \"https://x.org\"\ntimezon = \"UTC\"\n")
-            .unwrap_err();
+        let errors =
+            parse("title = \"G\"\nbase_url = \"https://x.org\"\ntimezon = \"UTC\"\n").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].column), (3, 1));
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `timezone`?"));
@@ -341,6 +342,10 @@ mod tests {
     fn wrong_type_points_at_the_value() {
         let errors = parse("title = 3\nbase_url = \"https://x.org\"\n").unwrap_err();
         assert_eq!(errors[0].line, 1);
-        assert!(errors[0].message.contains("string"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("string"),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -33,7 +33,7 @@ pub struct Diagnostic {
     /// What the user can do to fix it.
     pub help: Option<String>,
     /// The file's text and the byte range to underline, for a source snippet.
-    pub snippet: Option<(Arc<str>, Range<usize>)>,
+    pub snippet: Option<Box<(Arc<str>, Range<usize>)>>,
 }
 
 impl Diagnostic {
@@ -70,7 +70,7 @@ impl Diagnostic {
         let (line, column) = line_column(source, start);
         self.line = line;
         self.column = column;
-        self.snippet = Some((Arc::clone(source), start..end));
+        self.snippet = Some(Box::new((Arc::clone(source), start..end)));
         self
     }
 
@@ -114,7 +114,7 @@ impl Diagnostic {
         let file = self.file.display().to_string();
         let location = self.location();
         let title = level.primary_title(&self.message);
-        let mut group = match &self.snippet {
+        let mut group = match self.snippet.as_deref() {
             Some((source, span)) => title.element(
                 Snippet::source(&source[..])
                     .path(file.as_str())
@@ -180,13 +180,8 @@ impl Diagnostics {
     /// The diagnostics in a stable order: errors before warnings, then by file and position.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort_by(|a, b| {
-            (a.severity, &a.file, a.line, a.column, &a.message).cmp(&(
-                b.severity,
-                &b.file,
-                b.line,
-                b.column,
-                &b.message,
-            ))
+            (a.severity, &a.file, a.line, a.column, &a.message)
+                .cmp(&(b.severity, &b.file, b.line, b.column, &b.message))
         });
         self.0.dedup();
         self.0

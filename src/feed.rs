@@ -51,7 +51,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> usize {
         }))
         .items(items)
         .build();
-    outputs.insert(FEED, Output::Bytes(channel.to_string().into_bytes()));
+    outputs.insert(FEED, Output::text(channel.to_string()));
     1
 }
 
@@ -72,7 +72,13 @@ fn item(newsroom: &Newsroom, story: &crate::story::Story) -> Item {
             permalink: true,
         }))
         .pub_date(story.front.date.as_ref().and_then(rfc2822))
-        .description(story.front.dek.clone().or_else(|| Some(story.body.summary.clone())))
+        .description(
+            story
+                .front
+                .dek
+                .clone()
+                .or_else(|| Some(story.body.summary.clone())),
+        )
         .content(Some(story.body.html.clone()))
         .categories(categories)
         .dublin_core_ext(Some(DublinCoreExtension {

@@ -3,12 +3,14 @@
 //! Parsing keeps the location of every value that a later check may complain about (a bad date,
 //! a photo without alt text, a slug that collides), so each error points into the `.md` file.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use jiff::ZonedDateTime as Zoned;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
 
 use crate::config::unknown_key_help;
@@ -136,8 +138,8 @@ pub fn parse(
     split: &Split<'_>,
     timezone: &TimeZone,
 ) -> Result<FrontMatter, Diagnostics> {
-    let raw: Raw = serde_saphyr::from_str(split.yaml)
-        .map_err(|err| Diagnostics::from_iter([yaml_error(file, source, split, &err)]))?;
+    let raw: Raw =
+        serde_saphyr::from_str(split.yaml).map_err(|err| yaml_errors(file, source, split, &err))?;
     Checker {
         file,
         source,
@@ -205,7 +207,7 @@ impl Checker<'_> {
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
         let authors = self.authors(raw.author, raw.authors);
         let photo = raw.photo.and_then(|photo| self.photo(photo));
-        let slug = raw.slug.as_ref().and_then(|slug| {
+        let slug = raw.slug.as_ref().map(|slug| {
             let clean = crate::slug::slugify(&slug.value);
             if clean.is_empty() {
                 self.error_at(
@@ -214,7 +216,7 @@ impl Checker<'_> {
                     "use words separated by hyphens, e.g. `slug: istanbul-talks`",
                 );
             }
-            Some(clean)
+            clean
         });
         let tags = raw
             .tags
@@ -264,7 +266,10 @@ impl Checker<'_> {
     }
 
     fn authors(&mut self, author: Option<String>, authors: Option<Vec<String>>) -> Vec<String> {
-        let mut all: Vec<String> = author.into_iter().chain(authors.into_iter().flatten()).collect();
+        let mut all: Vec<String> = author
+            .into_iter()
+            .chain(authors.into_iter().flatten())
+            .collect();
         all.retain(|a| !a.trim().is_empty());
         for a in &mut all {
             *a = a.trim().to_string();
@@ -341,10 +346,11 @@ pub fn parse_date(text: &str, timezone: &TimeZone) -> Option<Zoned> {
     if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
         return Some(timestamp.to_zoned_datetime(timezone.clone()));
     }
-    let civil = text
-        .parse::<jiff::civil::DateTime>()
-        .ok()
-        .or_else(|| text.parse::<jiff::civil::Date>().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())))?;
+    let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
+        text.parse::<jiff::civil::Date>()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    })?;
     civil.to_zoned_datetime(timezone.clone()).ok()
 }
 
@@ -369,6 +375,35 @@ fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::o
 /// The 1-based line of the file on which the YAML starts.
 fn yaml_first_line(source: &str, split: &Split<'_>) -> usize {
     source[..split.yaml_offset].matches('\n').count() + 1
+}
+
+/// serde stops at the first unknown key; list them all, so one run shows every typo.
+fn yaml_errors(
+    file: &Path,
+    source: &Arc<str>,
+    split: &Split<'_>,
+    err: &serde_saphyr::Error,
+) -> Diagnostics {
+    let first = yaml_error(file, source, split, err);
+    if first.message.starts_with("unknown front matter key")
+        && let Ok(keys) = serde_saphyr::from_str::<HashMap<Spanned<String>, IgnoredAny>>(split.yaml)
+    {
+        let unknown: Diagnostics = keys
+            .keys()
+            .filter(|key| !KEYS.contains(&key.value.as_str()))
+            .map(|key| {
+                let help = unknown_key_help(&format!("unknown field `{}`", key.value), KEYS)
+                    .unwrap_or_default();
+                Diagnostic::error(file, format!("unknown front matter key `{}`", key.value))
+                    .with_span(source, location_span(source, split, &key.referenced))
+                    .with_help(help)
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return unknown;
+        }
+    }
+    Diagnostics::from_iter([first])
 }
 
 fn yaml_error(
@@ -427,8 +462,16 @@ mod tests {
 
     #[test]
     fn split_refuses_missing_fences() {
-        assert!(split("headline: x\n").unwrap_err().contains("does not start"));
-        assert!(split("---\nheadline: x\n").unwrap_err().contains("never closed"));
+        assert!(
+            split("headline: x\n")
+                .unwrap_err()
+                .contains("does not start")
+        );
+        assert!(
+            split("---\nheadline: x\n")
+                .unwrap_err()
+                .contains("never closed")
+        );
     }
 
     #[test]
@@ -440,7 +483,10 @@ mod tests {
         .unwrap();
         assert_eq!(fm.headline, "Talks");
         assert_eq!(fm.authors, ["A", "B"]);
-        assert_eq!(fm.date.unwrap().to_string(), "2025-05-19T14:30:00+00:00[UTC]");
+        assert_eq!(
+            fm.date.unwrap().to_string(),
+            "2025-05-19T14:30:00+00:00[UTC]"
+        );
         assert_eq!(fm.photo.unwrap().credit.as_deref(), Some("Staff"));
     }
 
@@ -454,11 +500,17 @@ mod tests {
     }
 
     #[test]
+    fn every_unknown_key_is_reported() {
+        let errors = parse_text("---\nhedline: T\ndate: 2025-01-01\nauthr: A\n---\n").unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 4], "{errors:?}");
+        assert_eq!(errors[1].help.as_deref(), Some("did you mean `author`?"));
+    }
+
+    #[test]
     fn bad_date_and_photo_without_alt_are_both_reported() {
-        let errors = parse_text(
-            "---\nheadline: T\ndate: 2025-13-45\nphoto:\n  src: p.jpg\n---\n",
-        )
-        .unwrap_err();
+        let errors = parse_text("---\nheadline: T\ndate: 2025-13-45\nphoto:\n  src: p.jpg\n---\n")
+            .unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("not a valid date"));
@@ -467,8 +519,8 @@ mod tests {
 
     #[test]
     fn wrong_type_is_reported_in_the_file() {
-        let errors = parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n")
-            .unwrap_err();
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n").unwrap_err();
         assert_eq!(errors[0].line, 4, "{errors:?}");
     }
 

@@ -20,6 +20,7 @@ pub mod newsroom;
 pub mod output;
 pub mod permalink;
 pub mod render;
+pub mod serve;
 pub mod sitemap;
 pub mod slug;
 pub mod story;

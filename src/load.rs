@@ -3,6 +3,7 @@
 //! Reading is the only stage that touches the content and theme folders, so every I/O problem
 //! (a file that is not UTF-8, one that vanished during the walk) is reported from here.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,10 +19,12 @@ use crate::theme::ThemeFiles;
 pub struct Sources {
     pub root: PathBuf,
     pub config: Arc<str>,
-    /// Markdown files under `content/`, sorted by path.
-    pub content: Vec<SourceFile>,
-    /// Other files under `content/` (photos beside stories), as paths relative to `content/`.
-    pub assets: Vec<PathBuf>,
+    /// Markdown files under `content/`, by path relative to `content/`.
+    pub content: BTreeMap<PathBuf, SourceFile>,
+    /// Other files under `content/` (photos beside stories), relative to `content/`.
+    pub assets: BTreeSet<PathBuf>,
+    /// Content files that could not be read, with why; reported on every build until fixed.
+    pub unreadable: BTreeMap<PathBuf, Diagnostic>,
     pub theme: ThemeFiles,
 }
 
@@ -38,64 +41,151 @@ pub struct SourceFile {
 /// The content folder's name under the site root.
 pub const CONTENT_DIR: &str = "content";
 
-/// Reads `site.toml`, `content/` and the theme under `root`.
+/// Reads `site.toml`, `content/` and the theme under `root`. Files that cannot be read are
+/// kept in `unreadable`; only a missing `site.toml`, `content/` or theme fails the load.
 pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     let mut problems = Diagnostics::new();
-    let config_path = root.join(CONFIG_FILE);
-    let config = match read_text(&config_path, root) {
-        Ok(text) => Some(text),
-        Err(diagnostic) => {
-            problems.push(diagnostic.with_help(format!(
-                "run dateline in the folder that holds {CONFIG_FILE}, or pass --root"
-            )));
-            None
-        }
-    };
-    let (markdown, assets) = walk_content(root, &mut problems);
-    let content: Vec<SourceFile> = markdown
-        .par_iter()
-        .filter_map(|path| match read_text(&root.join(CONTENT_DIR).join(path), root) {
-            Ok(text) => Some(Ok(SourceFile {
-                display: Path::new(CONTENT_DIR).join(path),
-                path: path.clone(),
-                text,
-            })),
-            Err(diagnostic) => Some(Err(diagnostic)),
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|result| result.map_err(|d| problems.push(d)).ok())
-        .collect();
-    let theme_name = config
-        .as_deref()
-        .and_then(crate::theme::theme_name)
-        .unwrap_or_else(|| "default".into());
-    let theme = ThemeFiles::load(root, &theme_name).map_err(|d| problems.extend(d));
-    match (config, theme) {
-        (Some(config), Ok(theme)) if !problems.has_errors() => Ok(Sources {
-            root: root.to_path_buf(),
-            config,
-            content,
-            assets,
-            theme,
-        }),
-        _ => Err(problems),
-    }
-}
-
-/// Lists `content/`: Markdown files and other files, both relative to `content/`, sorted.
-fn walk_content(root: &Path, problems: &mut Diagnostics) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let config = read_config(root).map_err(|d| problems.push(d)).ok();
     let content_dir = root.join(CONTENT_DIR);
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
     if !content_dir.is_dir() {
         problems.push(
             Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
                 .with_help("create content/ and put your stories in it as .md files"),
         );
-        return (markdown, assets);
     }
-    let walker = WalkDir::new(&content_dir)
+    let theme_name = config
+        .as_deref()
+        .and_then(crate::theme::theme_name)
+        .unwrap_or_else(|| "default".into());
+    let theme = ThemeFiles::load(root, &theme_name).map_err(|d| problems.extend(d));
+    let (Some(config), Ok(theme)) = (config, theme) else {
+        return Err(problems);
+    };
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut sources = Sources {
+        root: root.to_path_buf(),
+        config,
+        content: BTreeMap::new(),
+        assets: BTreeSet::new(),
+        unreadable: BTreeMap::new(),
+        theme,
+    };
+    sources.add_folder(&content_dir);
+    Ok(sources)
+}
+
+fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
+    read_text(&root.join(CONFIG_FILE), root).map_err(|diagnostic| {
+        diagnostic.with_help(format!(
+            "run dateline in the folder that holds {CONFIG_FILE}, or pass --root"
+        ))
+    })
+}
+
+impl Sources {
+    /// Re-reads what changed at `path` (a file or folder under `content/`, or gone).
+    pub fn refresh_content(&mut self, path: &Path) {
+        let Ok(relative) = path.strip_prefix(self.root.join(CONTENT_DIR)) else {
+            return;
+        };
+        let relative = relative.to_path_buf();
+        let under = |p: &PathBuf| p.starts_with(&relative);
+        self.content.retain(|p, _| !under(p));
+        self.assets.retain(|p| !under(p));
+        self.unreadable.retain(|p, _| !under(p));
+        if path.is_dir() {
+            self.add_folder(path);
+        } else if path.is_file()
+            && !path
+                .ancestors()
+                .any(|a| a.file_name().is_some_and(is_ignored))
+        {
+            self.add_file(relative);
+        }
+    }
+
+    /// Re-reads `site.toml` and the theme.
+    pub fn refresh_config_and_theme(&mut self) -> Result<(), Diagnostics> {
+        let config = read_config(&self.root).map_err(|d| Diagnostics::from_iter([d]))?;
+        let name = crate::theme::theme_name(&config).unwrap_or_else(|| "default".into());
+        self.theme = ThemeFiles::load(&self.root, &name)?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Walks a folder of `content/`, reading its Markdown files in parallel.
+    fn add_folder(&mut self, dir: &Path) {
+        let (markdown, assets, problems) = walk_content(&self.root, dir);
+        self.assets.extend(assets);
+        self.unreadable.extend(problems);
+        let root = &self.root;
+        let read: Vec<(PathBuf, Result<SourceFile, Diagnostic>)> = markdown
+            .into_par_iter()
+            .map(|path| {
+                let file = read_source(root, &path);
+                (path, file)
+            })
+            .collect();
+        for (path, file) in read {
+            match file {
+                Ok(file) => {
+                    self.content.insert(path, file);
+                }
+                Err(diagnostic) => {
+                    self.unreadable.insert(path, diagnostic);
+                }
+            }
+        }
+    }
+
+    fn add_file(&mut self, relative: PathBuf) {
+        if relative.to_str().is_none() {
+            self.unreadable.insert(
+                relative.clone(),
+                non_utf8_name(&self.root.join(CONTENT_DIR).join(&relative), &self.root),
+            );
+        } else if relative.extension().is_some_and(|e| e == "md") {
+            match read_source(&self.root, &relative) {
+                Ok(file) => {
+                    self.content.insert(relative, file);
+                }
+                Err(diagnostic) => {
+                    self.unreadable.insert(relative, diagnostic);
+                }
+            }
+        } else {
+            self.assets.insert(relative);
+        }
+    }
+}
+
+fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let text = read_text(&root.join(CONTENT_DIR).join(path), root)?;
+    Ok(SourceFile {
+        display: Path::new(CONTENT_DIR).join(path),
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+fn non_utf8_name(path: &Path, root: &Path) -> Diagnostic {
+    Diagnostic::error(display_path(root, path), "the file name is not valid UTF-8")
+        .with_help("rename the file using letters, digits and hyphens")
+}
+
+/// Lists a folder of `content/`: Markdown files, other files (both relative to `content/`,
+/// sorted) and entries that cannot be read.
+fn walk_content(
+    root: &Path,
+    dir: &Path,
+) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name()));
@@ -103,11 +193,16 @@ fn walk_content(root: &Path, problems: &mut Diagnostics) -> (Vec<PathBuf>, Vec<P
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().map_or(content_dir.clone(), Path::to_path_buf);
-                problems.push(Diagnostic::error(
+                let path = err.path().map_or(dir.to_path_buf(), Path::to_path_buf);
+                let relative = path
+                    .strip_prefix(&content_dir)
+                    .unwrap_or(&path)
+                    .to_path_buf();
+                let diagnostic = Diagnostic::error(
                     display_path(root, &path),
                     format!("cannot read this folder entry: {err}"),
-                ));
+                );
+                problems.push((relative, diagnostic));
                 continue;
             }
         };
@@ -118,22 +213,36 @@ fn walk_content(root: &Path, problems: &mut Diagnostics) -> (Vec<PathBuf>, Vec<P
             continue;
         };
         if relative.to_str().is_none() {
-            problems.push(
-                Diagnostic::error(
-                    display_path(root, entry.path()),
-                    "the file name is not valid UTF-8",
-                )
-                .with_help("rename the file using letters, digits and hyphens"),
-            );
-            continue;
-        }
-        if relative.extension().is_some_and(|e| e == "md") {
+            problems.push((relative.to_path_buf(), non_utf8_name(entry.path(), root)));
+        } else if entry.path_is_symlink() && entry.path().is_dir() {
+            let diagnostic = Diagnostic::warning(
+                display_path(root, entry.path()),
+                "links to folders are not followed",
+            )
+            .with_help("move the folder into content/ instead of linking to it");
+            problems.push((relative.to_path_buf(), diagnostic));
+        } else if entry.path_is_symlink() && !stays_inside(root, entry.path()) {
+            let diagnostic = Diagnostic::error(
+                display_path(root, entry.path()),
+                "this link points outside the site folder",
+            )
+            .with_help("copy the file into content/ instead of linking to it");
+            problems.push((relative.to_path_buf(), diagnostic));
+        } else if relative.extension().is_some_and(|e| e == "md") {
             markdown.push(relative.to_path_buf());
         } else {
             assets.push(relative.to_path_buf());
         }
     }
-    (markdown, assets)
+    (markdown, assets, problems)
+}
+
+/// Whether a symbolic link resolves to a file inside the site root.
+fn stays_inside(root: &Path, link: &Path) -> bool {
+    match (root.canonicalize(), link.canonicalize()) {
+        (Ok(root), Ok(target)) => target.starts_with(root),
+        _ => false,
+    }
 }
 
 /// Hidden files, editor swap and backup files are never content.
@@ -151,7 +260,10 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
 pub fn read_text(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
     let display = display_path(root, path);
     let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(&display, format!("cannot read the file: {}", io_reason(&err)))
+        Diagnostic::error(
+            &display,
+            format!("cannot read the file: {}", io_reason(&err)),
+        )
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
         let offset = err.utf8_error().valid_up_to();
@@ -197,7 +309,13 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for name in [".hidden.md", "story.md~", ".story.md.swp", "#story.md#", "x.tmp"] {
+        for name in [
+            ".hidden.md",
+            "story.md~",
+            ".story.md.swp",
+            "#story.md#",
+            "x.tmp",
+        ] {
             assert!(is_ignored(name.as_ref()), "{name}");
         }
         assert!(!is_ignored("story.md".as_ref()));

@@ -28,6 +28,23 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every save
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on (the next free one if it is taken)
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using OS events (WSL, Docker, network drives)
+        #[arg(long)]
+        poll: bool,
+    },
 }
 
 #[derive(Args)]
@@ -71,6 +88,19 @@ fn main() -> ExitCode {
             output,
             timings,
         } => dateline::cmd::build::build(&site.options(), output.as_deref(), *timings),
+        Command::Serve {
+            site,
+            bind,
+            port,
+            open,
+            poll,
+        } => dateline::serve::serve(dateline::serve::ServeOptions {
+            build: site.options(),
+            bind: *bind,
+            port: *port,
+            open: *open,
+            poll: *poll,
+        }),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

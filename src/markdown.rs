@@ -20,12 +20,31 @@ pub struct Links {
     pub documents: HashMap<PathBuf, String>,
     /// Other files (photos, PDFs) to their root-relative URLs.
     pub assets: HashMap<PathBuf, String>,
+    /// Stories left out of this build (drafts, scheduled): links to them would break.
+    pub unpublished: HashSet<PathBuf>,
 }
 
 impl Links {
+    /// A hash of every URL in the map: bodies rendered with equal fingerprints are equal.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut entries: Vec<(&PathBuf, &String)> =
+            self.documents.iter().chain(&self.assets).collect();
+        entries.sort_unstable();
+        let mut unpublished: Vec<&PathBuf> = self.unpublished.iter().collect();
+        unpublished.sort_unstable();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        entries.hash(&mut hasher);
+        unpublished.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The URL of `target` written in the file `from` (both relative to `content/`).
     fn resolve(&self, from: &Path, target: &str) -> Resolved {
-        if target.is_empty() || target.starts_with('#') || target.starts_with('/') || is_external(target)
+        if target.is_empty()
+            || target.starts_with('#')
+            || target.starts_with('/')
+            || is_external(target)
         {
             return Resolved::Unchanged;
         }
@@ -57,6 +76,7 @@ impl Links {
                 }
                 Resolved::Url(url)
             }
+            None if self.unpublished.contains(&resolved) => Resolved::Unpublished,
             None if path.ends_with(".md") => Resolved::Missing,
             None => Resolved::Unchanged,
         }
@@ -73,6 +93,7 @@ enum Resolved {
     Unchanged,
     Url(String),
     Missing,
+    Unpublished,
 }
 
 /// `base/relative` with `.` and `..` resolved, or `None` if it climbs out of `content/`.
@@ -144,7 +165,9 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(crate::highlight::highlight(text, language).into()));
+                    events.push(Event::Html(
+                        crate::highlight::highlight(text, language).into(),
+                    ));
                     code = None;
                 }
                 _ => {}
@@ -155,18 +178,40 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             Event::Start(Tag::CodeBlock(kind)) => {
                 has_code = true;
                 let language = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((language, String::new()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite(source, links, dest_url, &range, false, &mut problems);
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite(source, links, dest_url, &range, true, &mut problems);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Text(text) => {
                 word_count += text.split_whitespace().count();
@@ -200,8 +245,12 @@ fn rewrite<'a>(
 ) -> CowStr<'a> {
     if crate::url::is_script_url(&dest) && image {
         problems.push(
-            error_at(source, range, format!("the image source `{dest}` is not an image URL"))
-                .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
+            error_at(
+                source,
+                range,
+                format!("the image source `{dest}` is not an image URL"),
+            )
+            .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
         );
         return dest;
     }
@@ -215,10 +264,29 @@ fn rewrite<'a>(
         }
         Resolved::Unchanged => dest,
         Resolved::Url(url) => url.into(),
+        Resolved::Unpublished => {
+            problems.push(
+                error_at(
+                    source,
+                    range,
+                    format!("the link `{dest}` points to a story that is not published"),
+                )
+                .with_help(
+                    "it is a draft or scheduled for later: publish it first, or remove the link",
+                ),
+            );
+            dest
+        }
         Resolved::Missing => {
             problems.push(
-                error_at(source, range, format!("the link `{dest}` points to a file that does not exist"))
-                    .with_help("links to other stories are relative to this file, e.g. `../world/talks.md`"),
+                error_at(
+                    source,
+                    range,
+                    format!("the link `{dest}` points to a file that does not exist"),
+                )
+                .with_help(
+                    "links to other stories are relative to this file, e.g. `../world/talks.md`",
+                ),
             );
             dest
         }
@@ -332,21 +400,36 @@ mod tests {
         links
             .documents
             .insert("world/talks.md".into(), "/world/2025/05/talks/".into());
-        links
-            .assets
-            .insert("world/swap/photo.jpg".into(), "/world/2025/05/swap/photo.jpg".into());
+        links.assets.insert(
+            "world/swap/photo.jpg".into(),
+            "/world/2025/05/swap/photo.jpg".into(),
+        );
         links
     }
 
     #[test]
     fn links_to_story_files_become_their_urls() {
-        let body = render_text("politics/vote.md", "See [talks](../world/talks.md#day-2).", &links()).unwrap();
-        assert!(body.html.contains("href=\"/world/2025/05/talks/#day-2\""), "{}", body.html);
+        let body = render_text(
+            "politics/vote.md",
+            "See [talks](../world/talks.md#day-2).",
+            &links(),
+        )
+        .unwrap();
+        assert!(
+            body.html.contains("href=\"/world/2025/05/talks/#day-2\""),
+            "{}",
+            body.html
+        );
     }
 
     #[test]
     fn link_to_a_missing_file_is_an_error_at_its_line() {
-        let errors = render_text("politics/vote.md", "One.\n\nSee [x](../world/gone.md).", &links()).unwrap_err();
+        let errors = render_text(
+            "politics/vote.md",
+            "One.\n\nSee [x](../world/gone.md).",
+            &links(),
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 6);
         assert!(errors[0].message.contains("../world/gone.md"));
@@ -355,14 +438,23 @@ mod tests {
     #[test]
     fn images_beside_the_story_get_their_published_path() {
         let body = render_text("world/swap/index.md", "![Delegates](photo.jpg)", &links()).unwrap();
-        assert!(body.html.contains("src=\"/world/2025/05/swap/photo.jpg\""), "{}", body.html);
+        assert!(
+            body.html.contains("src=\"/world/2025/05/swap/photo.jpg\""),
+            "{}",
+            body.html
+        );
         let errors = render_text("world/swap/index.md", "![x](nope.jpg)", &links()).unwrap_err();
         assert!(errors[0].message.contains("nope.jpg"));
     }
 
     #[test]
     fn external_and_absolute_links_are_left_alone() {
-        let body = render_text("a.md", "[a](https://x.org/a.md) [b](/about/) [c](#top)", &links()).unwrap();
+        let body = render_text(
+            "a.md",
+            "[a](https://x.org/a.md) [b](/about/) [c](#top)",
+            &links(),
+        )
+        .unwrap();
         assert!(body.html.contains("href=\"https://x.org/a.md\""));
         assert!(body.html.contains("href=\"/about/\""));
         assert!(body.html.contains("href=\"#top\""));
@@ -370,9 +462,18 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let body = render_text("a.md", "## The vote\n\n## The vote\n\n## Custom {#mine}", &links()).unwrap();
+        let body = render_text(
+            "a.md",
+            "## The vote\n\n## The vote\n\n## Custom {#mine}",
+            &links(),
+        )
+        .unwrap();
         assert!(body.html.contains("<h2 id=\"the-vote\">"), "{}", body.html);
-        assert!(body.html.contains("<h2 id=\"the-vote-1\">"), "{}", body.html);
+        assert!(
+            body.html.contains("<h2 id=\"the-vote-1\">"),
+            "{}",
+            body.html
+        );
         assert!(body.html.contains("<h2 id=\"mine\">"), "{}", body.html);
     }
 
@@ -384,16 +485,31 @@ mod tests {
             &links(),
         )
         .unwrap();
-        for needle in ["\u{201c}Quote\u{201d}", "<del>", "<table>", "type=\"checkbox\"", "footnote"] {
+        for needle in [
+            "\u{201c}Quote\u{201d}",
+            "<del>",
+            "<table>",
+            "type=\"checkbox\"",
+            "footnote",
+        ] {
             assert!(body.html.contains(needle), "{needle} in {}", body.html);
         }
     }
 
     #[test]
     fn code_blocks_are_highlighted_and_counted() {
-        let body = render_text("a.md", "Intro words here.\n\n```python\nprint(1)\n```\n", &links()).unwrap();
+        let body = render_text(
+            "a.md",
+            "Intro words here.\n\n```python\nprint(1)\n```\n",
+            &links(),
+        )
+        .unwrap();
         assert!(body.has_code);
-        assert!(body.html.contains("class=\"source python\""), "{}", body.html);
+        assert!(
+            body.html.contains("class=\"source python\""),
+            "{}",
+            body.html
+        );
         assert_eq!(body.summary, "<p>Intro words here.</p>\n");
         assert_eq!(body.word_count, 3);
         assert_eq!(body.reading_time(), 1);
@@ -401,13 +517,21 @@ mod tests {
 
     #[test]
     fn raw_html_passes_through() {
-        let body = render_text("a.md", "<iframe src=\"https://player.example\"></iframe>\n", &links()).unwrap();
+        let body = render_text(
+            "a.md",
+            "<iframe src=\"https://player.example\"></iframe>\n",
+            &links(),
+        )
+        .unwrap();
         assert!(body.html.contains("<iframe"));
     }
 
     #[test]
     fn join_refuses_to_climb_out_of_content() {
-        assert_eq!(join(Path::new("world"), "../politics/a.md"), Some("politics/a.md".into()));
+        assert_eq!(
+            join(Path::new("world"), "../politics/a.md"),
+            Some("politics/a.md".into())
+        );
         assert_eq!(join(Path::new("world"), "../../etc/passwd"), None);
     }
 }

@@ -3,13 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Links};
+use crate::markdown::{self, Body, Links};
 use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
@@ -22,6 +23,16 @@ pub struct Publishing {
     /// Include stories dated after `now`.
     pub future: bool,
     pub now: Timestamp,
+}
+
+/// The parse stage's results: what the newsroom is assembled from.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub stories: Vec<Story>,
+    /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
+    pub unparsed: Vec<PathBuf>,
+    /// Non-Markdown files under `content/`, relative to it.
+    pub assets: Vec<PathBuf>,
 }
 
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
@@ -55,6 +66,8 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
+    /// The fingerprint of every URL bodies could link to (see [`Links::fingerprint`]).
+    pub links_hash: u64,
 }
 
 impl Newsroom {
@@ -62,10 +75,15 @@ impl Newsroom {
     pub fn assemble(
         site: Site,
         content_dir: PathBuf,
-        parsed: Vec<Story>,
-        asset_files: &[PathBuf],
+        parsed: Parsed,
         publishing: Publishing,
+        bodies: &mut BodyCache,
     ) -> Result<Newsroom, Diagnostics> {
+        let Parsed {
+            stories: parsed,
+            unparsed,
+            assets: asset_files,
+        } = parsed;
         let mut problems = Diagnostics::new();
         let visible = |story: &Story| match story.status {
             Status::Published => true,
@@ -74,8 +92,9 @@ impl Newsroom {
         };
         let all_bundles: HashSet<PathBuf> =
             parsed.iter().filter_map(|s| s.bundle.clone()).collect();
+        let (visible, hidden): (Vec<Story>, Vec<Story>) = parsed.into_iter().partition(visible);
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
-            parsed.into_iter().filter(visible).partition(Story::is_page);
+            visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
         assign_routes(&site, &mut stories, &mut pages, &sections);
         check_unique_routes(&stories, &pages, &sections, &mut problems);
@@ -85,14 +104,27 @@ impl Newsroom {
                 .then_with(|| a.route.cmp(&b.route))
         });
         pages.sort_by(|a, b| a.route.cmp(&b.route));
-        let assets = place_assets(asset_files, &all_bundles, &stories, &pages);
-        let links = links(&site, &stories, &pages, &assets);
+        let assets = place_assets(&asset_files, &all_bundles, &stories, &pages);
+        let mut links = links(&site, &stories, &pages, &assets);
+        links
+            .documents
+            .extend(unparsed.into_iter().map(|path| (path, String::new())));
+        links.unpublished = hidden.into_iter().map(|story| story.file.path).collect();
         let photos = stories
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
             .collect();
-        render_bodies(&mut stories, &links, &mut problems);
-        render_bodies(&mut pages, &links, &mut problems);
+        let links_hash = links.fingerprint();
+        render_bodies(&mut stories, &links, links_hash, bodies, &mut problems);
+        render_bodies(&mut pages, &links, links_hash, bodies, &mut problems);
+        let live: HashSet<&Path> = stories
+            .iter()
+            .chain(&pages)
+            .map(|s| s.file.path.as_path())
+            .collect();
+        bodies
+            .entries
+            .retain(|path, _| live.contains(path.as_path()));
         if problems.has_errors() {
             return Err(problems);
         }
@@ -111,6 +143,7 @@ impl Newsroom {
             authors,
             assets,
             photos,
+            links_hash,
         })
     }
 }
@@ -135,7 +168,9 @@ fn assign_sections(
             None => problems.push(
                 Diagnostic::error(&story.file.display, "the story has no section")
                     .with_span(story.text(), story.front.headline_span.clone())
-                    .with_help("put it in a section folder (content/world/...) or add `section: World`"),
+                    .with_help(
+                        "put it in a section folder (content/world/...) or add `section: World`",
+                    ),
             ),
         }
     }
@@ -218,9 +253,7 @@ fn check_unique_routes(
                 format!("two files would be published at {}", story.route),
             )
             .with_span(story.text(), story.front.slug_span.clone())
-            .with_help(format!(
-                "{other}; give one of them another `slug:`"
-            ))
+            .with_help(format!("{other}; give one of them another `slug:`"))
         };
         if reserved.contains(&story.route) {
             problems.push(clash(&format!(
@@ -293,6 +326,7 @@ fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> L
             .iter()
             .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
             .collect(),
+        unpublished: HashSet::new(),
     }
 }
 
@@ -327,26 +361,62 @@ fn photo_url(
     url
 }
 
-fn render_bodies(stories: &mut [Story], links: &Links, problems: &mut Diagnostics) {
-    let failures: Vec<Diagnostics> = stories
-        .par_iter_mut()
-        .filter_map(|story| {
+/// Rendered bodies of the last build, reused while a file's text and the site's links (every
+/// URL a body may point to) are unchanged: an edit re-renders only the edited story.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    entries: HashMap<PathBuf, CachedBody>,
+}
+
+#[derive(Debug)]
+struct CachedBody {
+    text: Arc<str>,
+    links: u64,
+    body: Arc<Body>,
+}
+
+fn render_bodies(
+    stories: &mut [Story],
+    links: &Links,
+    links_hash: u64,
+    cache: &mut BodyCache,
+    problems: &mut Diagnostics,
+) {
+    let previous = &cache.entries;
+    let results: Vec<Result<Arc<Body>, Diagnostics>> = stories
+        .par_iter()
+        .map(|story| {
+            if let Some(hit) = previous.get(&story.file.path)
+                && hit.links == links_hash
+                && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
+            {
+                return Ok(Arc::clone(&hit.body));
+            }
             let source = markdown::Source {
                 display: &story.file.display,
                 path: &story.file.path,
                 text: &story.file.text,
                 body_offset: story.body_offset,
             };
-            match markdown::render(&source, links) {
-                Ok(body) => {
-                    story.body = body;
-                    None
-                }
-                Err(diagnostics) => Some(diagnostics),
-            }
+            markdown::render(&source, links).map(Arc::new)
         })
         .collect();
-    failures.into_iter().for_each(|d| problems.extend(d));
+    for (story, result) in stories.iter_mut().zip(results) {
+        match result {
+            Ok(body) => {
+                cache.entries.insert(
+                    story.file.path.clone(),
+                    CachedBody {
+                        text: Arc::clone(&story.file.text),
+                        links: links_hash,
+                        body: Arc::clone(&body),
+                    },
+                );
+                story.body = body;
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
 }
 
 /// Sections in navigation order, each with its stories.

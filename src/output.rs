@@ -5,11 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
-    Bytes(Vec<u8>),
+    /// Rendered bytes, shared so that an unchanged page costs no copy between rebuilds.
+    Bytes(Arc<[u8]>),
     /// Part of the built-in theme, compiled into the binary.
     BuiltIn(&'static [u8]),
     /// A file copied as it is (photos, theme assets on disk).
@@ -38,6 +40,32 @@ impl Outputs {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// The paths whose contents differ from `previous`, including added and removed ones.
+    pub fn changed_since(&self, previous: &Outputs) -> Vec<String> {
+        let mut changed: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(path, output)| previous.files.get(*path) != Some(*output))
+            .map(|(path, _)| path.clone())
+            .collect();
+        changed.extend(
+            previous
+                .files
+                .keys()
+                .filter(|path| !self.files.contains_key(*path))
+                .cloned(),
+        );
+        changed.sort();
+        changed
+    }
+}
+
+impl Output {
+    /// Text that `Outputs` will own as bytes.
+    pub fn text(text: String) -> Output {
+        Output::Bytes(Arc::from(text.into_bytes()))
+    }
 }
 
 /// The output file of a route: `/world/` -> `world/index.html`, `/` -> `index.html`.
@@ -55,9 +83,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn changed_since_lists_edits_additions_and_removals() {
+        let mut old = Outputs::default();
+        old.insert("a.html", Output::text("a".into()));
+        old.insert("b.html", Output::text("b".into()));
+        old.insert("c.html", Output::text("c".into()));
+        let mut new = old.clone();
+        new.insert("b.html", Output::text("B".into()));
+        new.files.remove("c.html");
+        new.insert("d.html", Output::text("d".into()));
+        assert_eq!(new.changed_since(&old), ["b.html", "c.html", "d.html"]);
+    }
+
+    #[test]
     fn routes_become_index_files() {
         assert_eq!(route_file("/"), "index.html");
-        assert_eq!(route_file("/world/2025/05/talks/"), "world/2025/05/talks/index.html");
+        assert_eq!(
+            route_file("/world/2025/05/talks/"),
+            "world/2025/05/talks/index.html"
+        );
         assert_eq!(route_file("/feed.xml"), "feed.xml");
     }
 }

@@ -116,7 +116,11 @@ mod tests {
 
     #[test]
     fn patterns_without_slug_or_with_unknown_placeholders_are_refused() {
-        assert!(Permalink::parse("/:section/").unwrap_err().contains(":slug"));
+        assert!(
+            Permalink::parse("/:section/")
+                .unwrap_err()
+                .contains(":slug")
+        );
         assert!(
             Permalink::parse("/:sektion/:slug/")
                 .unwrap_err()

@@ -3,6 +3,10 @@
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -148,6 +152,28 @@ struct Renderer<'a> {
     newsroom: &'a Newsroom,
     theme: &'a Theme,
     cards: Vec<Value>,
+    /// Per story: a hash of everything its card and page are made from.
+    fingerprints: Vec<u64>,
+    /// A hash of the `site` object, which every page shows.
+    site_hash: u64,
+}
+
+/// A rendered page: its output path, the key of its inputs, and its bytes.
+type CachedPage = (String, u64, Arc<[u8]>);
+
+/// Pages and cards of the last build, reused when their inputs hash the same: an edit to one
+/// story re-renders only the pages that show something of it. Cleared when templates change.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    cards: HashMap<PathBuf, (u64, Value)>,
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+}
+
+impl RenderCache {
+    pub fn clear(&mut self) {
+        self.cards.clear();
+        self.pages.clear();
+    }
 }
 
 /// Renders every page, feed and sitemap of the site, collecting all template errors.
@@ -155,32 +181,59 @@ pub fn render(
     newsroom: &Newsroom,
     theme: &mut Theme,
     files: &ThemeFiles,
+    cache: &mut RenderCache,
 ) -> Result<(Outputs, Counts), Diagnostics> {
     let site = &newsroom.site;
+    let site_view = site_view(newsroom);
+    let site_hash = hash(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
-    global.insert("site", &site_view(newsroom));
+    global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
     global.insert("stylesheet", &site.path("/style.css"));
     let theme: &Theme = theme;
+    let fingerprints: Vec<u64> = newsroom
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(i, story)| story_fingerprint(newsroom, i, story))
+        .collect();
+    let cards = cards(newsroom, &fingerprints, &mut cache.cards);
     let renderer = Renderer {
         newsroom,
         theme,
-        cards: (0..newsroom.stories.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&card_view(newsroom, i)))
-            .collect(),
+        cards,
+        fingerprints,
+        site_hash,
     };
     let jobs = renderer.jobs();
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| renderer.render_job(job)).collect();
+    let previous = &cache.pages;
+    let results: Vec<Result<CachedPage, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let route = renderer.route(job);
+            let path = route_file(&route);
+            let key = renderer.key(job);
+            match previous.get(&path) {
+                Some((old, bytes)) if *old == key => Ok((path, key, Arc::clone(bytes))),
+                _ => renderer
+                    .render_job(job, &route)
+                    .map(|html| (path, key, Arc::<[u8]>::from(html.into_bytes()))),
+            }
+        })
+        .collect();
     let mut outputs = Outputs::default();
     let mut problems = Diagnostics::new();
+    let mut pages = HashMap::with_capacity(results.len());
     for result in results {
         match result {
-            Ok((path, bytes)) => outputs.insert(path, Output::Bytes(bytes)),
+            Ok((path, key, bytes)) => {
+                outputs.insert(path.clone(), Output::Bytes(Arc::clone(&bytes)));
+                pages.insert(path, (key, bytes));
+            }
             Err(diagnostic) => problems.push(diagnostic),
         }
     }
+    cache.pages = pages;
     if problems.has_errors() {
         return Err(problems);
     }
@@ -209,13 +262,25 @@ impl<'a> Renderer<'a> {
         let front = self.listing_jobs(Listing::Front, all, newsroom.stories.len());
         jobs.extend(front);
         for group in &newsroom.sections {
-            jobs.extend(self.listing_jobs(Listing::Section(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Section(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         for group in &newsroom.tags {
-            jobs.extend(self.listing_jobs(Listing::Tag(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Tag(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         for group in &newsroom.authors {
-            jobs.extend(self.listing_jobs(Listing::Author(group), &group.stories, group.stories.len()));
+            jobs.extend(self.listing_jobs(
+                Listing::Author(group),
+                &group.stories,
+                group.stories.len(),
+            ));
         }
         jobs.push(Job::Tags);
         jobs.push(Job::NotFound);
@@ -236,10 +301,54 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn render_job(&self, job: &Job<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// The URL path a job renders (without the base path).
+    fn route(&self, job: &Job<'_>) -> String {
+        match job {
+            Job::Story(index) => self.newsroom.stories[*index].route.clone(),
+            Job::Page(page) => page.route.clone(),
+            Job::Listing { kind, number, .. } => page_route(&self.listing_route(*kind), *number),
+            Job::Tags => "/tags/".to_string(),
+            Job::NotFound => "/404.html".to_string(),
+        }
+    }
+
+    /// A hash of everything the job's page shows: equal keys render equal pages.
+    fn key(&self, job: &Job<'_>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.site_hash.hash(&mut hasher);
+        self.route(job).hash(&mut hasher);
+        match job {
+            Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
+            Job::Page(page) => {
+                page.file.text.hash(&mut hasher);
+                self.newsroom.links_hash.hash(&mut hasher);
+            }
+            Job::Listing {
+                kind,
+                number,
+                stories,
+                total,
+            } => {
+                (listing_name(*kind), number, total).hash(&mut hasher);
+                for index in self.page_stories(*number, stories, *total) {
+                    self.fingerprints[index].hash(&mut hasher);
+                }
+            }
+            Job::Tags => {
+                for tag in &self.newsroom.tags {
+                    (&tag.name, tag.stories.len()).hash(&mut hasher);
+                }
+            }
+            Job::NotFound => {}
+        }
+        hasher.finish()
+    }
+
+    fn render_job(&self, job: &Job<'_>, route: &str) -> Result<String, Diagnostic> {
         let site = &self.newsroom.site;
         let mut context = Context::new();
-        let (route, template) = match job {
+        let template = match job {
             Job::Story(index) => {
                 let story = &self.newsroom.stories[*index];
                 context.insert(
@@ -249,11 +358,11 @@ impl<'a> Renderer<'a> {
                         content: &story.body.html,
                     },
                 );
-                (story.route.clone(), "story.html")
+                "story.html"
             }
             Job::Page(page) => {
                 context.insert("page", &page_view(site, page));
-                (page.route.clone(), "page.html")
+                "page.html"
             }
             Job::Listing {
                 kind,
@@ -264,7 +373,7 @@ impl<'a> Renderer<'a> {
                 let base = self.listing_route(*kind);
                 let paginator = self.paginator(&base, *number, stories, *total);
                 context.insert("paginator", &paginator);
-                let template = match kind {
+                match kind {
                     Listing::Front => "index.html",
                     Listing::Section(group) => {
                         context.insert("section", &link_view(site, group, &base));
@@ -278,8 +387,7 @@ impl<'a> Renderer<'a> {
                         context.insert("author", &author_view(site, group));
                         "author.html"
                     }
-                };
-                (page_route(&base, *number), template)
+                }
             }
             Job::Tags => {
                 let tags: Vec<TagCount> = self
@@ -292,15 +400,25 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 context.insert("tags", &tags);
-                ("/tags/".to_string(), "tags.html")
+                "tags.html"
             }
-            Job::NotFound => ("/404.html".to_string(), "404.html"),
+            Job::NotFound => "404.html",
         };
-        let path = site.path(&route);
+        let path = site.path(route);
         context.insert("current_path", &path);
         context.insert("canonical", &site.absolute(&path));
-        let html = self.theme.render(template, &context)?;
-        Ok((route_file(&route), html.into_bytes()))
+        self.theme.render(template, &context)
+    }
+
+    /// The story indices on page `number` of a listing (all stories when `stories` is empty).
+    fn page_stories(&self, number: usize, stories: &[usize], total: usize) -> Vec<usize> {
+        let per_page = self.newsroom.site.config.paginate.max(1);
+        let range = (number - 1) * per_page..(number * per_page).min(total);
+        if stories.is_empty() {
+            range.collect()
+        } else {
+            stories[range].to_vec()
+        }
     }
 
     fn listing_route(&self, kind: Listing<'_>) -> String {
@@ -312,19 +430,23 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn paginator(&self, base: &str, number: usize, stories: &[usize], total: usize) -> Paginator<'_> {
+    fn paginator(
+        &self,
+        base: &str,
+        number: usize,
+        stories: &[usize],
+        total: usize,
+    ) -> Paginator<'_> {
         let site = &self.newsroom.site;
         let per_page = site.config.paginate.max(1);
         let total_pages = total.div_ceil(per_page).max(1);
-        let range = (number - 1) * per_page..(number * per_page).min(total);
-        let cards = if stories.is_empty() {
-            range.map(|i| &self.cards[i]).collect()
-        } else {
-            stories[range].iter().map(|&i| &self.cards[i]).collect()
-        };
         let link = |n: usize| site.path(&page_route(base, n));
         Paginator {
-            stories: cards,
+            stories: self
+                .page_stories(number, stories, total)
+                .into_iter()
+                .map(|i| &self.cards[i])
+                .collect(),
             number,
             total_pages,
             total_stories: total,
@@ -334,6 +456,61 @@ impl<'a> Renderer<'a> {
             last: link(total_pages),
         }
     }
+}
+
+/// What distinguishes listings of one kind from another, for cache keys.
+fn listing_name<'g>(kind: Listing<'g>) -> (&'static str, &'g str) {
+    match kind {
+        Listing::Front => ("front", ""),
+        Listing::Section(group) => ("section", &group.name),
+        Listing::Tag(group) => ("tag", &group.name),
+        Listing::Author(group) => ("author", &group.name),
+    }
+}
+
+/// Listing cards, serialised once per story and reused while its fingerprint holds.
+fn cards(
+    newsroom: &Newsroom,
+    fingerprints: &[u64],
+    cache: &mut HashMap<PathBuf, (u64, Value)>,
+) -> Vec<Value> {
+    let previous = &*cache;
+    let cards: Vec<Value> = (0..newsroom.stories.len())
+        .into_par_iter()
+        .map(|i| match previous.get(&newsroom.stories[i].file.path) {
+            Some((fingerprint, card)) if *fingerprint == fingerprints[i] => card.clone(),
+            _ => Value::from_serializable(&card_view(newsroom, i)),
+        })
+        .collect();
+    *cache = newsroom
+        .stories
+        .iter()
+        .zip(fingerprints)
+        .zip(&cards)
+        .map(|((story, fingerprint), card)| (story.file.path.clone(), (*fingerprint, card.clone())))
+        .collect();
+    cards
+}
+
+/// Everything a story's card and page are made from: its text, where it is published, the
+/// section name it is shown under, its photo's URL, and the links its body resolved.
+fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    story.file.text.hash(&mut hasher);
+    story.route.hash(&mut hasher);
+    story.section.hash(&mut hasher);
+    story.status.hash(&mut hasher);
+    newsroom.photos[index].hash(&mut hasher);
+    newsroom.links_hash.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Page 1 of a listing is its own route; later pages are `page/N/` below it.
@@ -400,7 +577,9 @@ fn author_view<'a>(site: &'a Site, group: &Group) -> AuthorView<'a> {
 
 /// An RFC 3339 timestamp with the site's offset: `2025-05-19T14:30:00+01:00`.
 pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
-    date.timestamp().display_with_offset(date.offset()).to_string()
+    date.timestamp()
+        .display_with_offset(date.offset())
+        .to_string()
 }
 
 fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
@@ -428,14 +607,16 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .collect(),
         section: story.section.as_deref().map(|name| named(name, "/")),
         tags: front.tags.iter().map(|t| named(t, "/tags/")).collect(),
-        photo: front.photo.as_ref().zip(newsroom.photos[index].as_deref()).map(|(photo, src)| {
-            PhotoView {
+        photo: front
+            .photo
+            .as_ref()
+            .zip(newsroom.photos[index].as_deref())
+            .map(|(photo, src)| PhotoView {
                 src,
                 alt: &photo.alt,
                 credit: photo.credit.as_deref(),
                 caption: photo.caption.as_deref(),
-            }
-        }),
+            }),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),
         word_count: story.body.word_count,
@@ -484,7 +665,7 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
     if has_code && !outputs.files.contains_key(crate::highlight::STYLESHEET) {
         outputs.insert(
             crate::highlight::STYLESHEET,
-            Output::Bytes(crate::highlight::stylesheet().into_bytes()),
+            Output::text(crate::highlight::stylesheet()),
         );
     }
 }

@@ -26,7 +26,10 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         groups
             .iter()
             .map(|g| {
-                let newest = g.stories.first().and_then(|&i| lastmod(&newsroom.stories[i]));
+                let newest = g
+                    .stories
+                    .first()
+                    .and_then(|&i| lastmod(&newsroom.stories[i]));
                 (format!("{prefix}{}/", g.slug), newest)
             })
             .collect::<Vec<_>>()
@@ -47,13 +50,13 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    outputs.insert(SITEMAP, Output::Bytes(xml.into_bytes()));
+    outputs.insert(SITEMAP, Output::text(xml));
 
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         site.absolute(&site.path(&format!("/{SITEMAP}")))
     );
-    outputs.insert(ROBOTS, Output::Bytes(robots.into_bytes()));
+    outputs.insert(ROBOTS, Output::text(robots));
 }
 
 /// W3C datetime of the story's last change: `updated`, else `date`.

@@ -11,7 +11,10 @@ mod tests {
 
     #[test]
     fn slugs_transliterate_and_hyphenate() {
-        assert_eq!(slugify("São Paulo: Élections 2025!"), "sao-paulo-elections-2025");
+        assert_eq!(
+            slugify("São Paulo: Élections 2025!"),
+            "sao-paulo-elections-2025"
+        );
         assert_eq!(slugify("Data Journalism"), "data-journalism");
         assert_eq!(slugify("¿?"), "");
     }

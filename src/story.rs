@@ -13,7 +13,7 @@ use crate::markdown::Body;
 use crate::slug::slugify;
 
 /// Whether readers may see a story yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Published,
@@ -36,7 +36,7 @@ pub struct Story {
     pub status: Status,
     /// The URL path without the site's base path: `/world/2025/05/talks/`.
     pub route: String,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 impl Story {
@@ -61,12 +61,16 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
             &file.display,
             "the file is empty",
         )
-        .with_help("start it with front matter: a `---` line, `headline:` and `date:`, then `---`")]));
+        .with_help(
+            "start it with front matter: a `---` line, `headline:` and `date:`, then `---`",
+        )]));
     }
     let split = front_matter::split(&file.text).map_err(|message| {
         Diagnostics::from_iter([Diagnostic::error(&file.display, message)
             .with_span(&file.text, 0..first_line_len(&file.text))
-            .with_help("a story starts with `---`, its front matter (headline, date...), then `---`")])
+            .with_help(
+                "a story starts with `---`, its front matter (headline, date...), then `---`",
+            )])
     })?;
     let front = front_matter::parse(&file.display, &file.text, &split, &site.timezone)?;
     let body_offset = split.body_offset;
@@ -89,7 +93,9 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
             &file.display,
             "cannot make a URL from this file name",
         )
-        .with_help("rename the file with letters or digits, or set `slug:` in the front matter")]));
+        .with_help(
+            "rename the file with letters or digits, or set `slug:` in the front matter",
+        )]));
     }
     Ok(Story {
         file,
@@ -100,7 +106,7 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
         bundle,
         status,
         route: String::new(),
-        body: Body::default(),
+        body: Arc::default(),
     })
 }
 
@@ -130,15 +136,24 @@ mod tests {
 
     #[test]
     fn bundles_are_folders_with_index_md() {
-        assert_eq!(bundle_dir(Path::new("world/talks/index.md")), Some("world/talks".into()));
+        assert_eq!(
+            bundle_dir(Path::new("world/talks/index.md")),
+            Some("world/talks".into())
+        );
         assert_eq!(bundle_dir(Path::new("world/talks.md")), None);
         assert_eq!(bundle_dir(Path::new("index.md")), None);
     }
 
     #[test]
     fn section_defaults_to_the_first_folder() {
-        assert_eq!(top_folder(Path::new("world/talks.md")).as_deref(), Some("world"));
-        assert_eq!(top_folder(Path::new("world/talks/index.md")).as_deref(), Some("world"));
+        assert_eq!(
+            top_folder(Path::new("world/talks.md")).as_deref(),
+            Some("world")
+        );
+        assert_eq!(
+            top_folder(Path::new("world/talks/index.md")).as_deref(),
+            Some("world")
+        );
         assert_eq!(top_folder(Path::new("about.md")), None);
     }
 }

@@ -19,7 +19,7 @@ use crate::load::{is_ignored, read_text};
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template's name, text and where it came from (for error messages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateFile {
     pub name: String,
     pub text: Arc<str>,
@@ -85,7 +85,9 @@ impl ThemeFiles {
     fn add_built_in(&mut self, dir: &'static Dir<'static>) {
         for file in all_files(dir) {
             let path = file.path();
-            let Some(relative) = path.to_str() else { continue };
+            let Some(relative) = path.to_str() else {
+                continue;
+            };
             if let Some(name) = relative.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(file.contents());
                 self.templates.insert(
@@ -140,10 +142,8 @@ impl ThemeFiles {
                 match read_text(entry.path(), root) {
                     Ok(text) => {
                         let origin = display_path(root, entry.path());
-                        self.templates.insert(
-                            name.clone(),
-                            TemplateFile { name, text, origin },
-                        );
+                        self.templates
+                            .insert(name.clone(), TemplateFile { name, text, origin });
                     }
                     Err(diagnostic) => problems.push(diagnostic),
                 }
@@ -195,7 +195,9 @@ impl Theme {
             .values()
             .map(|t| (t.name.as_str(), t.text.as_ref()));
         if let Err(err) = tera.add_raw_templates(sources) {
-            return Err(Diagnostics::from_iter([theme(Tera::new()).diagnostic(&err)]));
+            return Err(Diagnostics::from_iter(
+                [theme(Tera::new()).diagnostic(&err)],
+            ));
         }
         let missing: Diagnostics = REQUIRED_TEMPLATES
             .iter()
@@ -301,7 +303,10 @@ mod tests {
                 origin: "templates/story.html".into(),
             },
         );
-        let errors = Theme::compile(&files, &TimeZone::UTC).err().unwrap().sorted();
+        let errors = Theme::compile(&files, &TimeZone::UTC)
+            .err()
+            .unwrap()
+            .sorted();
         assert_eq!(errors[0].file, Path::new("templates/story.html"));
         assert_eq!(errors[0].line, 2, "{errors:?}");
     }

@@ -17,7 +17,9 @@ use crate::output::{Output, Outputs};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
-    #[error("the output folder {0} cannot be the site root or one of its parents: it would delete your site")]
+    #[error(
+        "the output folder {0} cannot be the site root or one of its parents: it would delete your site"
+    )]
     ContainsSite(PathBuf),
     #[error("the output folder {0} is inside {1}/, which holds your sources")]
     InsideSources(PathBuf, &'static str),
@@ -33,7 +35,10 @@ pub enum WriteError {
     },
 }
 
-fn io_error<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> WriteError + use<'p> {
+fn io_error<'p>(
+    action: &'static str,
+    path: &'p Path,
+) -> impl FnOnce(io::Error) -> WriteError + use<'p> {
     move |source| WriteError::Io {
         action,
         path: path.to_path_buf(),
@@ -108,7 +113,9 @@ fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
     outputs.files.par_iter().try_for_each(|(path, output)| {
         let target = staging.join(path);
         match output {
-            Output::Bytes(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
+            Output::Bytes(bytes) => {
+                fs::write(&target, &bytes[..]).map_err(io_error("write", &target))
+            }
             Output::BuiltIn(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
             Output::Copy(source) => fs::copy(source, &target)
                 .map(drop)
@@ -134,7 +141,9 @@ fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
 
 /// `.public.staging-1234` beside `public`: hidden, unique to this process.
 fn sibling(output: &Path, kind: &str) -> PathBuf {
-    let name = output.file_name().map_or_else(|| OsString::from("public"), OsString::from);
+    let name = output
+        .file_name()
+        .map_or_else(|| OsString::from("public"), OsString::from);
     let mut sibling_name = OsString::from(".");
     sibling_name.push(&name);
     sibling_name.push(format!(".{kind}-{}", std::process::id()));
@@ -155,9 +164,10 @@ fn remove_leftovers(output: &Path) {
         let Some(rest) = file_name.strip_prefix(&prefix) else {
             continue;
         };
-        let ours = ["staging-", "old-"]
-            .iter()
-            .any(|kind| rest.strip_prefix(kind).is_some_and(|pid| pid.parse::<u32>().is_ok()));
+        let ours = ["staging-", "old-"].iter().any(|kind| {
+            rest.strip_prefix(kind)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok())
+        });
         if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = fs::remove_dir_all(entry.path());
         }
@@ -171,8 +181,14 @@ mod tests {
     #[test]
     fn output_that_would_delete_sources_is_refused() {
         let root = Path::new("/site");
-        assert!(matches!(check_output_dir(root, root, true), Err(WriteError::ContainsSite(_))));
-        assert!(matches!(check_output_dir(root, Path::new("/"), true), Err(WriteError::ContainsSite(_))));
+        assert!(matches!(
+            check_output_dir(root, root, true),
+            Err(WriteError::ContainsSite(_))
+        ));
+        assert!(matches!(
+            check_output_dir(root, Path::new("/"), true),
+            Err(WriteError::ContainsSite(_))
+        ));
         assert!(matches!(
             check_output_dir(root, Path::new("/site/content/out"), true),
             Err(WriteError::InsideSources(..))
@@ -200,11 +216,15 @@ mod tests {
         let output = dir.path().join("public");
         fs::create_dir_all(output.join("stale")).unwrap();
         let mut outputs = Outputs::default();
-        outputs.insert("a/index.html", Output::Bytes(b"new".to_vec()));
+        outputs.insert("a/index.html", Output::text("new".into()));
         write_site(&outputs, &output).unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"new");
         assert!(!output.join("stale").exists());
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names, vec![OsString::from("public")]);
     }
 
@@ -217,7 +237,10 @@ mod tests {
         let mut outputs = Outputs::default();
         outputs.insert("index.html", Output::Copy(dir.path().join("missing.jpg")));
         assert!(write_site(&outputs, &output).is_err());
-        assert_eq!(fs::read_to_string(output.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -1,0 +1,142 @@
+//! `dateline serve`: build, serve from memory, watch, rebuild, and reload the browser.
+//!
+//! The preview never writes to `public/`: every build lives in memory. Pages show drafts and
+//! scheduled stories (the theme marks them) and link to the server's own address.
+
+pub mod http;
+pub mod reload;
+pub mod state;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::build::{BuildOptions, Builder};
+use crate::cmd::report;
+use crate::serve::state::{Shared, Snapshot};
+
+/// How to run the preview server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    /// Poll the disk instead of using OS events (WSL, Docker volumes, network drives).
+    pub poll: bool,
+}
+
+/// How many ports after the asked one to try when it is taken.
+const PORT_ATTEMPTS: u16 = 20;
+
+/// Runs the server until Ctrl-C; returns the process exit code.
+pub fn serve(options: ServeOptions) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the server: {err}");
+            return 1;
+        }
+    };
+    match runtime.block_on(run(options)) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("error: {message}");
+            1
+        }
+    }
+}
+
+async fn run(options: ServeOptions) -> Result<(), String> {
+    let listener = bind(options.bind, options.port).await?;
+    let address = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the server's address: {err}"))?;
+    let url = format!("http://{}/", display_address(address));
+    let mut build = options.build.clone();
+    build.base_url = Some(url.clone());
+    build.publishing.drafts = true;
+    build.publishing.future = true;
+    let root = build.root.clone();
+
+    let (watch, changes) = watch::watch(&root, options.poll)
+        .map_err(|err| format!("cannot watch {} for changes: {err}", root.display()))?;
+    let mut builder = Builder::new(build);
+    let (builder, first) = tokio::task::spawn_blocking(move || {
+        let result = builder.build();
+        (builder, result)
+    })
+    .await
+    .map_err(|err| format!("the first build stopped: {err}"))?;
+    let snapshot = match first {
+        Ok(built) => Snapshot {
+            outputs: built.outputs,
+            error: None,
+        },
+        Err(diagnostics) => {
+            let sorted = diagnostics.clone().sorted();
+            report(diagnostics);
+            Snapshot {
+                outputs: Default::default(),
+                error: Some(reload::failed(&sorted)),
+            }
+        }
+    };
+    let shared = Arc::new(Shared::new(address, snapshot.outputs, snapshot.error));
+    let loop_shared = Arc::clone(&shared);
+    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, changes));
+
+    println!("Serving {} at {url}", root.display());
+    println!("Drafts and scheduled stories are shown. Watching for changes; press Ctrl-C to stop.");
+    if options.open
+        && let Err(err) = open::that(&url)
+    {
+        eprintln!("warning: cannot open a browser: {err}");
+    }
+    let server = axum::serve(listener, http::router(shared));
+    tokio::select! {
+        result = server => result.map_err(|err| format!("the server stopped: {err}"))?,
+        _ = tokio::signal::ctrl_c() => println!("\nStopped."),
+    }
+    drop(watch);
+    Ok(())
+}
+
+/// Binds `port`, or the next free one, saying so when it had to move.
+async fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+    let mut last_error = None;
+    for candidate in port..port.saturating_add(PORT_ATTEMPTS) {
+        match TcpListener::bind(SocketAddr::new(ip, candidate)).await {
+            Ok(listener) => {
+                if candidate != port {
+                    println!("Port {port} is in use; using {candidate} instead.");
+                }
+                return Ok(listener);
+            }
+            Err(err) => last_error = Some(err),
+        }
+        if port == 0 {
+            break;
+        }
+    }
+    Err(format!(
+        "cannot listen on {ip} ports {port} to {}: {}",
+        port.saturating_add(PORT_ATTEMPTS - 1),
+        last_error.map_or_else(|| "unknown error".into(), |e| e.to_string())
+    ))
+}
+
+/// `127.0.0.1:1111`, `[::1]:1111`; an unspecified bind address is shown as localhost.
+fn display_address(address: SocketAddr) -> String {
+    if address.ip().is_unspecified() {
+        format!("localhost:{}", address.port())
+    } else {
+        address.to_string()
+    }
+}

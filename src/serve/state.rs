@@ -1,0 +1,107 @@
+//! What the preview server shows: the last good site, the current error, and a channel that
+//! tells open browser tabs what changed.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::http::{HeaderMap, header};
+use tokio::sync::broadcast;
+
+use crate::output::Outputs;
+
+/// One consistent view of the site. Rebuilds swap in a new snapshot whole, so a request never
+/// sees half of an old build and half of a new one.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub outputs: Outputs,
+    /// The overlay message of the last failed build, while it is not fixed.
+    pub error: Option<String>,
+}
+
+impl Snapshot {
+    /// The event that shows the current error to a tab that just connected.
+    pub fn error_event(&self) -> Option<String> {
+        self.error.clone()
+    }
+}
+
+/// Shared between the HTTP handlers and the rebuild loop.
+pub struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    events: broadcast::Sender<String>,
+    /// The bound address; on loopback, requests must name it in `Host` (DNS rebinding).
+    address: SocketAddr,
+}
+
+impl Shared {
+    pub fn new(address: SocketAddr, outputs: Outputs, error: Option<String>) -> Shared {
+        let (events, _) = broadcast::channel(64);
+        Shared {
+            snapshot: RwLock::new(Arc::new(Snapshot { outputs, error })),
+            events,
+            address,
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Publishes a new site (or keeps the old one with an error) and tells the browsers.
+    pub fn publish(&self, snapshot: Snapshot, event: Option<String>) {
+        let snapshot = Arc::new(snapshot);
+        match self.snapshot.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+        if let Some(event) = event {
+            let _ = self.events.send(event);
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<String> {
+        self.events.subscribe()
+    }
+
+    /// On a loopback address only `localhost` and loopback IPs may be asked for: a page on
+    /// another site that re-points its own name at 127.0.0.1 gets nothing.
+    pub fn host_allowed(&self, headers: &HeaderMap) -> bool {
+        if !self.address.ip().is_loopback() {
+            return true;
+        }
+        let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+            return false;
+        };
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+            _ => host,
+        };
+        let ip = name.trim_start_matches('[').trim_end_matches(']');
+        name == "localhost" || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn allowed(host: &str) -> bool {
+        let shared = Shared::new("127.0.0.1:1111".parse().unwrap(), Outputs::default(), None);
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        shared.host_allowed(&headers)
+    }
+
+    #[test]
+    fn loopback_names_are_allowed_and_others_refused() {
+        assert!(allowed("127.0.0.1:1111"));
+        assert!(allowed("localhost:1111"));
+        assert!(allowed("[::1]:1111"));
+        assert!(!allowed("evil.example:1111"));
+        assert!(!allowed("127.0.0.1.evil.example"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Watching the site's sources: debounced file events in, rebuilt snapshots out.
+//!
+//! One rebuild per burst of saves. Editors save in many ways (write in place, write a temporary
+//! file and rename it over, keep swap and backup files); the builder re-reads what is at each
+//! changed path, so all of them end up as "this file changed" or "this file is gone".
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+
+use crate::build::Builder;
+use crate::cmd::report;
+use crate::load::is_ignored;
+use crate::serve::reload;
+use crate::serve::state::{Shared, Snapshot};
+
+/// The folders and files under the root that make up a site's sources.
+pub const SOURCES: &[&str] = &["content", "templates", "themes", "static", "site.toml"];
+
+/// How long a burst of saves must be quiet before the site is rebuilt.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub struct Watch {
+    _debouncer: Box<dyn std::any::Any + Send>,
+}
+
+/// Starts watching the sources under `root`; changed paths arrive on the returned channel.
+pub fn watch(root: &Path, poll: bool) -> notify::Result<(Watch, Receiver<Vec<PathBuf>>)> {
+    let (sender, receiver) = channel();
+    let handler = move |result: DebounceEventResult| forward(result, &sender);
+    let watch = if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+        let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, _>(
+            DEBOUNCE,
+            None,
+            handler,
+            notify_debouncer_full::NoCache,
+            config,
+        )?;
+        add_sources(root, |path, mode| debouncer.watch(path, mode))?;
+        Watch {
+            _debouncer: Box::new(debouncer),
+        }
+    } else {
+        let mut debouncer = new_debouncer(DEBOUNCE, None, handler)?;
+        add_sources(root, |path, mode| debouncer.watch(path, mode))?;
+        Watch {
+            _debouncer: Box::new(debouncer),
+        }
+    };
+    Ok((watch, receiver))
+}
+
+/// The root itself (for `site.toml` and folders created later) and each source folder.
+fn add_sources(
+    root: &Path,
+    mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>,
+) -> notify::Result<()> {
+    watch(root, RecursiveMode::NonRecursive)?;
+    for name in SOURCES {
+        let path = root.join(name);
+        if path.is_dir() {
+            watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(())
+}
+
+fn forward(result: DebounceEventResult, sender: &Sender<Vec<PathBuf>>) {
+    let Ok(events) = result else {
+        return;
+    };
+    // Reading a file is an event too (inotify's access and close): ours must not loop.
+    let paths: Vec<PathBuf> = events
+        .iter()
+        .filter(|event| !matches!(event.kind, notify::EventKind::Access(_)))
+        .flat_map(|event| event.paths.iter().cloned())
+        .filter(|path| !path.file_name().is_some_and(is_ignored))
+        .collect();
+    if !paths.is_empty() {
+        let _ = sender.send(paths);
+    }
+}
+
+/// Whether a changed path is one of the site's sources (and not, say, `public/` or `target/`).
+pub fn is_source(root: &Path, path: &Path) -> bool {
+    SOURCES.iter().any(|name| path.starts_with(root.join(name)))
+}
+
+/// Rebuilds after every burst of changes until the channel closes, publishing each result.
+pub fn rebuild_loop(mut builder: Builder, shared: Arc<Shared>, changes: Receiver<Vec<PathBuf>>) {
+    let root = builder.options.root.clone();
+    while let Ok(mut paths) = changes.recv() {
+        while let Ok(more) = changes.try_recv() {
+            paths.extend(more);
+        }
+        paths.retain(|path| is_source(&root, path));
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            continue;
+        }
+        for path in &paths {
+            builder.changed(path);
+        }
+        rebuild(&mut builder, &shared, &paths);
+    }
+}
+
+fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
+    let started = Instant::now();
+    let previous = shared.snapshot();
+    let base_path = builder
+        .options
+        .base_url
+        .as_deref()
+        .map(base_path)
+        .unwrap_or_default();
+    match builder.build() {
+        Ok(built) => {
+            let changed = built.outputs.changed_since(&previous.outputs);
+            let recovered = previous.error.is_some();
+            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            println!(
+                "{} changed: rebuilt in {} ms, {} changed",
+                describe(&builder.options.root, paths),
+                started.elapsed().as_millis(),
+                crate::cmd::plural(pages, "page")
+            );
+            let event =
+                (recovered || !changed.is_empty()).then(|| reload::changed(&changed, &base_path));
+            shared.publish(
+                Snapshot {
+                    outputs: built.outputs,
+                    error: None,
+                },
+                event,
+            );
+        }
+        Err(diagnostics) => {
+            let sorted = diagnostics.clone().sorted();
+            report(diagnostics);
+            eprintln!("Still serving the last good build; fix the error and save again.");
+            let message = reload::failed(&sorted);
+            shared.publish(
+                Snapshot {
+                    outputs: previous.outputs.clone(),
+                    error: Some(message.clone()),
+                },
+                Some(message),
+            );
+        }
+    }
+}
+
+/// `content/world/a.md` or `3 files`, for the rebuild log line.
+fn describe(root: &Path, paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => crate::diagnostic::display_path(root, one)
+            .display()
+            .to_string(),
+        many => format!("{} files", many.len()),
+    }
+}
+
+/// The path part of a base URL: `http://127.0.0.1:1111/` -> "".
+fn base_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find('/')
+        .map(|i| rest[i..].trim_end_matches('/').to_string())
+        .unwrap_or_default()
+}
