@@ -549,7 +549,6 @@ fn template_error_and_story_error_are_reported_together() {
 }
 
 #[test]
-#[ignore = "bug: errors found while linking (broken links, missing photos) are not reported when another file has a front matter error"]
 fn link_errors_are_reported_with_front_matter_errors_of_other_files() {
     let site = Site::new()
         .file(
@@ -570,7 +569,6 @@ fn link_errors_are_reported_with_front_matter_errors_of_other_files() {
 }
 
 #[test]
-#[ignore = "bug: a file that is not UTF-8 hides the front matter errors of every other file"]
 fn non_utf8_file_is_reported_with_front_matter_errors_of_other_files() {
     let site = Site::new()
         .file(
@@ -591,8 +589,45 @@ fn non_utf8_file_is_reported_with_front_matter_errors_of_other_files() {
 }
 
 #[test]
-#[ignore = "bug: a link to a draft story says the file does not exist"]
-fn link_to_a_draft_says_the_story_is_not_published() {
+fn link_to_a_draft_or_scheduled_story_says_it_is_not_published() {
+    let site = Site::new()
+        .file(
+            "content/world/plan.md",
+            "---\nheadline: Plan\ndate: 2025-05-19\ndraft: true\n---\n",
+        )
+        .file(
+            "content/world/later.md",
+            "---\nheadline: Later\ndate: 2026-06-01\n---\n",
+        )
+        .file(
+            "content/world/talks.md",
+            "---\nheadline: Talks\ndate: 2025-05-20\n---\nSee [the plan](plan.md).\n\nAnd [later](later.md).\n",
+        );
+    let run = failed_build(site);
+    let errors = run.diagnostics();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert_eq!(errors[0].location, format!("{TALKS}:5:5"));
+    assert_eq!(
+        errors[0].message,
+        "the link `plan.md` points to a story that is not published"
+    );
+    assert!(
+        errors[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("draft")),
+        "{}",
+        errors[0].text
+    );
+    assert_eq!(errors[1].location, format!("{TALKS}:7:5"));
+    assert_eq!(
+        errors[1].message,
+        "the link `later.md` points to a story that is not published"
+    );
+}
+
+#[test]
+fn link_to_a_draft_is_fine_when_drafts_are_published() {
     let site = Site::new()
         .file(
             "content/world/plan.md",
@@ -602,11 +637,102 @@ fn link_to_a_draft_says_the_story_is_not_published() {
             "content/world/talks.md",
             "---\nheadline: Talks\ndate: 2025-05-20\n---\nSee [the plan](plan.md).\n",
         );
-    let error = single_error(site);
-    assert_eq!(error.location, format!("{TALKS}:5:5"));
-    assert!(
-        error.message.contains("draft") && !error.message.contains("does not exist"),
-        "{}",
-        error.text
+    let run = site.build_with(&["--drafts"]);
+    run.assert_success();
+    assert_eq!(
+        run.page("/world/2025/05/talks/")
+            .attr(".story-body a", "href"),
+        "/world/2025/05/plan/"
     );
+}
+
+#[test]
+fn every_unknown_key_of_a_file_is_reported_at_once() {
+    let run = failed_build(talks(
+        "---\nhedline: Talks\ndate: 2025-05-19\nauthr: Ana\ntgas: [a]\n---\n",
+    ));
+    let errors = run.diagnostics();
+    let found: Vec<(&str, &str, Option<&str>)> = errors
+        .iter()
+        .map(|e| (e.location.as_str(), e.message.as_str(), e.help.as_deref()))
+        .collect();
+    let expected = [
+        (
+            "content/world/talks.md:2:1",
+            "unknown front matter key `hedline`",
+            Some("did you mean `headline`?"),
+        ),
+        (
+            "content/world/talks.md:4:1",
+            "unknown front matter key `authr`",
+            Some("did you mean `author`?"),
+        ),
+        (
+            "content/world/talks.md:5:1",
+            "unknown front matter key `tgas`",
+            Some("did you mean `tags`?"),
+        ),
+    ];
+    assert_eq!(found, expected);
+    assert_eq!(run.error_count_line(), Some(3));
+}
+
+#[test]
+fn link_to_a_file_that_failed_to_parse_is_not_reported_again() {
+    let site = Site::new()
+        .file(
+            "content/world/a.md",
+            "---\nhedline: A\ndate: 2025-05-19\n---\n",
+        )
+        .file(
+            "content/world/b.md",
+            "---\nheadline: B\ndate: 2025-05-19\n---\nSee [a](a.md).\n",
+        );
+    let run = failed_build(site);
+    let locations: Vec<String> = run.diagnostics().into_iter().map(|d| d.location).collect();
+    assert_eq!(locations, ["content/world/a.md:2:1"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn content_symlink_to_a_file_outside_the_site_is_refused() {
+    let outside = Site::empty().file("secret.md", "---\nheadline: S\ndate: 2025-05-19\n---\n");
+    let site = Site::new().file(
+        "content/world/talks.md",
+        "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+    );
+    std::os::unix::fs::symlink(
+        outside.root().join("secret.md"),
+        site.root().join("content/world/secret.md"),
+    )
+    .expect("create a symlink");
+    let error = single_error(site);
+    assert_eq!(error.location, "content/world/secret.md");
+    assert_eq!(error.message, "this link points outside the site folder");
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "bug: warnings (here: a symlinked folder under content/ that is skipped) are never printed when the build succeeds"]
+fn skipped_symlinked_folder_is_reported_as_a_warning() {
+    let outside = Site::empty().file(
+        "more/story.md",
+        "---\nheadline: More\ndate: 2025-05-19\n---\n",
+    );
+    let site = Site::new().file(
+        "content/world/talks.md",
+        "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+    );
+    std::os::unix::fs::symlink(
+        outside.root().join("more"),
+        site.root().join("content/more"),
+    )
+    .expect("create a symlink");
+    let run = site.build();
+    run.assert_success();
+    let warnings = run.diagnostics();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert_eq!(warnings[0].severity, "warning");
+    assert_eq!(warnings[0].location, "content/more");
+    assert_eq!(warnings[0].message, "links to folders are not followed");
 }
