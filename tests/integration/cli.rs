@@ -206,3 +206,22 @@ fn successful_build_prints_nothing_on_stderr() {
     run.assert_success();
     assert_eq!(run.stderr, "");
 }
+
+#[test]
+fn root_that_does_not_exist_is_an_error_not_a_crash() {
+    let dir = Site::empty();
+    let missing = dir.root().join("no-such-site");
+    let run = run(
+        dir.root(),
+        &["build".into(), "--root".into(), path_arg(&missing)],
+        missing.join("public"),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let errors = run.diagnostics();
+    assert!(
+        errors.iter().any(|e| e.location == "site.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(!missing.exists(), "nothing is created for a missing site");
+}

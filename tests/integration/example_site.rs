@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::harness::{NOW, Run, broken_links, path_arg, repo_root, run};
+use crate::harness::{NOW, Run, broken_links, duplicate_ids, path_arg, repo_root, run};
 
 /// One build of the example site, shared by the tests of this module. It goes into Cargo's
 /// temporary folder for integration tests, never into the repository.
@@ -117,8 +117,13 @@ fn every_example_story_has_a_headline_date_and_section() {
 }
 
 #[test]
-fn example_site_has_no_broken_internal_links() {
+fn example_site_has_no_broken_internal_links_or_anchors() {
     assert_eq!(broken_links(example(), ""), Vec::<String>::new());
+}
+
+#[test]
+fn example_pages_have_unique_ids() {
+    assert_eq!(duplicate_ids(example()), Vec::<String>::new());
 }
 
 #[test]

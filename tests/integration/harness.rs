@@ -502,31 +502,67 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every internal link (`href`/`src` starting with `base_path/`) of every HTML page in the
-/// output that does not lead to a file of the output, as `page -> link`.
+/// Every internal link of every HTML page in the output that leads nowhere, as `page -> link`:
+/// a root-relative `href`/`src` (under `base_path`) must name an output file, and a `#fragment`
+/// (on the same page or another) must name an element `id` there.
 pub fn broken_links(run: &Run, base_path: &str) -> Vec<String> {
     let files: std::collections::BTreeSet<String> = run.files().into_iter().collect();
-    let mut broken = Vec::new();
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut links: Vec<(String, String)> = Vec::new();
     for file in files.iter().filter(|f| f.ends_with(".html")) {
         let page = Page::parse(&run.read(file));
-        let links = page
+        ids.insert(file.clone(), page.ids());
+        let found = page
             .attrs("a[href], link[href]", "href")
             .into_iter()
-            .chain(page.attrs("img[src], script[src]", "src"));
-        for link in links {
-            if !link.starts_with('/') || link.starts_with("//") {
-                continue;
-            }
-            let target = link.split(['#', '?']).next().unwrap_or_default();
-            let resolved = target
+            .chain(page.attrs("img[src], script[src], iframe[src]", "src"));
+        links.extend(found.map(|link| (file.clone(), link)));
+    }
+    let mut broken = Vec::new();
+    for (file, link) in links {
+        let (target, fragment) = match link.split_once('#') {
+            Some((target, fragment)) => (target, Some(fragment)),
+            None => (link.as_str(), None),
+        };
+        let target = target.split('?').next().unwrap_or_default();
+        let resolved = if target.is_empty() {
+            Some(file.clone())
+        } else if target.starts_with('/') && !target.starts_with("//") {
+            target
                 .strip_prefix(base_path)
                 .filter(|rest| rest.starts_with('/'))
-                .map(route_file);
-            match resolved {
-                Some(path) if files.contains(&path) => {}
-                _ => broken.push(format!("{file} -> {link}")),
-            }
+                .map(route_file)
+        } else {
+            continue;
+        };
+        let ok = match resolved {
+            Some(path) if files.contains(&path) => match fragment {
+                Some(id) if !id.is_empty() && path.ends_with(".html") => ids
+                    .get(&path)
+                    .is_some_and(|ids| ids.iter().any(|i| i == id)),
+                _ => true,
+            },
+            _ => false,
+        };
+        if !ok {
+            broken.push(format!("{file} -> {link}"));
         }
     }
     broken
+}
+
+/// Every `id` used twice on one HTML page of the output, as `page: id`.
+pub fn duplicate_ids(run: &Run) -> Vec<String> {
+    let mut duplicates = Vec::new();
+    for file in run.files().into_iter().filter(|f| f.ends_with(".html")) {
+        let mut ids = Page::parse(&run.read(&file)).ids();
+        ids.sort();
+        for pair in ids.windows(2) {
+            if pair[0] == pair[1] {
+                duplicates.push(format!("{file}: {}", pair[0]));
+            }
+        }
+    }
+    duplicates.dedup();
+    duplicates
 }

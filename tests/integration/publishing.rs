@@ -183,6 +183,17 @@ fn base_url_flag_prefixes_every_link_and_absolute_url() {
         ]
     );
 
+    let feed = run.feed();
+    let channel: Vec<&str> = feed.links.iter().map(|l| l.href.as_str()).collect();
+    assert!(channel.contains(&"https://x.org/sub/"), "{channel:?}");
+    assert!(
+        channel.contains(&"https://x.org/sub/feed.xml"),
+        "{channel:?}"
+    );
+    assert_eq!(
+        front.attr("link[rel=alternate][type='application/rss+xml']", "href"),
+        "https://x.org/sub/feed.xml"
+    );
     for link in feed_links(&run) {
         assert!(link.starts_with("https://x.org/sub/"), "feed link {link}");
     }

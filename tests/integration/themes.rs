@@ -1,7 +1,7 @@
 //! Themes: the built-in theme, a site's own template overrides, a theme folder on disk, and
 //! `static/` files.
 
-use crate::harness::{Site, broken_links, repo_root};
+use crate::harness::{Site, broken_links, duplicate_ids, repo_root};
 
 /// A minimal theme: every required template, each saying which one it is.
 fn plain_theme(site: Site) -> Site {
@@ -159,9 +159,10 @@ fn an_unknown_theme_name_is_an_error_in_site_toml() {
 
 #[test]
 fn site_with_every_page_the_theme_links_to_has_no_broken_links() {
-    let run = crate::harness::Site::fixture("newsroom").build();
+    let run = Site::fixture("newsroom").build_with(&["--drafts", "--future"]);
     run.assert_success();
     assert_eq!(broken_links(&run, ""), Vec::<String>::new());
+    assert_eq!(duplicate_ids(&run), Vec::<String>::new());
 }
 
 #[test]
