@@ -327,6 +327,10 @@ fn summary_line_counts_stories_pages_listings_feeds_and_files() {
     );
     let line = lines[0];
     assert!(line.starts_with(&expected), "{line}\nexpected: {expected}");
+    assert!(
+        run.files().iter().any(|f| f == "images/logo.svg"),
+        "the fixture's static/ file is among the files counted"
+    );
     let time = &line[expected.len()..];
     let millis = time.strip_suffix(" ms").expect("the time is in ms");
     assert!(millis.parse::<u64>().is_ok(), "time `{time}`");

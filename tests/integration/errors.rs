@@ -132,6 +132,20 @@ fn value_of_the_wrong_type_is_an_error_at_the_value() {
 }
 
 #[test]
+#[ignore = "bug: a value of the wrong type is reported as parser jargon (`expected sequence start`) that names neither the key nor the expected type"]
+fn value_of_the_wrong_type_names_the_key_and_the_expected_type() {
+    let error = single_error(talks(
+        "---\nheadline: Talks\ndate: 2025-05-19\ntags: {a: 1}\n---\nBody.\n",
+    ));
+    assert_eq!(error.location, format!("{TALKS}:4:7"));
+    assert!(
+        error.message.contains("`tags`") && error.message.contains("list"),
+        "{}",
+        error.text
+    );
+}
+
+#[test]
 fn unknown_layout_is_an_error_at_its_value() {
     let error = single_error(talks(
         "---\nheadline: Talks\ndate: 2025-05-19\nlayout: gallery\n---\n",

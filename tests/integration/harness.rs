@@ -19,7 +19,8 @@ pub const SITE_TOML: &str = "title = \"Test Gazette\"\n\
                              base_url = \"https://news.example.org/\"\n\
                              timezone = \"Europe/Lisbon\"\n";
 
-/// A site in a temporary folder, removed when dropped.
+/// A site in a temporary folder, removed when the last handle to it (a clone, or a [`Run`] of
+/// it whose output is still read) is dropped.
 #[derive(Clone)]
 pub struct Site {
     dir: Arc<TempDir>,
