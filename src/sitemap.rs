@@ -5,7 +5,7 @@ use std::fmt::Write;
 use quick_xml::escape::escape;
 
 use crate::newsroom::Newsroom;
-use crate::output::{Output, Outputs};
+use crate::output::{Output, Outputs, xml_safe};
 
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
@@ -50,7 +50,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    outputs.insert(SITEMAP, Output::text(xml));
+    outputs.insert(SITEMAP, Output::text(xml_safe(xml)));
 
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
