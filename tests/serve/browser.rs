@@ -37,6 +37,9 @@ fn chromium() -> Option<Chromium> {
         eprintln!("skipped: DATELINE_SKIP_BROWSER=1, so the browser test did not run");
         return None;
     }
+    if skip {
+        eprintln!("DATELINE_SKIP_BROWSER=1 is ignored in CI: the browser tests always run there");
+    }
     let Some(binary) = find_chromium() else {
         panic!(
             "Chromium is not installed, and the live-reload tests need it.\n\

@@ -17,7 +17,13 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 /// Where Chromium is: `DATELINE_CHROMIUM`, else the usual names on `PATH`.
 pub fn find_chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("DATELINE_CHROMIUM") {
-        return Some(PathBuf::from(path));
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "DATELINE_CHROMIUM={} is not a file",
+            path.display()
+        );
+        return Some(path);
     }
     let path = std::env::var_os("PATH")?;
     ["chromium", "chromium-browser", "google-chrome", "chrome"]

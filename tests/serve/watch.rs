@@ -167,11 +167,12 @@ fn broken_story_keeps_the_last_good_page_until_fixed() {
         CEASEFIRE,
         &ceasefire("Never shown").replacen("headline:", "hedline:", 1),
     );
-    server.wait_for_stderr("hedline");
+    // A report names the file and line after its message.
+    server.wait_for_stderr("content/world/ceasefire-holds.md:2");
     assert!(
         server
             .stderr()
-            .contains("content/world/ceasefire-holds.md:2"),
+            .contains("error: unknown front matter key `hedline`"),
         "{}",
         server.stderr()
     );
@@ -212,4 +213,19 @@ fn template_override_in_a_folder_created_while_serving_is_served_after_every_edi
     server.wait_for(CEASEFIRE_URL, "First edition");
     site.write("templates/story.html", &story_template("Second edition"));
     server.wait_for(CEASEFIRE_URL, "Second edition");
+}
+
+#[test]
+fn site_broken_at_start_is_served_once_fixed() {
+    let site = Site::newsroom();
+    site.write(
+        CEASEFIRE,
+        &ceasefire("Never shown").replacen("headline:", "hedline:", 1),
+    );
+    let server = Server::start(&site.root());
+    server.wait_for_stderr("hedline");
+    assert_eq!(server.get(CEASEFIRE_URL).status, 404);
+    site.write(CEASEFIRE, &ceasefire("Fixed before the first page"));
+    server.wait_for(CEASEFIRE_URL, "Fixed before the first page");
+    server.wait_for("/", "Fixed before the first page");
 }
