@@ -24,10 +24,13 @@ pub const SOURCES: &[&str] = &["content", "templates", "themes", "static", "site
 /// How long a burst of saves must be quiet before the site is rebuilt.
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// Starts watching a folder recursively; owns the debouncer, whichever kind it is.
+type AddWatch = Box<dyn FnMut(&Path) -> notify::Result<()> + Send>;
+
 /// The running watcher; dropping it stops watching.
 pub struct Watch {
     /// Watches one more folder recursively (a source folder created while serving).
-    add: Box<dyn FnMut(&Path) -> notify::Result<()> + Send>,
+    add: AddWatch,
     watched: Vec<PathBuf>,
 }
 
@@ -50,7 +53,7 @@ impl Watch {
 pub fn watch(root: &Path, poll: bool) -> notify::Result<(Watch, Receiver<Vec<PathBuf>>)> {
     let (sender, receiver) = channel();
     let handler = move |result: DebounceEventResult| forward(result, &sender);
-    let mut add: Box<dyn FnMut(&Path) -> notify::Result<()> + Send> = if poll {
+    let mut add: AddWatch = if poll {
         // Compare contents too: modification times can be too coarse to tell two saves apart.
         let config = notify::Config::default()
             .with_poll_interval(Duration::from_millis(250))
