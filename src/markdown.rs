@@ -25,22 +25,20 @@ pub struct Links {
 }
 
 impl Links {
-    /// A hash of every URL in the map: bodies rendered with equal fingerprints are equal.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut entries: Vec<(&PathBuf, &String)> =
-            self.documents.iter().chain(&self.assets).collect();
-        entries.sort_unstable();
-        let mut unpublished: Vec<&PathBuf> = self.unpublished.iter().collect();
-        unpublished.sort_unstable();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        entries.hash(&mut hasher);
-        unpublished.hash(&mut hasher);
-        hasher.finish()
+    /// The published URL of a file under `content/`, if it is published.
+    fn lookup(&self, path: &Path) -> Option<&String> {
+        self.documents.get(path).or_else(|| self.assets.get(path))
     }
 
     /// The URL of `target` written in the file `from` (both relative to `content/`).
-    fn resolve(&self, from: &Path, target: &str) -> Resolved {
+    /// Every file looked up is recorded in `used`, with the answer, so that a cached body can
+    /// tell whether it would still resolve the same way.
+    fn resolve(
+        &self,
+        from: &Path,
+        target: &str,
+        used: &mut Vec<(PathBuf, Option<String>)>,
+    ) -> Resolved {
         if target.is_empty()
             || target.starts_with('#')
             || target.starts_with('/')
@@ -59,10 +57,8 @@ impl Links {
         let Some(resolved) = join(from.parent().unwrap_or(Path::new("")), path) else {
             return Resolved::Missing;
         };
-        let url = self
-            .documents
-            .get(&resolved)
-            .or_else(|| self.assets.get(&resolved));
+        let url = self.lookup(&resolved);
+        used.push((resolved.clone(), url.cloned()));
         match url {
             Some(url) => {
                 let mut url = url.clone();
@@ -117,6 +113,10 @@ fn join(base: &Path, relative: &str) -> Option<PathBuf> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
     pub html: String,
+    /// A hash of `html`, for cache keys of the pages that show it.
+    pub hash: u64,
+    /// The files under `content/` this body links to, with the URL each had (or none).
+    pub links: Vec<(PathBuf, Option<String>)>,
     /// The first paragraph, for listings and feeds that show a teaser.
     pub summary: String,
     pub word_count: usize,
@@ -127,6 +127,14 @@ pub struct Body {
 const READING_SPEED: usize = 230;
 
 impl Body {
+    /// Whether rendering the same text again would give the same HTML: every file it links to
+    /// still has the URL it had.
+    pub fn links_unchanged(&self, links: &Links) -> bool {
+        self.links
+            .iter()
+            .all(|(path, url)| links.lookup(path) == url.as_ref())
+    }
+
     /// Whole minutes, at least one.
     pub fn reading_time(&self) -> usize {
         self.word_count.div_ceil(READING_SPEED).max(1)
@@ -160,6 +168,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut word_count = 0;
     let mut has_code = false;
     let mut code: Option<(String, String)> = None;
+    let mut used = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some((language, text)) = &mut code {
             match event {
@@ -191,7 +200,15 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(source, links, dest_url, &range, false, &mut problems);
+                let dest_url = rewrite(
+                    source,
+                    links,
+                    dest_url,
+                    &range,
+                    false,
+                    &mut used,
+                    &mut problems,
+                );
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -205,7 +222,15 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(source, links, dest_url, &range, true, &mut problems);
+                let dest_url = rewrite(
+                    source,
+                    links,
+                    dest_url,
+                    &range,
+                    true,
+                    &mut used,
+                    &mut problems,
+                );
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -239,7 +264,9 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(Body {
+        hash: crate::output::hash_of(&html),
         html,
+        links: used,
         summary,
         word_count,
         has_code,
@@ -252,6 +279,7 @@ fn rewrite<'a>(
     dest: CowStr<'a>,
     range: &Range<usize>,
     image: bool,
+    used: &mut Vec<(PathBuf, Option<String>)>,
     problems: &mut Diagnostics,
 ) -> CowStr<'a> {
     if crate::url::is_script_url(&dest) && image {
@@ -265,7 +293,7 @@ fn rewrite<'a>(
         );
         return dest;
     }
-    match links.resolve(source.path, &dest) {
+    match links.resolve(source.path, &dest, used) {
         Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
             problems.push(
                 error_at(source, range, format!("the image `{dest}` does not exist"))

@@ -68,8 +68,6 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
-    /// The fingerprint of every URL bodies could link to (see [`Links::fingerprint`]).
-    pub links_hash: u64,
 }
 
 impl Newsroom {
@@ -116,9 +114,8 @@ impl Newsroom {
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
             .collect();
-        let links_hash = links.fingerprint();
-        render_bodies(&mut stories, &links, links_hash, bodies, &mut problems);
-        render_bodies(&mut pages, &links, links_hash, bodies, &mut problems);
+        render_bodies(&mut stories, &links, bodies, &mut problems);
+        render_bodies(&mut pages, &links, bodies, &mut problems);
         let live: HashSet<&Path> = stories
             .iter()
             .chain(&pages)
@@ -145,7 +142,6 @@ impl Newsroom {
             authors,
             assets,
             photos,
-            links_hash,
         })
     }
 }
@@ -369,8 +365,8 @@ fn photo_url(
     url
 }
 
-/// Rendered bodies of the last build, reused while a file's text and the site's links (every
-/// URL a body may point to) are unchanged: an edit re-renders only the edited story.
+/// Rendered bodies of the last build, reused while a file's text and the URLs of the files it
+/// links to are unchanged: an edit, even a new story, re-renders only the edited story.
 #[derive(Debug, Default)]
 pub struct BodyCache {
     entries: HashMap<PathBuf, CachedBody>,
@@ -379,14 +375,12 @@ pub struct BodyCache {
 #[derive(Debug)]
 struct CachedBody {
     text: Arc<str>,
-    links: u64,
     body: Arc<Body>,
 }
 
 fn render_bodies(
     stories: &mut [Story],
     links: &Links,
-    links_hash: u64,
     cache: &mut BodyCache,
     problems: &mut Diagnostics,
 ) {
@@ -395,7 +389,7 @@ fn render_bodies(
         .par_iter()
         .map(|story| {
             if let Some(hit) = previous.get(&story.file.path)
-                && hit.links == links_hash
+                && hit.body.links_unchanged(links)
                 && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
             {
                 return Ok(Arc::clone(&hit.body));
@@ -416,7 +410,6 @@ fn render_bodies(
                     story.file.path.clone(),
                     CachedBody {
                         text: Arc::clone(&story.file.text),
-                        links: links_hash,
                         body: Arc::clone(&body),
                     },
                 );

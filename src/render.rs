@@ -331,7 +331,7 @@ impl<'a> Renderer<'a> {
             Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
             Job::Page(page) => {
                 page.file.hash.hash(&mut hasher);
-                self.newsroom.links_hash.hash(&mut hasher);
+                page.body.hash.hash(&mut hasher);
             }
             Job::Listing {
                 kind,
@@ -502,7 +502,7 @@ fn cards(
 }
 
 /// Everything a story's card and page are made from: its text, where it is published, the
-/// section name it is shown under, its photo's URL, and the links its body resolved.
+/// section name it is shown under, its photo's URL, and its rendered body.
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -511,7 +511,7 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
-    newsroom.links_hash.hash(&mut hasher);
+    story.body.hash.hash(&mut hasher);
     hasher.finish()
 }
 

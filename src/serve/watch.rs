@@ -145,10 +145,16 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
             let changed = built.outputs.changed_since(&previous.outputs);
             let recovered = previous.error.is_some();
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let stages: Vec<String> = built
+                .timings
+                .iter()
+                .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+                .collect();
             println!(
-                "{} changed: rebuilt in {} ms, {} changed",
+                "{} changed: rebuilt in {} ms ({}), {} changed",
                 describe(&builder.options.root, paths),
                 started.elapsed().as_millis(),
+                stages.join(", "),
                 crate::cmd::plural(pages, "page")
             );
             let event =
