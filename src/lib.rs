@@ -7,6 +7,7 @@
 //! three; the commands in [`cmd`] decide what to do with the result.
 #![forbid(unsafe_code)]
 
+pub mod absolute_links;
 pub mod build;
 pub mod cmd;
 pub mod config;
