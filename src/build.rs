@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::output::Outputs;
+use crate::photo::PhotoSizes;
 use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Story};
 use crate::theme::Theme;
@@ -58,6 +59,7 @@ pub struct Builder {
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
     pages: RenderCache,
+    photo_sizes: PhotoSizes,
 }
 
 impl Builder {
@@ -71,11 +73,13 @@ impl Builder {
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
+            photo_sizes: PhotoSizes::default(),
         }
     }
 
     /// Records that `path` (absolute, under the site root) changed on disk.
     pub fn changed(&mut self, path: &Path) {
+        self.photo_sizes.forget(path);
         let root = &self.options.root;
         if path.starts_with(root.join(CONTENT_DIR)) {
             self.pending.push(path.to_path_buf());
@@ -97,7 +101,7 @@ impl Builder {
         lap("load");
         let (newsroom, mut problems) = self.parse();
         lap("parse");
-        let Some(newsroom) = newsroom else {
+        let Some(mut newsroom) = newsroom else {
             if let Some(sources) = &self.sources
                 && let Err(errors) = Theme::compile(&sources.theme, &jiff::tz::TimeZone::UTC)
             {
@@ -114,6 +118,7 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
+        newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
         let (outputs, counts) = render(&newsroom, theme, &sources.theme, &mut self.pages)?;
         lap("render");
         Ok(Built {

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod newsroom;
 pub mod output;
 pub mod permalink;
+pub mod photo;
 pub mod render;
 pub mod serve;
 pub mod sitemap;

@@ -62,9 +62,19 @@ struct AuthorView<'a> {
 #[derive(Serialize)]
 struct PhotoView<'a> {
     src: &'a str,
+    /// `src` as an absolute URL, for social cards.
+    url: String,
     alt: &'a str,
     credit: Option<&'a str>,
     caption: Option<&'a str>,
+    /// Pixels, when the photo is a local file whose header could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
+    /// The media type from the file name (`image/jpeg`), when known.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    media_type: Option<&'static str>,
 }
 
 /// A story as listings see it: everything but the body.
@@ -493,7 +503,7 @@ fn cards(
 }
 
 /// Everything a story's card and page are made from: its text, where it is published, the
-/// section name it is shown under, its photo's URL, and the links its body resolved.
+/// section name it is shown under, its photo's URL and size, and the links its body resolved.
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -502,6 +512,7 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
+    newsroom.photo_sizes.get(index).hash(&mut hasher);
     newsroom.links_hash.hash(&mut hasher);
     hasher.finish()
 }
@@ -611,11 +622,18 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .photo
             .as_ref()
             .zip(newsroom.photos[index].as_deref())
-            .map(|(photo, src)| PhotoView {
-                src,
-                alt: &photo.alt,
-                credit: photo.credit.as_deref(),
-                caption: photo.caption.as_deref(),
+            .map(|(photo, src)| {
+                let size = newsroom.photo_sizes.get(index).copied().flatten();
+                PhotoView {
+                    src,
+                    url: site.absolute_url(src),
+                    alt: &photo.alt,
+                    credit: photo.credit.as_deref(),
+                    caption: photo.caption.as_deref(),
+                    width: size.map(|s| s.width),
+                    height: size.map(|s| s.height),
+                    media_type: crate::photo::media_type(src),
+                }
             }),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),
