@@ -177,12 +177,14 @@ type CachedPage = (String, u64, Arc<[u8]>);
 pub struct RenderCache {
     cards: HashMap<PathBuf, (u64, Value)>,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
+    feeds: crate::feed::FeedCache,
 }
 
 impl RenderCache {
     pub fn clear(&mut self) {
         self.cards.clear();
         self.pages.clear();
+        self.feeds.clear();
     }
 }
 
@@ -251,7 +253,13 @@ pub fn render(
         .iter()
         .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags))
         .count();
-    let feeds = crate::feed::render(newsroom, &mut outputs);
+    let feeds = crate::feed::render(
+        newsroom,
+        &renderer.fingerprints,
+        site_hash,
+        &mut cache.feeds,
+        &mut outputs,
+    );
     crate::sitemap::render(newsroom, &mut outputs);
     add_static_files(newsroom, files, &mut outputs);
     let counts = Counts {
