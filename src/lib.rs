@@ -26,6 +26,7 @@ pub mod serve;
 pub mod sitemap;
 pub mod slug;
 pub mod story;
+pub mod structured_data;
 pub mod theme;
 pub mod url;
 pub mod write;

@@ -13,9 +13,11 @@ use tera::{Context, Value};
 
 use crate::config::{AuthorInfo, Site, Support};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feed;
 use crate::newsroom::{Group, Newsroom};
 use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
+use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
 
 /// How many of each kind of file a build wrote, for the summary line.
@@ -39,7 +41,16 @@ struct SiteView<'a> {
     generator: String,
     support: Option<&'a Support>,
     sections: Vec<LinkView>,
+    publisher: PublisherView<'a>,
     extra: &'a toml::Table,
+}
+
+/// `[publisher]` with its defaults filled in.
+#[derive(Serialize)]
+struct PublisherView<'a> {
+    name: &'a str,
+    url: String,
+    logo: Option<String>,
 }
 
 /// A section or tag as templates see it.
@@ -201,6 +212,10 @@ pub fn render(
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
+    global.insert(
+        "json_feed_url",
+        &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
+    );
     global.insert("stylesheet", &site.path("/style.css"));
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
@@ -366,9 +381,21 @@ impl<'a> Renderer<'a> {
     fn render_job(&self, job: &Job<'_>, route: &str) -> Result<String, Diagnostic> {
         let site = &self.newsroom.site;
         let mut context = Context::new();
+        let path = site.path(route);
+        let canonical = site.absolute(&path);
+        let main_feed = feed::link(site, feed::Kind::Main, "");
+        let mut feeds = Vec::with_capacity(2);
+        let mut json_ld = None;
         let template = match job {
             Job::Story(index) => {
                 let story = &self.newsroom.stories[*index];
+                feeds.extend(
+                    story
+                        .section
+                        .as_deref()
+                        .map(|name| feed::link(site, feed::Kind::Section, name)),
+                );
+                json_ld = Some(structured_data::news_article(self.newsroom, *index));
                 context.insert(
                     "story",
                     &StoryView {
@@ -391,17 +418,39 @@ impl<'a> Renderer<'a> {
                 let base = self.listing_route(*kind);
                 let paginator = self.paginator(&base, *number, stories, *total);
                 context.insert("paginator", &paginator);
+                let title = &site.config.title;
+                let collection = |name: &str, description: String| {
+                    structured_data::collection_page(site, name, &canonical, &description)
+                };
                 match kind {
-                    Listing::Front => "index.html",
+                    Listing::Front if *number == 1 => {
+                        json_ld = Some(structured_data::website(site));
+                        "index.html"
+                    }
+                    Listing::Front => {
+                        let description = format!("The latest stories from {title}.");
+                        json_ld = Some(collection("Latest stories", description));
+                        "index.html"
+                    }
                     Listing::Section(group) => {
+                        let description =
+                            format!("{}: the latest stories from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Section, &group.name));
                         context.insert("section", &link_view(site, group, &base));
                         "section.html"
                     }
                     Listing::Tag(group) => {
+                        let description = format!("Stories about {} from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Tag, &group.name));
                         context.insert("tag", &link_view(site, group, &base));
                         "tag.html"
                     }
                     Listing::Author(group) => {
+                        json_ld =
+                            Some(structured_data::profile_page(site, &group.name, &canonical));
+                        feeds.push(feed::link(site, feed::Kind::Author, &group.name));
                         context.insert("author", &author_view(site, group));
                         "author.html"
                     }
@@ -422,9 +471,16 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => "404.html",
         };
-        let path = site.path(route);
+        feeds.push(main_feed);
+        context.insert("feeds", &feeds);
+        if let Some(data) = json_ld {
+            context.insert(
+                "json_ld",
+                &Value::safe_string(&structured_data::script_json(&data)),
+            );
+        }
         context.insert("current_path", &path);
-        context.insert("canonical", &site.absolute(&path));
+        context.insert("canonical", &canonical);
         self.theme.render(template, &context)
     }
 
@@ -559,6 +615,11 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
             .iter()
             .map(|g| link_view(site, g, &format!("/{}/", g.slug)))
             .collect(),
+        publisher: PublisherView {
+            name: site.publisher_name(),
+            url: site.publisher_url(),
+            logo: site.logo_url(),
+        },
         extra: &config.extra,
     }
 }
