@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
-use rss::{Category, ChannelBuilder, Guid, Image, Item, ItemBuilder};
+use rss::{Category, ChannelBuilder, Image, Item, ItemBuilder};
 
 use super::{Channel, Entry};
 
@@ -65,6 +65,21 @@ fn item(entry: &Entry) -> Item {
         })
         .collect::<Vec<_>>();
     let mut extensions = ExtensionMap::new();
+    // The rss crate leaves `isPermaLink` out when it is true (the RSS 2.0 default). Say it
+    // explicitly, so that the guid's meaning does not rest on every reader knowing the default:
+    // an extension element of no namespace, in place of the crate's `guid`.
+    extensions.insert(
+        String::new(),
+        BTreeMap::from([(
+            "guid".to_string(),
+            vec![Extension {
+                name: "guid".into(),
+                value: Some(entry.url.clone()),
+                attrs: BTreeMap::from([("isPermaLink".to_string(), "true".to_string())]),
+                ..Extension::default()
+            }],
+        )]),
+    );
     if let Some(photo) = &entry.photo {
         extensions.insert(
             "media".to_string(),
@@ -74,10 +89,6 @@ fn item(entry: &Entry) -> Item {
     ItemBuilder::default()
         .title(Some(entry.title.clone()))
         .link(Some(entry.url.clone()))
-        .guid(Some(Guid {
-            value: entry.url.clone(),
-            permalink: true,
-        }))
         .pub_date(entry.date.as_ref().and_then(rfc822))
         .description(Some(entry.description.clone()))
         .content(Some(entry.content.clone()))
