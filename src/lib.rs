@@ -30,3 +30,4 @@ pub mod structured_data;
 pub mod theme;
 pub mod url;
 pub mod write;
+pub mod xml;

@@ -47,7 +47,8 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     for (path, xml) in sitemap_files(&urls(newsroom), MAX_URLS, &root) {
         outputs.insert(path, Output::text(xml));
     }
-    outputs.insert(NEWS_SITEMAP, Output::text(news_sitemap(newsroom)));
+    let news = crate::xml::without_forbidden_chars(news_sitemap(newsroom));
+    outputs.insert(NEWS_SITEMAP, Output::text(news));
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {root}{SITEMAP}\nSitemap: {root}{NEWS_SITEMAP}\n"
     );

@@ -32,7 +32,7 @@ pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
         link: channel.home.clone(),
         ..Image::default()
     });
-    ChannelBuilder::default()
+    let xml = ChannelBuilder::default()
         .namespaces(namespaces)
         .title(channel.title.clone())
         .link(channel.home.clone())
@@ -51,7 +51,8 @@ pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
         }))
         .items(entries.iter().map(|e| item(e)).collect::<Vec<_>>())
         .build()
-        .to_string()
+        .to_string();
+    crate::xml::without_forbidden_chars(xml)
 }
 
 fn item(entry: &Entry) -> Item {
