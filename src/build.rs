@@ -36,6 +36,8 @@ pub struct BuildOptions {
 pub struct Built {
     pub outputs: Outputs,
     pub counts: Counts,
+    /// Problems that do not stop the build, to show the user all the same.
+    pub warnings: Diagnostics,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -119,11 +121,18 @@ impl Builder {
             return Err(problems);
         }
         newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
-        let (outputs, counts) = render(&newsroom, theme, &sources.theme, &mut self.pages)?;
+        let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                problems.extend(errors);
+                return Err(problems);
+            }
+        };
         lap("render");
         Ok(Built {
             outputs,
             counts,
+            warnings: problems,
             timings,
         })
     }

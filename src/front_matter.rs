@@ -68,11 +68,10 @@ struct Raw {
     dek: Option<String>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
-    author: Option<String>,
-    authors: Option<Vec<String>>,
-    section: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
+    author: Option<Spanned<String>>,
+    authors: Option<Spanned<Vec<String>>>,
+    section: Option<Spanned<String>>,
+    tags: Option<Spanned<Vec<String>>>,
     photo: Option<Spanned<RawPhoto>>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
@@ -205,7 +204,16 @@ impl Checker<'_> {
             }
         };
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
-        let authors = self.authors(raw.author, raw.authors);
+        let mut authors = Vec::new();
+        for list in raw.author.map(as_list).into_iter().chain(raw.authors) {
+            authors.extend(self.names(list, "author"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        authors.retain(|a| seen.insert(a.clone()));
+        let section = raw
+            .section
+            .map(as_list)
+            .and_then(|list| self.names(list, "section").pop());
         let photo = raw.photo.and_then(|photo| self.photo(photo));
         let slug = raw.slug.as_ref().map(|slug| {
             let clean = crate::slug::slugify(&slug.value);
@@ -220,10 +228,8 @@ impl Checker<'_> {
         });
         let tags = raw
             .tags
-            .into_iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
+            .map(|tags| self.names(tags, "tag"))
+            .unwrap_or_default();
         let Some(headline) = headline.filter(|_| !self.problems.has_errors()) else {
             return Err(self.problems);
         };
@@ -238,7 +244,7 @@ impl Checker<'_> {
             date,
             updated,
             authors,
-            section: raw.section.filter(|s| !s.trim().is_empty()),
+            section,
             tags,
             photo,
             slug,
@@ -265,18 +271,28 @@ impl Checker<'_> {
         }
     }
 
-    fn authors(&mut self, author: Option<String>, authors: Option<Vec<String>>) -> Vec<String> {
-        let mut all: Vec<String> = author
-            .into_iter()
-            .chain(authors.into_iter().flatten())
-            .collect();
-        all.retain(|a| !a.trim().is_empty());
-        for a in &mut all {
-            *a = a.trim().to_string();
+    /// Trimmed, non-empty names of tags, authors or a section. Each gets a page, so each needs
+    /// letters or digits for its URL.
+    fn names(&mut self, list: Spanned<Vec<String>>, kind: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in list.value {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if crate::slug::slugify(name).is_empty() {
+                self.error_at(
+                    &list.referenced,
+                    format!(
+                        "the {kind} `{name}` has no letters or digits, so it cannot have a page"
+                    ),
+                    &format!("write the {kind} with letters or digits"),
+                );
+                continue;
+            }
+            names.push(name.to_string());
         }
-        let mut seen = std::collections::HashSet::new();
-        all.retain(|a| seen.insert(a.clone()));
-        all
+        names
     }
 
     fn photo(&mut self, photo: Spanned<RawPhoto>) -> Option<Photo> {
@@ -338,6 +354,11 @@ impl Checker<'_> {
     fn fence_span(&self) -> std::ops::Range<usize> {
         0..3.min(self.source.len())
     }
+}
+
+/// One name as a list of one, keeping its location.
+fn as_list(name: Spanned<String>) -> Spanned<Vec<String>> {
+    Spanned::new(vec![name.value], name.referenced, name.defined)
 }
 
 /// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
@@ -413,33 +434,102 @@ fn yaml_error(
     err: &serde_saphyr::Error,
 ) -> Diagnostic {
     let message = UserMessageFormatter.format_message(err).to_string();
-    let mut diagnostic = Diagnostic::error(file, friendly_yaml_message(&message));
-    if let Some(location) = err.location() {
-        diagnostic = diagnostic.with_span(source, location_span(source, split, &location));
+    let span = err
+        .location()
+        .map(|location| location_span(source, split, &location));
+    let line = span.as_ref().map(|span| line_at(source, span.start));
+    let key = line.and_then(key_on_line);
+    // Only the photo block nests keys (`extra` takes any): an indented key, or one in
+    // `photo: {...}` flow style, is a photo key.
+    let in_photo = line.is_some_and(|l| {
+        l.starts_with(char::is_whitespace) || l.trim_start().starts_with("photo:")
+    });
+    let (message, help) = match (crate::config::unknown_key(&message), key) {
+        (Some(unknown), _) if in_photo => (
+            format!("unknown photo key `{unknown}`"),
+            unknown_key_help(&message, PHOTO_KEYS),
+        ),
+        (Some(unknown), _) => (
+            format!("unknown front matter key `{unknown}`"),
+            unknown_key_help(&message, KEYS),
+        ),
+        (None, Some((key, expected))) if is_type_error(&message) => (
+            format!("`{key}` should be {expected}"),
+            Some(format!("the YAML parser says: {message}")),
+        ),
+        (None, _) => (
+            message,
+            Some(
+                "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around \
+                 text that contains `: ` or starts with a special character"
+                    .into(),
+            ),
+        ),
+    };
+    let mut diagnostic = Diagnostic::error(file, message);
+    if let Some(span) = span {
+        diagnostic = diagnostic.with_span(source, span);
     }
-    let help = unknown_key_help(&message, KEYS)
-        .filter(|_| !is_photo_key_error(&message))
-        .or_else(|| unknown_key_help(&message, PHOTO_KEYS))
-        .unwrap_or_else(|| {
-            "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
-             that contains `: ` or starts with a special character"
-                .into()
-        });
-    diagnostic.with_help(help)
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
 }
 
-/// serde's unknown-field messages list the expected keys; the photo block has its own.
-fn is_photo_key_error(message: &str) -> bool {
-    message.contains("expected one of `src`")
+/// A value of the wrong shape, as opposed to broken YAML syntax.
+fn is_type_error(message: &str) -> bool {
+    message.contains("expected") || message.contains("invalid")
 }
 
-/// "unknown field `hedline`, expected one of ..." reads better as "unknown key `hedline`".
-fn friendly_yaml_message(message: &str) -> String {
-    match crate::config::unknown_key(message) {
-        Some(key) => format!("unknown front matter key `{key}`"),
-        None => message.to_string(),
-    }
+/// The whole line of `source` around `offset`.
+fn line_at(source: &str, offset: usize) -> &str {
+    let start = source[..offset.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    &source[start..end]
 }
+
+/// The known key written on a line, with what its value should look like.
+fn key_on_line(line: &str) -> Option<(&'static str, &'static str)> {
+    let key = line.trim_start().split(':').next()?.trim();
+    EXPECTED.iter().find(|(known, _)| *known == key).copied()
+}
+
+/// What each key's value looks like, for type errors people can act on.
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "headline",
+        "text, e.g. `headline: \"Talks resume in Istanbul\"`",
+    ),
+    (
+        "dek",
+        "text, e.g. `dek: \"One sentence under the headline\"`",
+    ),
+    ("date", "a date, e.g. `date: 2025-05-19 14:30`"),
+    ("updated", "a date, e.g. `updated: 2025-05-20 09:00`"),
+    ("author", "one name, e.g. `author: \"Lena Hartmann\"`"),
+    (
+        "authors",
+        "a list of names, e.g. `authors: [\"Lena Hartmann\", \"Tomás Ferreira\"]`",
+    ),
+    ("section", "a section name, e.g. `section: World`"),
+    ("tags", "a list, e.g. `tags: [Ukraine, Diplomacy]`"),
+    (
+        "photo",
+        "a block with `src`, `alt`, `credit` and `caption` lines",
+    ),
+    ("slug", "text, e.g. `slug: istanbul-talks`"),
+    ("draft", "`true` or `false`"),
+    ("layout", "`page` or `story`"),
+    ("extra", "a block of `key: value` lines"),
+    ("src", "text: the image file or URL"),
+    ("alt", "text describing the picture"),
+    ("credit", "text, e.g. `credit: \"Reuters\"`"),
+    ("caption", "text"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -505,6 +595,33 @@ mod tests {
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 4], "{errors:?}");
         assert_eq!(errors[1].help.as_deref(), Some("did you mean `author`?"));
+    }
+
+    #[test]
+    fn unknown_photo_key_suggests_a_photo_key() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: p.jpg\n  atl: x\n---\n")
+                .unwrap_err();
+        assert_eq!(errors[0].message, "unknown photo key `atl`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `alt`?"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_what_it_should_be() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n").unwrap_err();
+        assert!(
+            errors[0].message.starts_with("`tags` should be a list"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn tags_without_letters_are_refused_at_their_line() {
+        let errors = parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: [\"¿?\", Real]\n---\n")
+            .unwrap_err();
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+        assert!(errors[0].message.contains("`¿?`"), "{errors:?}");
     }
 
     #[test]

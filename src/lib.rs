@@ -30,4 +30,3 @@ pub mod structured_data;
 pub mod theme;
 pub mod url;
 pub mod write;
-pub mod xml;

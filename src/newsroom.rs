@@ -152,6 +152,9 @@ impl Newsroom {
     }
 }
 
+/// Top-level folders of the site that Dateline's own listings use.
+const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page"];
+
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
     site: &Site,
@@ -161,6 +164,14 @@ fn assign_sections(
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for story in stories.iter() {
         match &story.section {
+            Some(name) if RESERVED_ROUTES.contains(&slugify(name).as_str()) => problems.push(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the section `{name}` would be published at /{}/, where Dateline lists all {}", slugify(name), slugify(name)),
+                )
+                .with_span(story.text(), story.front.headline_span.clone())
+                .with_help("name the section (its folder, or `section:`) differently"),
+            ),
             Some(name) => {
                 let slug = slugify(name);
                 let from_front_matter = story.front.section.is_some();
@@ -223,7 +234,6 @@ fn assign_routes(
             continue;
         };
         let section_slug = slugify(section);
-        debug_assert!(sections.iter().any(|(s, _)| *s == section_slug));
         story.route = site.permalink.expand(PermalinkValues {
             section: &section_slug,
             year: date.year(),
@@ -245,9 +255,9 @@ fn check_unique_routes(
     problems: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &Story> = HashMap::new();
-    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/"]
+    let reserved: Vec<String> = RESERVED_ROUTES
         .iter()
-        .map(|r| r.to_string())
+        .map(|r| format!("/{r}/"))
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
         .collect();
     for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {

@@ -41,6 +41,8 @@ struct SiteView<'a> {
     generator: String,
     support: Option<&'a Support>,
     sections: Vec<LinkView>,
+    /// Standalone pages (about, support us), for footers and menus.
+    pages: Vec<PageLink<'a>>,
     publisher: PublisherView<'a>,
     extra: &'a toml::Table,
 }
@@ -60,6 +62,13 @@ struct LinkView {
     slug: String,
     path: String,
     permalink: String,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    slug: &'a str,
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -614,6 +623,15 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
             .sections
             .iter()
             .map(|g| link_view(site, g, &format!("/{}/", g.slug)))
+            .collect(),
+        pages: newsroom
+            .pages
+            .iter()
+            .map(|page| PageLink {
+                title: &page.front.headline,
+                slug: &page.slug,
+                path: site.path(&page.route),
+            })
             .collect(),
         publisher: PublisherView {
             name: site.publisher_name(),

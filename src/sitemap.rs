@@ -14,7 +14,7 @@ use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 use quick_xml::escape::escape;
 
 use crate::newsroom::Newsroom;
-use crate::output::{Output, Outputs};
+use crate::output::{Output, Outputs, xml_safe};
 use crate::render::rfc3339;
 use crate::story::Story;
 
@@ -45,10 +45,9 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     let site = &newsroom.site;
     let root = site.absolute(&site.path("/"));
     for (path, xml) in sitemap_files(&urls(newsroom), MAX_URLS, &root) {
-        outputs.insert(path, Output::text(xml));
+        outputs.insert(path, Output::text(xml_safe(xml)));
     }
-    let news = crate::xml::without_forbidden_chars(news_sitemap(newsroom));
-    outputs.insert(NEWS_SITEMAP, Output::text(news));
+    outputs.insert(NEWS_SITEMAP, Output::text(xml_safe(news_sitemap(newsroom))));
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {root}{SITEMAP}\nSitemap: {root}{NEWS_SITEMAP}\n"
     );

@@ -52,7 +52,7 @@ pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
         .items(entries.iter().map(|e| item(e)).collect::<Vec<_>>())
         .build()
         .to_string();
-    crate::xml::without_forbidden_chars(xml)
+    crate::output::xml_safe(xml)
 }
 
 fn item(entry: &Entry) -> Item {
