@@ -139,34 +139,29 @@ impl Builder {
 
     /// Reads everything the first time; afterwards only what changed.
     fn load(&mut self) -> Result<(), Diagnostics> {
-        let pending = std::mem::take(&mut self.pending);
-        match &mut self.sources {
-            Some(sources) if !self.config_changed => {
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
+        let Some(sources) = &mut self.sources else {
+            self.config_changed = false;
+            self.pending.clear();
+            self.sources = Some(load(&self.options.root)?);
+            return Ok(());
+        };
+        if self.config_changed {
+            let config = Arc::clone(&sources.config);
+            let templates = sources.theme.templates.clone();
+            // On failure the changes stay pending (and the flag set) for the next build.
+            sources.refresh_config_and_theme()?;
+            self.config_changed = false;
+            if sources.config != config {
+                self.stories.clear();
+                self.theme = None;
+                self.pages.clear();
+            } else if sources.theme.templates != templates {
+                self.theme = None;
+                self.pages.clear();
             }
-            Some(sources) => {
-                self.config_changed = false;
-                let config = Arc::clone(&sources.config);
-                let templates = sources.theme.templates.clone();
-                sources.refresh_config_and_theme()?;
-                if sources.config != config {
-                    self.stories.clear();
-                    self.theme = None;
-                    self.pages.clear();
-                } else if sources.theme.templates != templates {
-                    self.theme = None;
-                    self.pages.clear();
-                }
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
-            }
-            None => {
-                self.config_changed = false;
-                self.sources = Some(load(&self.options.root)?);
-            }
+        }
+        for path in std::mem::take(&mut self.pending) {
+            sources.refresh_content(&path);
         }
         Ok(())
     }
@@ -199,7 +194,11 @@ impl Builder {
             })
             .collect();
         let mut parsed = Parsed {
-            assets: sources.assets.iter().cloned().collect(),
+            assets: sources
+                .assets
+                .iter()
+                .map(|(p, s)| (p.clone(), *s))
+                .collect(),
             ..Parsed::default()
         };
         let mut cache = HashMap::with_capacity(results.len());

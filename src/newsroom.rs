@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Body, Links};
+use crate::output::FileStamp;
 use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
@@ -31,8 +32,8 @@ pub struct Parsed {
     pub stories: Vec<Story>,
     /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
     pub unparsed: Vec<PathBuf>,
-    /// Non-Markdown files under `content/`, relative to it.
-    pub assets: Vec<PathBuf>,
+    /// Non-Markdown files under `content/`, relative to it, with their stamps.
+    pub assets: Vec<(PathBuf, FileStamp)>,
 }
 
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
@@ -50,6 +51,7 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the site root, without a leading slash.
     pub output: String,
+    pub stamp: FileStamp,
 }
 
 #[derive(Debug)]
@@ -99,7 +101,7 @@ impl Newsroom {
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
             visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
-        assign_routes(&site, &mut stories, &mut pages, &sections);
+        assign_routes(&site, &mut stories, &mut pages);
         check_unique_routes(&stories, &pages, &sections, &mut problems);
         stories.sort_by(|a, b| {
             b.timestamp()
@@ -223,12 +225,7 @@ fn title_case(name: &str) -> String {
     }
 }
 
-fn assign_routes(
-    site: &Site,
-    stories: &mut [Story],
-    pages: &mut [Story],
-    sections: &[(String, String)],
-) {
+fn assign_routes(site: &Site, stories: &mut [Story], pages: &mut [Story]) {
     for story in stories.iter_mut() {
         let (Some(date), Some(section)) = (&story.front.date, &story.section) else {
             continue;
@@ -297,7 +294,7 @@ fn check_unique_routes(
 /// Files beside a story (in its folder) are published beside its page; others keep their path.
 /// Files in the folder of an unpublished story (a draft) stay unpublished.
 fn place_assets(
-    files: &[PathBuf],
+    files: &[(PathBuf, FileStamp)],
     all_bundles: &HashSet<PathBuf>,
     stories: &[Story],
     pages: &[Story],
@@ -309,7 +306,7 @@ fn place_assets(
         .collect();
     files
         .iter()
-        .filter_map(|file| {
+        .filter_map(|(file, stamp)| {
             let bundle = file
                 .ancestors()
                 .skip(1)
@@ -324,6 +321,7 @@ fn place_assets(
             Some(Asset {
                 source: file.clone(),
                 output: output.trim_start_matches('/').to_string(),
+                stamp: *stamp,
             })
         })
         .collect()

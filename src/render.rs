@@ -752,14 +752,14 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
     for (path, source) in &files.statics {
         let output = match source {
             StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
-            StaticSource::Disk(file) => Output::Copy(file.clone()),
+            StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
         };
         outputs.insert(path.clone(), output);
     }
     for asset in &newsroom.assets {
         outputs.insert(
             asset.output.clone(),
-            Output::Copy(newsroom.content_dir.join(&asset.source)),
+            Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
         );
     }
     let has_code = newsroom
