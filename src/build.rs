@@ -81,7 +81,6 @@ impl Builder {
 
     /// Records that `path` (absolute, under the site root) changed on disk.
     pub fn changed(&mut self, path: &Path) {
-        self.photo_sizes.forget(path);
         let root = &self.options.root;
         if path.starts_with(root.join(CONTENT_DIR)) {
             self.pending.push(path.to_path_buf());

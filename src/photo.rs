@@ -3,8 +3,9 @@
 //! Social cards, `og:image:width` and the `width`/`height` that stop a page from jumping while
 //! the photo loads all need the photo's size. Only the file's header is read (the `imagesize`
 //! crate stops after the few bytes that hold the dimensions), and sizes are kept between builds
-//! until the file changes, so a site with thousands of photos pays for each once. A file that
-//! is missing, unreadable or not an image simply has no size: the page omits the attributes.
+//! while the file's stamp (modification time and length) stays the same, so a site with
+//! thousands of photos pays for each once. A file that is missing, unreadable or not an image
+//! simply has no size: the page omits the attributes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::newsroom::Newsroom;
+use crate::output::FileStamp;
 use crate::theme::{StaticSource, ThemeFiles};
 
 /// A photo's size in pixels, as stored in its file.
@@ -24,7 +26,7 @@ pub struct Size {
 
 /// Where a photo's bytes are, when they are on this machine.
 enum Local {
-    File(PathBuf),
+    File(PathBuf, FileStamp),
     BuiltIn(&'static [u8]),
 }
 
@@ -48,40 +50,40 @@ pub fn media_type(url: &str) -> Option<&'static str> {
         .filter(|t| t.starts_with("image/"))
 }
 
-/// Photo sizes of the last builds, by file; forgotten when the file changes.
+/// Photo sizes of the last build, by file, with the stamp the file had when it was read.
 #[derive(Debug, Default)]
 pub struct PhotoSizes {
-    known: HashMap<PathBuf, Option<Size>>,
+    known: HashMap<PathBuf, (FileStamp, Option<Size>)>,
 }
 
 impl PhotoSizes {
-    /// The size of every story's lead photo (by story index), reading only new or changed files.
+    /// The size of every story's lead photo (by story index), reading only the files that are
+    /// new or whose stamp changed since the last build.
     pub fn measure(&mut self, newsroom: &Newsroom, theme: &ThemeFiles) -> Vec<Option<Size>> {
         let locals: Vec<Option<Local>> = local_files(newsroom, theme);
         let known = &self.known;
-        let read: Vec<(PathBuf, Option<Size>)> = locals
+        let measured: HashMap<PathBuf, (FileStamp, Option<Size>)> = locals
             .par_iter()
             .filter_map(|local| match local {
-                Some(Local::File(path)) if !known.contains_key(path) => {
-                    Some((path.clone(), read_size(path)))
+                Some(Local::File(path, stamp)) => {
+                    let size = match known.get(path) {
+                        Some((old, size)) if old == stamp => *size,
+                        _ => read_size(path),
+                    };
+                    Some((path.clone(), (*stamp, size)))
                 }
                 _ => None,
             })
             .collect();
-        self.known.extend(read);
+        self.known = measured;
         locals
             .iter()
             .map(|local| match local {
-                Some(Local::File(path)) => self.known.get(path).copied().flatten(),
+                Some(Local::File(path, _)) => self.known.get(path).and_then(|(_, size)| *size),
                 Some(Local::BuiltIn(bytes)) => imagesize::blob_size(bytes).ok().and_then(size),
                 None => None,
             })
             .collect()
-    }
-
-    /// Forgets the sizes of `path` and of every file under it (it changed on disk).
-    pub fn forget(&mut self, path: &Path) {
-        self.known.retain(|known, _| !known.starts_with(path));
     }
 }
 
@@ -89,22 +91,25 @@ impl PhotoSizes {
 /// a static file of the site or theme. Photos on other sites are not fetched.
 fn local_files(newsroom: &Newsroom, theme: &ThemeFiles) -> Vec<Option<Local>> {
     let site = &newsroom.site;
-    let assets: HashMap<String, &Path> = newsroom
+    let assets: HashMap<String, (&Path, FileStamp)> = newsroom
         .assets
         .iter()
-        .map(|a| (site.path(&format!("/{}", a.output)), a.source.as_path()))
+        .map(|a| {
+            let url = site.path(&format!("/{}", a.output));
+            (url, (a.source.as_path(), a.stamp))
+        })
         .collect();
     newsroom
         .photos
         .iter()
         .map(|url| {
             let url = url.as_deref()?;
-            if let Some(source) = assets.get(url) {
-                return Some(Local::File(newsroom.content_dir.join(source)));
+            if let Some((source, stamp)) = assets.get(url) {
+                return Some(Local::File(newsroom.content_dir.join(source), *stamp));
             }
             let route = url.strip_prefix(site.base_path.as_str())?;
             match theme.statics.get(route.strip_prefix('/')?)? {
-                StaticSource::Disk(path) => Some(Local::File(path.clone())),
+                StaticSource::Disk(path, stamp) => Some(Local::File(path.clone(), *stamp)),
                 StaticSource::BuiltIn(bytes) => Some(Local::BuiltIn(bytes)),
             }
         })
