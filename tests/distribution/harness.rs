@@ -27,9 +27,13 @@ pub struct Site {
 
 impl Site {
     pub fn empty() -> Site {
-        Site {
-            dir: tempfile::tempdir().expect("a temporary folder"),
-        }
+        // A visible folder name: tempfile's default (`.tmpXXXX`) is hidden, and Dateline ignores
+        // hidden files and folders.
+        let dir = tempfile::Builder::new()
+            .prefix("dateline-distribution-")
+            .tempdir()
+            .expect("a temporary folder");
+        Site { dir }
     }
 
     /// The newsroom most tests read: hostile text everywhere, a photo with a known size, one

@@ -5,4 +5,5 @@
 mod feeds;
 mod harness;
 mod pages;
+mod rebuild;
 mod sitemaps;
