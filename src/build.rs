@@ -181,17 +181,16 @@ impl Builder {
         };
         let now = self.options.publishing.now;
         let previous = &self.stories;
-        let results: Vec<(PathBuf, Arc<str>, Result<Story, Diagnostics>)> = sources
+        // Only files whose text changed are parsed again; `None` means "as last time".
+        let fresh: Vec<Option<Result<Story, Diagnostics>>> = sources
             .content
             .par_iter()
-            .map(|(path, file)| {
-                let result = match previous.get(path) {
-                    Some((text, result)) if *text == file.text => result.clone(),
-                    _ => story::parse(file.clone(), &site, now),
-                };
-                (path.clone(), Arc::clone(&file.text), result)
+            .map(|(path, file)| match previous.get(path) {
+                Some((text, _)) if *text == file.text => None,
+                _ => Some(story::parse(file.clone(), &site, now)),
             })
             .collect();
+        let mut old = std::mem::take(&mut self.stories);
         let mut parsed = Parsed {
             assets: sources
                 .assets
@@ -200,8 +199,11 @@ impl Builder {
                 .collect(),
             ..Parsed::default()
         };
-        let mut cache = HashMap::with_capacity(results.len());
-        for (path, text, result) in results {
+        for ((path, file), result) in sources.content.iter().zip(fresh) {
+            let result = match result.or_else(|| old.remove(path).map(|(_, r)| r)) {
+                Some(result) => result,
+                None => continue,
+            };
             match &result {
                 Ok(story) => parsed.stories.push(story.clone()),
                 Err(errors) => {
@@ -209,9 +211,9 @@ impl Builder {
                     parsed.unparsed.push(path.clone());
                 }
             }
-            cache.insert(path, (text, result));
+            self.stories
+                .insert(path.clone(), (Arc::clone(&file.text), result));
         }
-        self.stories = cache;
         let content_dir = self.options.root.join(CONTENT_DIR);
         let publishing = self.options.publishing;
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {

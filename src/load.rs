@@ -37,6 +37,8 @@ pub struct SourceFile {
     /// Relative to the site root, for messages: `content/world/talks.md`.
     pub display: PathBuf,
     pub text: Arc<str>,
+    /// A hash of `text`, computed once when read: rebuilds compare files by it.
+    pub hash: u64,
 }
 
 /// The content folder's name under the site root.
@@ -144,6 +146,7 @@ fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile {
         display: Path::new(CONTENT_DIR).join(path),
         path: path.to_path_buf(),
+        hash: crate::output::hash_of(&text),
         text,
     })
 }

@@ -19,6 +19,14 @@ pub enum Output {
     Copy(PathBuf, FileStamp),
 }
 
+/// A hash of some text, stable within one process: for telling inputs apart between rebuilds.
+pub fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// When a file was last changed and how long it is: enough to notice edits without reading it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FileStamp {

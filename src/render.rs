@@ -217,7 +217,7 @@ pub fn render(
 ) -> Result<(Outputs, Counts), Diagnostics> {
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let site_hash = hash(&serde_json::to_string(&site_view).unwrap_or_default());
+    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
@@ -363,7 +363,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
             Job::Page(page) => {
-                page.file.text.hash(&mut hasher);
+                page.file.hash.hash(&mut hasher);
                 self.newsroom.links_hash.hash(&mut hasher);
             }
             Job::Listing {
@@ -580,20 +580,13 @@ fn cards(
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    story.file.text.hash(&mut hasher);
+    story.file.hash.hash(&mut hasher);
     story.route.hash(&mut hasher);
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
     newsroom.photo_sizes.get(index).hash(&mut hasher);
     newsroom.links_hash.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
     hasher.finish()
 }
 
