@@ -63,12 +63,6 @@ pub fn feed(channel: &Channel, entries: &[&Entry]) -> String {
 }
 
 fn item(entry: &Entry) -> Item<'_> {
-    let mut tags: Vec<&str> = entry.section.iter().map(String::as_str).collect();
-    for tag in &entry.tags {
-        if !tags.contains(&tag.as_str()) {
-            tags.push(tag);
-        }
-    }
     Item {
         id: &entry.url,
         url: &entry.url,
@@ -83,6 +77,6 @@ fn item(entry: &Entry) -> Item<'_> {
             .iter()
             .map(|(name, url)| Author { name, url })
             .collect(),
-        tags,
+        tags: entry.categories.iter().map(String::as_str).collect(),
     }
 }

@@ -98,8 +98,8 @@ struct Entry {
     updated: Option<Zoned>,
     /// Names, with the URL of each author's page.
     authors: Vec<(String, String)>,
-    section: Option<String>,
-    tags: Vec<String>,
+    /// The section, then the tags, each once (a tag may repeat the section's name).
+    categories: Vec<String>,
     photo: Option<Photo>,
 }
 
@@ -286,11 +286,21 @@ fn make_entry(newsroom: &Newsroom, index: usize) -> Entry {
                 (name.clone(), site.absolute(&site.path(&page)))
             })
             .collect(),
-        section: story.section.clone(),
-        tags: front.tags.clone(),
+        categories: categories(story.section.as_deref(), &front.tags),
         photo,
         url,
     }
+}
+
+/// The section and the tags, in that order, without repeats.
+fn categories(section: Option<&str>, tags: &[String]) -> Vec<String> {
+    let mut categories: Vec<String> = section.map(str::to_string).into_iter().collect();
+    for tag in tags {
+        if !categories.contains(tag) {
+            categories.push(tag.clone());
+        }
+    }
+    categories
 }
 
 /// Plain text as HTML, for the dek in an RSS `description` (which readers show as HTML).
@@ -345,6 +355,13 @@ mod tests {
             "https://me.github.io/gazette/authors/tomas-ferreira/feed.xml"
         );
         assert_eq!(author.title, "Tomás Ferreira | Gazette");
+    }
+
+    #[test]
+    fn a_tag_named_like_the_section_is_one_category() {
+        let tags = ["Climate".to_string(), "Law".to_string(), "Law".to_string()];
+        assert_eq!(categories(Some("Climate"), &tags), ["Climate", "Law"]);
+        assert_eq!(categories(None, &tags[1..]), ["Law"]);
     }
 
     #[test]

@@ -57,9 +57,8 @@ pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
 
 fn item(entry: &Entry) -> Item {
     let categories = entry
-        .section
+        .categories
         .iter()
-        .chain(&entry.tags)
         .map(|name| Category {
             name: name.clone(),
             domain: None,
