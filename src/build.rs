@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::output::Outputs;
+use crate::photo::PhotoSizes;
 use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Story};
 use crate::theme::Theme;
@@ -60,6 +61,7 @@ pub struct Builder {
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
     pages: RenderCache,
+    photo_sizes: PhotoSizes,
 }
 
 impl Builder {
@@ -73,6 +75,7 @@ impl Builder {
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
+            photo_sizes: PhotoSizes::default(),
         }
     }
 
@@ -99,7 +102,7 @@ impl Builder {
         lap("load");
         let (newsroom, mut problems) = self.parse();
         lap("parse");
-        let Some(newsroom) = newsroom else {
+        let Some(mut newsroom) = newsroom else {
             if let Some(sources) = &self.sources
                 && let Err(errors) = Theme::compile(&sources.theme, &jiff::tz::TimeZone::UTC)
             {
@@ -116,6 +119,7 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
+        newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
         let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
             Ok(rendered) => rendered,
             Err(errors) => {

@@ -7,6 +7,7 @@
 //! three; the commands in [`cmd`] decide what to do with the result.
 #![forbid(unsafe_code)]
 
+pub mod absolute_links;
 pub mod build;
 pub mod cmd;
 pub mod config;
@@ -19,11 +20,13 @@ pub mod markdown;
 pub mod newsroom;
 pub mod output;
 pub mod permalink;
+pub mod photo;
 pub mod render;
 pub mod serve;
 pub mod sitemap;
 pub mod slug;
 pub mod story;
+pub mod structured_data;
 pub mod theme;
 pub mod url;
 pub mod write;

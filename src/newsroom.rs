@@ -68,6 +68,9 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
+    /// The pixel size of each story's photo when its file is local and readable. The newsroom
+    /// reads no files: the builder measures them (see [`crate::photo::PhotoSizes`]).
+    pub photo_sizes: Vec<Option<crate::photo::Size>>,
 }
 
 impl Newsroom {
@@ -135,6 +138,7 @@ impl Newsroom {
         Ok(Newsroom {
             site,
             content_dir,
+            photo_sizes: vec![None; stories.len()],
             stories,
             pages,
             sections,

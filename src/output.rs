@@ -86,10 +86,14 @@ impl Outputs {
     }
 }
 
-/// Drops the characters XML 1.0 cannot contain at all (most C0 controls), so that one stray
-/// control character in a story cannot make a whole feed or sitemap unreadable.
+/// Drops the characters XML 1.0 cannot contain at all (most C0 controls, and the
+/// noncharacters U+FFFE and U+FFFF), so that one stray control character in a story cannot make
+/// a whole feed or sitemap unreadable.
 pub fn xml_safe(text: String) -> String {
-    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}';
+    let allowed = |c: char| {
+        (!c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}')
+            && !matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
     if text.chars().all(allowed) {
         text
     } else {
@@ -134,6 +138,7 @@ mod tests {
     #[test]
     fn xml_safe_drops_only_forbidden_controls() {
         assert_eq!(xml_safe("a\u{b}b\u{1}\tc\n\u{85}".into()), "ab\tc\n\u{85}");
+        assert_eq!(xml_safe("x\u{fffe}\u{ffff}🚀".into()), "x🚀");
     }
 
     #[test]

@@ -13,9 +13,11 @@ use tera::{Context, Value};
 
 use crate::config::{AuthorInfo, Site, Support};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feed;
 use crate::newsroom::{Group, Newsroom};
 use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
+use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
 
 /// How many of each kind of file a build wrote, for the summary line.
@@ -41,7 +43,16 @@ struct SiteView<'a> {
     sections: Vec<LinkView>,
     /// Standalone pages (about, support us), for footers and menus.
     pages: Vec<PageLink<'a>>,
+    publisher: PublisherView<'a>,
     extra: &'a toml::Table,
+}
+
+/// `[publisher]` with its defaults filled in.
+#[derive(Serialize)]
+struct PublisherView<'a> {
+    name: &'a str,
+    url: String,
+    logo: Option<String>,
 }
 
 /// A section or tag as templates see it.
@@ -71,9 +82,19 @@ struct AuthorView<'a> {
 #[derive(Serialize)]
 struct PhotoView<'a> {
     src: &'a str,
+    /// `src` as an absolute URL, for social cards.
+    url: String,
     alt: &'a str,
     credit: Option<&'a str>,
     caption: Option<&'a str>,
+    /// Pixels, when the photo is a local file whose header could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
+    /// The media type from the file name (`image/jpeg`), when known.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    media_type: Option<&'static str>,
 }
 
 /// A story as listings see it: everything but the body.
@@ -176,12 +197,14 @@ type CachedPage = (String, u64, Arc<[u8]>);
 pub struct RenderCache {
     cards: HashMap<PathBuf, (u64, Value)>,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
+    feeds: crate::feed::FeedCache,
 }
 
 impl RenderCache {
     pub fn clear(&mut self) {
         self.cards.clear();
         self.pages.clear();
+        self.feeds.clear();
     }
 }
 
@@ -198,6 +221,10 @@ pub fn render(
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
+    global.insert(
+        "json_feed_url",
+        &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
+    );
     global.insert("stylesheet", &site.path("/style.css"));
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
@@ -250,7 +277,13 @@ pub fn render(
         .iter()
         .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags))
         .count();
-    let feeds = crate::feed::render(newsroom, &mut outputs);
+    let feeds = crate::feed::render(
+        newsroom,
+        &renderer.fingerprints,
+        site_hash,
+        &mut cache.feeds,
+        &mut outputs,
+    );
     crate::sitemap::render(newsroom, &mut outputs);
     add_static_files(newsroom, files, &mut outputs);
     let counts = Counts {
@@ -357,9 +390,21 @@ impl<'a> Renderer<'a> {
     fn render_job(&self, job: &Job<'_>, route: &str) -> Result<String, Diagnostic> {
         let site = &self.newsroom.site;
         let mut context = Context::new();
+        let path = site.path(route);
+        let canonical = site.absolute(&path);
+        let main_feed = feed::link(site, feed::Kind::Main, "");
+        let mut feeds = Vec::with_capacity(2);
+        let mut json_ld = None;
         let template = match job {
             Job::Story(index) => {
                 let story = &self.newsroom.stories[*index];
+                feeds.extend(
+                    story
+                        .section
+                        .as_deref()
+                        .map(|name| feed::link(site, feed::Kind::Section, name)),
+                );
+                json_ld = Some(structured_data::news_article(self.newsroom, *index));
                 context.insert(
                     "story",
                     &StoryView {
@@ -382,17 +427,39 @@ impl<'a> Renderer<'a> {
                 let base = self.listing_route(*kind);
                 let paginator = self.paginator(&base, *number, stories, *total);
                 context.insert("paginator", &paginator);
+                let title = &site.config.title;
+                let collection = |name: &str, description: String| {
+                    structured_data::collection_page(site, name, &canonical, &description)
+                };
                 match kind {
-                    Listing::Front => "index.html",
+                    Listing::Front if *number == 1 => {
+                        json_ld = Some(structured_data::website(site));
+                        "index.html"
+                    }
+                    Listing::Front => {
+                        let description = format!("The latest stories from {title}.");
+                        json_ld = Some(collection("Latest stories", description));
+                        "index.html"
+                    }
                     Listing::Section(group) => {
+                        let description =
+                            format!("{}: the latest stories from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Section, &group.name));
                         context.insert("section", &link_view(site, group, &base));
                         "section.html"
                     }
                     Listing::Tag(group) => {
+                        let description = format!("Stories about {} from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Tag, &group.name));
                         context.insert("tag", &link_view(site, group, &base));
                         "tag.html"
                     }
                     Listing::Author(group) => {
+                        json_ld =
+                            Some(structured_data::profile_page(site, &group.name, &canonical));
+                        feeds.push(feed::link(site, feed::Kind::Author, &group.name));
                         context.insert("author", &author_view(site, group));
                         "author.html"
                     }
@@ -413,9 +480,16 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => "404.html",
         };
-        let path = site.path(route);
+        feeds.push(main_feed);
+        context.insert("feeds", &feeds);
+        if let Some(data) = json_ld {
+            context.insert(
+                "json_ld",
+                &Value::safe_string(&structured_data::script_json(&data)),
+            );
+        }
         context.insert("current_path", &path);
-        context.insert("canonical", &site.absolute(&path));
+        context.insert("canonical", &canonical);
         self.theme.render(template, &context)
     }
 
@@ -502,7 +576,7 @@ fn cards(
 }
 
 /// Everything a story's card and page are made from: its text, where it is published, the
-/// section name it is shown under, its photo's URL, and its rendered body.
+/// section name it is shown under, its photo's URL and size, and its rendered body.
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -511,6 +585,7 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
+    newsroom.photo_sizes.get(index).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
 }
@@ -551,6 +626,11 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
                 path: site.path(&page.route),
             })
             .collect(),
+        publisher: PublisherView {
+            name: site.publisher_name(),
+            url: site.publisher_url(),
+            logo: site.logo_url(),
+        },
         extra: &config.extra,
     }
 }
@@ -622,11 +702,18 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .photo
             .as_ref()
             .zip(newsroom.photos[index].as_deref())
-            .map(|(photo, src)| PhotoView {
-                src,
-                alt: &photo.alt,
-                credit: photo.credit.as_deref(),
-                caption: photo.caption.as_deref(),
+            .map(|(photo, src)| {
+                let size = newsroom.photo_sizes.get(index).copied().flatten();
+                PhotoView {
+                    src,
+                    url: site.absolute_url(src),
+                    alt: &photo.alt,
+                    credit: photo.credit.as_deref(),
+                    caption: photo.caption.as_deref(),
+                    width: size.map(|s| s.width),
+                    height: size.map(|s| s.height),
+                    media_type: crate::photo::media_type(src),
+                }
             }),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),

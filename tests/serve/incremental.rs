@@ -173,8 +173,16 @@ fn body_edit_changes_only_the_story_page_and_the_full_text_feed() {
     news.site.write(CEASEFIRE, &story.text());
     assert_eq!(
         news.rebuild(&[CEASEFIRE]),
-        sorted(&[CEASEFIRE_PAGE, "feed.xml"]),
-        "the feed carries each story's full text; listings show only the dek"
+        sorted(&[
+            CEASEFIRE_PAGE,
+            "feed.xml",
+            "feed.json",
+            "world/feed.xml",
+            "tags/diplomacy/feed.xml",
+            "tags/security/feed.xml",
+            "authors/ana-lima/feed.xml",
+        ]),
+        "the feeds holding the story carry its full text; listings show only the dek"
     );
     assert!(news.page(CEASEFIRE_URL).contains("extended by a week"));
 }
@@ -196,6 +204,12 @@ fn headline_edit_changes_the_story_its_listings_and_the_feed() {
             "tags/security/index.html",
             "authors/ana-lima/index.html",
             "feed.xml",
+            "feed.json",
+            "world/feed.xml",
+            "tags/diplomacy/feed.xml",
+            "tags/security/feed.xml",
+            "authors/ana-lima/feed.xml",
+            "news-sitemap.xml",
         ])
     );
     assert!(news.page("/").contains("Ceasefire collapses overnight"));
@@ -223,7 +237,13 @@ fn new_story_appears_in_every_listing_it_belongs_to() {
             "tags/index.html",
             "authors/ben-okoro/index.html",
             "feed.xml",
+            "feed.json",
+            "world/feed.xml",
+            "tags/diplomacy/feed.xml",
+            "tags/transport/feed.xml",
+            "authors/ben-okoro/feed.xml",
             "sitemap.xml",
+            "news-sitemap.xml",
         ])
     );
     for listing in [
@@ -254,6 +274,10 @@ fn deleted_story_disappears_with_the_listings_only_it_was_in() {
             "tags/index.html",
             "authors/ben-okoro/index.html",
             "feed.xml",
+            "feed.json",
+            "world/feed.xml",
+            "tags/weather/feed.xml",
+            "authors/ben-okoro/feed.xml",
             "sitemap.xml",
         ])
     );
@@ -281,7 +305,12 @@ fn renamed_story_moves_to_its_new_url() {
             "tags/elections/index.html",
             "authors/ana-lima/index.html",
             "feed.xml",
+            "feed.json",
+            "politics/feed.xml",
+            "tags/elections/feed.xml",
+            "authors/ana-lima/feed.xml",
             "sitemap.xml",
+            "news-sitemap.xml",
         ])
     );
     assert!(news.outputs.get(&file_of(RUNOFF_URL)).is_none());
@@ -307,7 +336,12 @@ fn publishing_a_draft_adds_it_to_its_listings() {
             "tags/index.html",
             "authors/carla-mendes/index.html",
             "feed.xml",
+            "feed.json",
+            "politics/feed.xml",
+            "tags/elections/feed.xml",
+            "authors/carla-mendes/feed.xml",
             "sitemap.xml",
+            "news-sitemap.xml",
         ])
     );
 }
@@ -355,14 +389,15 @@ fn template_override_re_renders_story_pages_only() {
 #[test]
 fn site_title_change_changes_every_page() {
     let mut news = Incremental::new();
+    // Every page, every feed, and the news sitemap (which names the publication).
     let mut every_page: Vec<String> = news
         .outputs
         .files
         .keys()
-        .filter(|p| p.ends_with(".html"))
+        .filter(|p| p.ends_with(".html") || p.ends_with("feed.xml") || p.ends_with("feed.json"))
         .cloned()
         .collect();
-    every_page.push("feed.xml".into());
+    every_page.push("news-sitemap.xml".into());
     every_page.sort();
     news.site
         .write("site.toml", &site_toml("The Evening Gazette"));
