@@ -72,7 +72,8 @@ pub struct Support {
     /// The label of the donation button.
     #[serde(default = "default_support_button")]
     pub button: String,
-    /// Where the button leads: a support page or a donation platform.
+    /// Where the button leads: a page of the site (`/support/`, under the base path) or a
+    /// donation platform's full address.
     pub url: String,
 }
 

@@ -26,7 +26,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> usize {
     let last_build = newsroom
         .stories
         .first()
-        .and_then(|s| s.front.updated.as_ref().or(s.front.date.as_ref()))
+        .and_then(|s| s.front.last_modified().or(s.front.date.as_ref()))
         .and_then(rfc2822);
     let channel = ChannelBuilder::default()
         .title(config.title.clone())

@@ -4,6 +4,7 @@
 //! a photo without alt text, a slug that collides), so each error points into the `.md` file.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,10 +19,24 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// The keys a front matter block may have, for "did you mean" suggestions.
 pub const KEYS: &[&str] = &[
-    "headline", "dek", "date", "updated", "author", "authors", "section", "tags", "photo", "slug",
-    "draft", "layout", "extra",
+    "headline",
+    "dek",
+    "date",
+    "updated",
+    "author",
+    "authors",
+    "section",
+    "tags",
+    "photo",
+    "slug",
+    "draft",
+    "layout",
+    "corrections",
+    "redirect_from",
+    "extra",
 ];
 const PHOTO_KEYS: &[&str] = &["src", "alt", "credit", "caption"];
+const CORRECTION_KEYS: &[&str] = &["date", "text"];
 
 /// A story file split into its front matter and Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,20 +80,31 @@ pub fn split(text: &str) -> Result<Split<'_>, &'static str> {
 #[serde(deny_unknown_fields)]
 struct Raw {
     headline: Option<Spanned<String>>,
-    dek: Option<String>,
+    dek: Option<Spanned<String>>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     author: Option<String>,
     authors: Option<Vec<String>>,
     section: Option<String>,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Spanned<String>>,
     photo: Option<Spanned<RawPhoto>>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
     layout: Option<Spanned<String>>,
+    #[serde(default)]
+    corrections: Vec<Spanned<RawCorrection>>,
+    #[serde(default)]
+    redirect_from: Vec<Spanned<String>>,
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: Option<Spanned<String>>,
+    text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,11 +138,56 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub layout: Layout,
+    /// Published corrections and update notes, in the order written.
+    pub corrections: Vec<Correction>,
+    /// Old addresses that should lead readers here.
+    pub redirect_from: Vec<RedirectFrom>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Byte span (in the file) of the headline, where duplicate-URL errors point.
-    pub headline_span: std::ops::Range<usize>,
+    pub headline_span: Range<usize>,
     /// Byte span of the slug when given, else of the headline.
-    pub slug_span: std::ops::Range<usize>,
+    pub slug_span: Range<usize>,
+    /// Byte span of the dek, when the key is there (even if empty).
+    pub dek_span: Option<Range<usize>>,
+    /// Byte span of the date, when there is one.
+    pub date_span: Option<Range<usize>>,
+    /// Byte span of each tag in `tags`, in the same order.
+    pub tag_spans: Vec<Range<usize>>,
+}
+
+impl FrontMatter {
+    /// When the story last changed for readers: `updated`, or the newest correction when it is
+    /// later than both `updated` and `date` (a correction is an update the newsroom must not
+    /// have to record twice).
+    pub fn last_modified(&self) -> Option<&Zoned> {
+        let newest_correction = self
+            .corrections
+            .iter()
+            .map(|c| &c.date)
+            .max_by_key(|date| date.timestamp())
+            .filter(|correction| {
+                self.updated
+                    .iter()
+                    .chain(&self.date)
+                    .all(|other| correction.timestamp() > other.timestamp())
+            });
+        newest_correction.or(self.updated.as_ref())
+    }
+}
+
+/// A dated correction or update note, shown on the story and on the site's corrections page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: Zoned,
+    pub text: String,
+}
+
+/// An old address of a story or page (`/old/path/`), already checked and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectFrom {
+    pub path: String,
+    /// Byte span of the path in the file, where clashes are reported.
+    pub span: Range<usize>,
 }
 
 /// The lead photo as written in front matter.
@@ -218,11 +289,21 @@ impl Checker<'_> {
             }
             clean
         });
-        let tags = raw
+        let (tags, tag_spans): (Vec<String>, Vec<Range<usize>>) = raw
             .tags
+            .iter()
+            .filter(|t| !t.value.trim().is_empty())
+            .map(|t| (t.value.trim().to_string(), self.span_of(&t.referenced)))
+            .unzip();
+        let corrections = raw
+            .corrections
             .into_iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
+            .filter_map(|c| self.correction(c))
+            .collect();
+        let redirect_from = raw
+            .redirect_from
+            .iter()
+            .filter_map(|path| self.redirect_from(path))
             .collect();
         let Some(headline) = headline.filter(|_| !self.problems.has_errors()) else {
             return Err(self.problems);
@@ -232,9 +313,14 @@ impl Checker<'_> {
             .slug
             .as_ref()
             .map_or(headline_span.clone(), |s| self.span_of(&s.referenced));
+        // An empty `dek: ""` (as `dateline new` writes) is no dek, but warnings about the
+        // missing dek still point at its line.
+        let dek_span = raw.dek.as_ref().map(|d| self.span_of(&d.referenced));
+        let dek = raw.dek.filter(|d| !d.value.trim().is_empty());
+        let date_span = raw.date.as_ref().map(|d| self.span_of(&d.referenced));
         Ok(FrontMatter {
             headline: headline.value.trim().to_string(),
-            dek: raw.dek.filter(|d| !d.trim().is_empty()),
+            dek: dek.map(|d| d.value),
             date,
             updated,
             authors,
@@ -244,10 +330,56 @@ impl Checker<'_> {
             slug,
             draft: raw.draft,
             layout,
+            corrections,
+            redirect_from,
             extra: raw.extra.unwrap_or_default(),
             headline_span,
             slug_span,
+            dek_span,
+            date_span,
+            tag_spans,
         })
+    }
+
+    fn correction(&mut self, correction: Spanned<RawCorrection>) -> Option<Correction> {
+        let RawCorrection { date, text } = correction.value;
+        let text = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let Some(date) = date else {
+            self.error_at(
+                &correction.referenced,
+                "the correction has no `date`".into(),
+                "add when it was corrected, e.g. `- {date: 2025-05-20 09:00, text: \"...\"}`",
+            );
+            return None;
+        };
+        let date = self.date(&date, "date");
+        let Some(text) = text else {
+            self.error_at(
+                &correction.referenced,
+                "the correction has no `text`".into(),
+                "say what was wrong and what is right, e.g. `text: \"An earlier version gave \
+                 the wrong date.\"`",
+            );
+            return None;
+        };
+        Some(Correction { date: date?, text })
+    }
+
+    fn redirect_from(&mut self, path: &Spanned<String>) -> Option<RedirectFrom> {
+        match crate::redirect::normalize_path(&path.value) {
+            Ok(normalized) => Some(RedirectFrom {
+                path: normalized,
+                span: self.span_of(&path.referenced),
+            }),
+            Err(problem) => {
+                self.error_at(
+                    &path.referenced,
+                    format!("`redirect_from` path `{}` {problem}", path.value),
+                    "write the old address as a path on this site, e.g. `/2024/05/old-slug/`",
+                );
+                None
+            }
+        }
     }
 
     fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<Zoned> {
@@ -417,27 +549,33 @@ fn yaml_error(
     if let Some(location) = err.location() {
         diagnostic = diagnostic.with_span(source, location_span(source, split, &location));
     }
-    let help = unknown_key_help(&message, KEYS)
-        .filter(|_| !is_photo_key_error(&message))
-        .or_else(|| unknown_key_help(&message, PHOTO_KEYS))
-        .unwrap_or_else(|| {
-            "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
-             that contains `: ` or starts with a special character"
-                .into()
-        });
+    let (_, keys) = block_of(&message);
+    let help = unknown_key_help(&message, keys).unwrap_or_else(|| {
+        "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
+         that contains `: ` or starts with a special character"
+            .into()
+    });
     diagnostic.with_help(help)
 }
 
-/// serde's unknown-field messages list the expected keys; the photo block has its own.
-fn is_photo_key_error(message: &str) -> bool {
-    message.contains("expected one of `src`")
+/// The block an unknown-field message is about, and its keys: serde lists the expected ones,
+/// and the photo and correction blocks have their own.
+fn block_of(message: &str) -> (Option<&'static str>, &'static [&'static str]) {
+    if message.contains("expected one of `src`") {
+        (Some("photo"), PHOTO_KEYS)
+    } else if message.contains("expected `date` or `text`") {
+        (Some("correction"), CORRECTION_KEYS)
+    } else {
+        (None, KEYS)
+    }
 }
 
 /// "unknown field `hedline`, expected one of ..." reads better as "unknown key `hedline`".
 fn friendly_yaml_message(message: &str) -> String {
-    match crate::config::unknown_key(message) {
-        Some(key) => format!("unknown front matter key `{key}`"),
-        None => message.to_string(),
+    match (crate::config::unknown_key(message), block_of(message).0) {
+        (Some(key), None) => format!("unknown front matter key `{key}`"),
+        (Some(key), Some(block)) => format!("unknown key `{key}` in the {block}"),
+        (None, _) => message.to_string(),
     }
 }
 

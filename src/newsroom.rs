@@ -12,6 +12,7 @@ use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Body, Links};
 use crate::permalink::PermalinkValues;
+use crate::render::CORRECTIONS_ROUTE;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
 
@@ -241,7 +242,7 @@ fn check_unique_routes(
     problems: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &Story> = HashMap::new();
-    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/"]
+    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/", CORRECTIONS_ROUTE]
         .iter()
         .map(|r| r.to_string())
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))

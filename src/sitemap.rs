@@ -22,6 +22,15 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     for page in &newsroom.pages {
         entries.push((page.route.clone(), None));
     }
+    let newest_correction = newsroom
+        .stories
+        .iter()
+        .chain(&newsroom.pages)
+        .flat_map(|s| &s.front.corrections)
+        .map(|c| &c.date)
+        .max_by_key(|date| date.timestamp())
+        .map(crate::render::rfc3339);
+    entries.push((crate::render::CORRECTIONS_ROUTE.into(), newest_correction));
     let listing = |prefix: &str, groups: &[crate::newsroom::Group]| {
         groups
             .iter()
@@ -59,12 +68,11 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     outputs.insert(ROBOTS, Output::text(robots));
 }
 
-/// W3C datetime of the story's last change: `updated`, else `date`.
+/// W3C datetime of the story's last change: `updated` or its newest correction, else `date`.
 fn lastmod(story: &crate::story::Story) -> Option<String> {
     story
         .front
-        .updated
-        .as_ref()
+        .last_modified()
         .or(story.front.date.as_ref())
         .map(crate::render::rfc3339)
 }

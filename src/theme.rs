@@ -177,6 +177,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "tag.html",
     "tags.html",
     "author.html",
+    "corrections.html",
     "404.html",
 ];
 
