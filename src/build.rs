@@ -16,9 +16,10 @@ use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
+use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::render::{Counts, RenderCache, render};
-use crate::story::{self, Story};
+use crate::story::{self, Status, Story};
 use crate::theme::Theme;
 
 /// What to build and how.
@@ -35,6 +36,8 @@ pub struct BuildOptions {
 pub struct Built {
     pub outputs: Outputs,
     pub counts: Counts,
+    /// Problems that do not stop the build: newsroom style, links to folders.
+    pub warnings: Diagnostics,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -119,6 +122,7 @@ impl Builder {
         Ok(Built {
             outputs,
             counts,
+            warnings: problems,
             timings,
         })
     }
@@ -200,8 +204,14 @@ impl Builder {
             cache.insert(path, (text, result));
         }
         self.stories = cache;
-        let content_dir = self.options.root.join(CONTENT_DIR);
         let publishing = self.options.publishing;
+        let linted: Vec<&Story> = parsed
+            .stories
+            .iter()
+            .filter(|s| s.status != Status::Draft || publishing.drafts)
+            .collect();
+        problems.extend(newsroom_style::check(&linted, now));
+        let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),
             Err(errors) => {
