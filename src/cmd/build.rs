@@ -24,6 +24,9 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
             return 1;
         }
     };
+    if !built.warnings.is_empty() {
+        report(built.warnings.clone());
+    }
     let write_started = Instant::now();
     if let Err(err) = write_site(&built.outputs, &output) {
         eprintln!("error: {err}");
