@@ -545,38 +545,88 @@ fn yaml_error(
     err: &serde_saphyr::Error,
 ) -> Diagnostic {
     let message = UserMessageFormatter.format_message(err).to_string();
-    let mut diagnostic = Diagnostic::error(file, friendly_yaml_message(&message));
-    if let Some(location) = err.location() {
-        diagnostic = diagnostic.with_span(source, location_span(source, split, &location));
+    let span = err
+        .location()
+        .map(|location| location_span(source, split, &location));
+    let key = span
+        .as_ref()
+        .and_then(|span| key_on_line(source, span.start));
+    let (message, help) = match (unknown_key_message(&message), key) {
+        (Some(unknown), _) => unknown,
+        (None, Some(key)) => wrong_type_message(&message, key),
+        (None, None) => (message, None),
+    };
+    let mut diagnostic = Diagnostic::error(file, message);
+    if let Some(span) = span {
+        diagnostic = diagnostic.with_span(source, span);
     }
-    let (_, keys) = block_of(&message);
-    let help = unknown_key_help(&message, keys).unwrap_or_else(|| {
+    diagnostic.with_help(help.unwrap_or_else(|| {
         "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
          that contains `: ` or starts with a special character"
             .into()
-    });
-    diagnostic.with_help(help)
+    }))
 }
 
-/// The block an unknown-field message is about, and its keys: serde lists the expected ones,
-/// and the photo and correction blocks have their own.
-fn block_of(message: &str) -> (Option<&'static str>, &'static [&'static str]) {
-    if message.contains("expected one of `src`") {
+/// "unknown field `hedline`, expected one of ..." reads better as "unknown front matter key
+/// `hedline`", with the nearest known key of its block (the photo and corrections have their
+/// own keys) as help.
+fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
+    let key = crate::config::unknown_key(message)?;
+    let (block, keys) = if message.contains("expected one of src, ") {
         (Some("photo"), PHOTO_KEYS)
-    } else if message.contains("expected `date` or `text`") {
+    } else if message.contains("expected one of date, text") {
         (Some("correction"), CORRECTION_KEYS)
     } else {
         (None, KEYS)
-    }
+    };
+    let text = match block {
+        None => format!("unknown front matter key `{key}`"),
+        Some(block) => format!("unknown key `{key}` in the {block}"),
+    };
+    Some((text, unknown_key_help(message, keys)))
 }
 
-/// "unknown field `hedline`, expected one of ..." reads better as "unknown key `hedline`".
-fn friendly_yaml_message(message: &str) -> String {
-    match (crate::config::unknown_key(message), block_of(message).0) {
-        (Some(key), None) => format!("unknown front matter key `{key}`"),
-        (Some(key), Some(block)) => format!("unknown key `{key}` in the {block}"),
-        (None, _) => message.to_string(),
-    }
+/// The YAML parser's type errors ("expected sequence start") in a newsroom's words, naming the
+/// key whose value is wrong.
+fn wrong_type_message(message: &str, key: &str) -> (String, Option<String>) {
+    let (text, help) = if message.contains("expected sequence") {
+        (
+            format!("`{key}` must be a list"),
+            format!("write `{key}: [first, second]`, or one `- item` line per item below it"),
+        )
+    } else if message.contains("expected mapping") {
+        (
+            format!("`{key}` must be a block of `key: value` lines"),
+            "indent its keys below it, or write them as `{key: value, other: value}`".into(),
+        )
+    } else if message.contains("expected string") {
+        (
+            format!("`{key}` must be text, not a list or a block"),
+            "write the text after the colon; put it in quotes if it contains `: ` or starts \
+             with [ or {"
+                .into(),
+        )
+    } else if message.contains("invalid boolean") {
+        (
+            format!("`{key}` must be `true` or `false`"),
+            format!("write `{key}: true` or `{key}: false`"),
+        )
+    } else {
+        return (message.to_string(), None);
+    };
+    (text, Some(help))
+}
+
+/// The key of the `key: value` line around byte `offset`, if the line has one.
+fn key_on_line(source: &str, offset: usize) -> Option<&str> {
+    let start = source[..offset.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = source[start..].lines().next()?;
+    let line = line.trim_start().trim_start_matches("- ").trim_start();
+    let (key, _) = line.split_once(':')?;
+    let key = key.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(key)
 }
 
 #[cfg(test)]
@@ -653,6 +703,65 @@ mod tests {
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("not a valid date"));
         assert!(errors[1].message.contains("no `alt`"));
+    }
+
+    #[test]
+    fn wrong_types_name_the_key_and_the_expected_shape() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: Ukraine\n---\n").unwrap_err();
+        assert_eq!(errors[0].message, "`tags` must be a list");
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ndraft: maybe\n---\n").unwrap_err();
+        assert_eq!(errors[0].message, "`draft` must be `true` or `false`");
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: [a]\n  alt: x\n---\n")
+                .unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "`src` must be text, not a list or a block"
+        );
+        assert_eq!(errors[0].line, 5);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_photo_and_corrections_suggest_their_own_keys() {
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nphoto: {src: a.jpg, alt: A, credt: X}\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `credt` in the photo");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `credit`?"));
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\ncorrections: [{date: 2025-01-02, txt: X}]\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `txt` in the correction");
+    }
+
+    #[test]
+    fn corrections_and_redirects_parse_with_their_positions() {
+        let fm = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nupdated: 2025-01-03\ncorrections:\n  - {date: 2025-01-02, text: A}\n  - {date: 2025-01-04, text: B}\nredirect_from: [/old, /older/]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.corrections.len(), 2);
+        assert_eq!(fm.corrections[1].text, "B");
+        assert_eq!(
+            fm.last_modified().unwrap().to_string(),
+            "2025-01-04T00:00:00+00:00[UTC]",
+            "the newest correction is later than `updated`"
+        );
+        let paths: Vec<&str> = fm.redirect_from.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/old/", "/older/"]);
+    }
+
+    #[test]
+    fn an_older_correction_does_not_move_the_update_date() {
+        let fm = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nupdated: 2025-01-05\ncorrections: [{date: 2025-01-02, text: A}]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.last_modified(), fm.updated.as_ref());
     }
 
     #[test]

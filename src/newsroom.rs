@@ -248,24 +248,24 @@ fn check_unique_routes(
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
         .collect();
     for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {
-        let clash = |other: &str| {
-            Diagnostic::error(
-                &story.file.display,
-                format!("two files would be published at {}", story.route),
-            )
-            .with_span(story.text(), story.front.slug_span.clone())
-            .with_help(format!("{other}; give one of them another `slug:`"))
+        let clash = |message: String, help: String| {
+            Diagnostic::error(&story.file.display, message)
+                .with_span(story.text(), story.front.slug_span.clone())
+                .with_help(help)
         };
         if reserved.contains(&story.route) {
-            problems.push(clash(&format!(
-                "{} is where Dateline puts a listing page",
-                story.route
-            )));
+            problems.push(clash(
+                format!("{} is the address of a page Dateline makes", story.route),
+                "give this file another `slug:`".into(),
+            ));
         } else if let Some(first) = seen.insert(&story.route, story) {
-            problems.push(clash(&format!(
-                "{} is also published there",
-                first.file.display.display()
-            )));
+            problems.push(clash(
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "{} is also published there; give one of them another `slug:`",
+                    first.file.display.display()
+                ),
+            ));
             problems.push(
                 Diagnostic::error(
                     &first.file.display,
