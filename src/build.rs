@@ -20,7 +20,7 @@ use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Status, Story};
-use crate::theme::Theme;
+use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ pub struct BuildOptions {
 pub struct Built {
     pub outputs: Outputs,
     pub counts: Counts,
-    /// Problems that do not stop the build: newsroom style, links to folders.
+    /// Problems that do not stop the build, to show the user all the same.
     pub warnings: Diagnostics,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
@@ -117,7 +117,29 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
-        let (outputs, counts) = render(&newsroom, theme, &sources.theme, &mut self.pages)?;
+        let has_corrections = newsroom
+            .stories
+            .iter()
+            .chain(&newsroom.pages)
+            .any(|s| !s.front.corrections.is_empty());
+        if has_corrections && !theme.has_template(CORRECTIONS_TEMPLATE) {
+            problems.push(
+                Diagnostic::warning(
+                    "templates",
+                    format!("the theme has no `{CORRECTIONS_TEMPLATE}`, so the site's corrections page is not published"),
+                )
+                .with_help(format!(
+                    "add templates/{CORRECTIONS_TEMPLATE} (the built-in theme's is a start) to list every correction at /corrections/"
+                )),
+            );
+        }
+        let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                problems.extend(errors);
+                return Err(problems);
+            }
+        };
         lap("render");
         Ok(Built {
             outputs,

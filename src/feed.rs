@@ -7,7 +7,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::{CategoryBuilder, ChannelBuilder, Guid, Item, ItemBuilder};
 
 use crate::newsroom::Newsroom;
-use crate::output::{Output, Outputs};
+use crate::output::{Output, Outputs, xml_safe};
 
 /// The output path of the site's main feed.
 pub const FEED: &str = "feed.xml";
@@ -51,7 +51,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> usize {
         }))
         .items(items)
         .build();
-    outputs.insert(FEED, Output::text(channel.to_string()));
+    outputs.insert(FEED, Output::text(xml_safe(channel.to_string())));
     1
 }
 

@@ -83,11 +83,10 @@ struct Raw {
     dek: Option<Spanned<String>>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
-    author: Option<String>,
-    authors: Option<Vec<String>>,
-    section: Option<String>,
-    #[serde(default)]
-    tags: Vec<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    authors: Option<Spanned<Vec<String>>>,
+    section: Option<Spanned<String>>,
+    tags: Option<Spanned<Vec<Spanned<String>>>>,
     photo: Option<Spanned<RawPhoto>>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
@@ -276,7 +275,16 @@ impl Checker<'_> {
             }
         };
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
-        let authors = self.authors(raw.author, raw.authors);
+        let mut authors = Vec::new();
+        for list in raw.author.map(as_list).into_iter().chain(raw.authors) {
+            authors.extend(self.names(list, "author"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        authors.retain(|a| seen.insert(a.clone()));
+        let section = raw
+            .section
+            .map(as_list)
+            .and_then(|list| self.names(list, "section").pop());
         let photo = raw.photo.and_then(|photo| self.photo(photo));
         let slug = raw.slug.as_ref().map(|slug| {
             let clean = crate::slug::slugify(&slug.value);
@@ -289,12 +297,14 @@ impl Checker<'_> {
             }
             clean
         });
-        let (tags, tag_spans): (Vec<String>, Vec<Range<usize>>) = raw
-            .tags
-            .iter()
-            .filter(|t| !t.value.trim().is_empty())
-            .map(|t| (t.value.trim().to_string(), self.span_of(&t.referenced)))
-            .unzip();
+        let (tags, tag_spans): (Vec<String>, Vec<Range<usize>>) = match &raw.tags {
+            Some(list) => list
+                .value
+                .iter()
+                .filter_map(|tag| self.tag(tag, &list.referenced))
+                .unzip(),
+            None => (Vec::new(), Vec::new()),
+        };
         let corrections = raw
             .corrections
             .into_iter()
@@ -324,7 +334,7 @@ impl Checker<'_> {
             date,
             updated,
             authors,
-            section: raw.section.filter(|s| !s.trim().is_empty()),
+            section,
             tags,
             photo,
             slug,
@@ -339,6 +349,24 @@ impl Checker<'_> {
             date_span,
             tag_spans,
         })
+    }
+
+    /// A trimmed tag with its span; like every name with a page, it needs letters or digits
+    /// (an error at the `tags` list, `list`).
+    fn tag(&mut self, tag: &Spanned<String>, list: &Location) -> Option<(String, Range<usize>)> {
+        let name = tag.value.trim();
+        if name.is_empty() {
+            return None;
+        }
+        if crate::slug::slugify(name).is_empty() {
+            self.error_at(
+                list,
+                format!("the tag `{name}` has no letters or digits, so it cannot have a page"),
+                "write the tag with letters or digits",
+            );
+            return None;
+        }
+        Some((name.to_string(), self.span_of(&tag.referenced)))
     }
 
     fn correction(&mut self, correction: Spanned<RawCorrection>) -> Option<Correction> {
@@ -397,18 +425,28 @@ impl Checker<'_> {
         }
     }
 
-    fn authors(&mut self, author: Option<String>, authors: Option<Vec<String>>) -> Vec<String> {
-        let mut all: Vec<String> = author
-            .into_iter()
-            .chain(authors.into_iter().flatten())
-            .collect();
-        all.retain(|a| !a.trim().is_empty());
-        for a in &mut all {
-            *a = a.trim().to_string();
+    /// Trimmed, non-empty names of tags, authors or a section. Each gets a page, so each needs
+    /// letters or digits for its URL.
+    fn names(&mut self, list: Spanned<Vec<String>>, kind: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in list.value {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if crate::slug::slugify(name).is_empty() {
+                self.error_at(
+                    &list.referenced,
+                    format!(
+                        "the {kind} `{name}` has no letters or digits, so it cannot have a page"
+                    ),
+                    &format!("write the {kind} with letters or digits"),
+                );
+                continue;
+            }
+            names.push(name.to_string());
         }
-        let mut seen = std::collections::HashSet::new();
-        all.retain(|a| seen.insert(a.clone()));
-        all
+        names
     }
 
     fn photo(&mut self, photo: Spanned<RawPhoto>) -> Option<Photo> {
@@ -470,6 +508,11 @@ impl Checker<'_> {
     fn fence_span(&self) -> std::ops::Range<usize> {
         0..3.min(self.source.len())
     }
+}
+
+/// One name as a list of one, keeping its location.
+fn as_list(name: Spanned<String>) -> Spanned<Vec<String>> {
+    Spanned::new(vec![name.value], name.referenced, name.defined)
 }
 
 /// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
@@ -548,86 +591,117 @@ fn yaml_error(
     let span = err
         .location()
         .map(|location| location_span(source, split, &location));
-    let key = span
-        .as_ref()
-        .and_then(|span| key_on_line(source, span.start));
+    let line = span.as_ref().map(|span| line_at(source, span.start));
+    let key = line.and_then(key_on_line);
     let (message, help) = match (unknown_key_message(&message), key) {
         (Some(unknown), _) => unknown,
-        (None, Some(key)) => wrong_type_message(&message, key),
-        (None, None) => (message, None),
+        (None, Some((key, expected))) if is_type_error(&message) => (
+            format!("`{key}` should be {expected}"),
+            Some(format!("the YAML parser says: {message}")),
+        ),
+        (None, _) => (
+            message,
+            Some(
+                "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around \
+                 text that contains `: ` or starts with a special character"
+                    .into(),
+            ),
+        ),
     };
     let mut diagnostic = Diagnostic::error(file, message);
     if let Some(span) = span {
         diagnostic = diagnostic.with_span(source, span);
     }
-    diagnostic.with_help(help.unwrap_or_else(|| {
-        "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
-         that contains `: ` or starts with a special character"
-            .into()
-    }))
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
 }
 
 /// "unknown field `hedline`, expected one of ..." reads better as "unknown front matter key
-/// `hedline`", with the nearest known key of its block (the photo and corrections have their
-/// own keys) as help.
+/// `hedline`", with the nearest known key of its block as help: serde lists the keys it
+/// expected, which tells the photo and correction blocks from the top level.
 fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
     let key = crate::config::unknown_key(message)?;
     let (block, keys) = if message.contains("expected one of src, ") {
-        (Some("photo"), PHOTO_KEYS)
+        ("photo ", PHOTO_KEYS)
     } else if message.contains("expected one of date, text") {
-        (Some("correction"), CORRECTION_KEYS)
+        ("correction ", CORRECTION_KEYS)
     } else {
-        (None, KEYS)
+        ("front matter ", KEYS)
     };
-    let text = match block {
-        None => format!("unknown front matter key `{key}`"),
-        Some(block) => format!("unknown key `{key}` in the {block}"),
-    };
-    Some((text, unknown_key_help(message, keys)))
+    Some((
+        format!("unknown {block}key `{key}`"),
+        unknown_key_help(message, keys),
+    ))
 }
 
-/// The YAML parser's type errors ("expected sequence start") in a newsroom's words, naming the
-/// key whose value is wrong.
-fn wrong_type_message(message: &str, key: &str) -> (String, Option<String>) {
-    let (text, help) = if message.contains("expected sequence") {
-        (
-            format!("`{key}` must be a list"),
-            format!("write `{key}: [first, second]`, or one `- item` line per item below it"),
-        )
-    } else if message.contains("expected mapping") {
-        (
-            format!("`{key}` must be a block of `key: value` lines"),
-            "indent its keys below it, or write them as `{key: value, other: value}`".into(),
-        )
-    } else if message.contains("expected string") {
-        (
-            format!("`{key}` must be text, not a list or a block"),
-            "write the text after the colon; put it in quotes if it contains `: ` or starts \
-             with [ or {"
-                .into(),
-        )
-    } else if message.contains("invalid boolean") {
-        (
-            format!("`{key}` must be `true` or `false`"),
-            format!("write `{key}: true` or `{key}: false`"),
-        )
-    } else {
-        return (message.to_string(), None);
-    };
-    (text, Some(help))
+/// A value of the wrong shape, as opposed to broken YAML syntax.
+fn is_type_error(message: &str) -> bool {
+    message.contains("expected") || message.contains("invalid")
 }
 
-/// The key of the `key: value` line around byte `offset`, if the line has one.
-fn key_on_line(source: &str, offset: usize) -> Option<&str> {
+/// The whole line of `source` around `offset`.
+fn line_at(source: &str, offset: usize) -> &str {
     let start = source[..offset.min(source.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    let line = source[start..].lines().next()?;
-    let line = line.trim_start().trim_start_matches("- ").trim_start();
-    let (key, _) = line.split_once(':')?;
-    let key = key.trim();
-    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(key)
+    let end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    &source[start..end]
 }
+
+/// The known key written on a line, with what its value should look like.
+fn key_on_line(line: &str) -> Option<(&'static str, &'static str)> {
+    let line = line.trim_start();
+    // A key in a list item: `  - date: ...` in corrections.
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    let key = line.split(':').next()?.trim();
+    EXPECTED.iter().find(|(known, _)| *known == key).copied()
+}
+
+/// What each key's value looks like, for type errors people can act on.
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "headline",
+        "text, e.g. `headline: \"Talks resume in Istanbul\"`",
+    ),
+    (
+        "dek",
+        "text, e.g. `dek: \"One sentence under the headline\"`",
+    ),
+    ("date", "a date, e.g. `date: 2025-05-19 14:30`"),
+    ("updated", "a date, e.g. `updated: 2025-05-20 09:00`"),
+    ("author", "one name, e.g. `author: \"Lena Hartmann\"`"),
+    (
+        "authors",
+        "a list of names, e.g. `authors: [\"Lena Hartmann\", \"Tomás Ferreira\"]`",
+    ),
+    ("section", "a section name, e.g. `section: World`"),
+    ("tags", "a list, e.g. `tags: [Ukraine, Diplomacy]`"),
+    (
+        "photo",
+        "a block with `src`, `alt`, `credit` and `caption` lines",
+    ),
+    ("slug", "text, e.g. `slug: istanbul-talks`"),
+    ("draft", "`true` or `false`"),
+    ("layout", "`page` or `story`"),
+    ("extra", "a block of `key: value` lines"),
+    ("src", "text: the image file or URL"),
+    ("alt", "text describing the picture"),
+    ("credit", "text, e.g. `credit: \"Reuters\"`"),
+    ("caption", "text"),
+    (
+        "corrections",
+        "a list of `{date, text}` blocks, e.g. `corrections: [{date: 2025-05-20, text: \"...\"}]`",
+    ),
+    (
+        "redirect_from",
+        "a list of old paths, e.g. `redirect_from: [/2024/05/old-slug/]`",
+    ),
+    ("text", "text saying what was wrong and what is right"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -696,6 +770,33 @@ mod tests {
     }
 
     #[test]
+    fn unknown_photo_key_suggests_a_photo_key() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: p.jpg\n  atl: x\n---\n")
+                .unwrap_err();
+        assert_eq!(errors[0].message, "unknown photo key `atl`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `alt`?"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_what_it_should_be() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n").unwrap_err();
+        assert!(
+            errors[0].message.starts_with("`tags` should be a list"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn tags_without_letters_are_refused_at_their_line() {
+        let errors = parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: [\"¿?\", Real]\n---\n")
+            .unwrap_err();
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+        assert!(errors[0].message.contains("`¿?`"), "{errors:?}");
+    }
+
+    #[test]
     fn bad_date_and_photo_without_alt_are_both_reported() {
         let errors = parse_text("---\nheadline: T\ndate: 2025-13-45\nphoto:\n  src: p.jpg\n---\n")
             .unwrap_err();
@@ -706,19 +807,24 @@ mod tests {
     }
 
     #[test]
-    fn wrong_types_name_the_key_and_the_expected_shape() {
+    fn wrong_types_in_corrections_name_their_key() {
         let errors =
-            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: Ukraine\n---\n").unwrap_err();
-        assert_eq!(errors[0].message, "`tags` must be a list");
-        let errors =
-            parse_text("---\nheadline: T\ndate: 2025-01-01\ndraft: maybe\n---\n").unwrap_err();
-        assert_eq!(errors[0].message, "`draft` must be `true` or `false`");
-        let errors =
-            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: [a]\n  alt: x\n---\n")
-                .unwrap_err();
-        assert_eq!(
-            errors[0].message,
-            "`src` must be text, not a list or a block"
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ncorrections: oops\n---\n").unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .starts_with("`corrections` should be a list"),
+            "{}",
+            errors[0].message
+        );
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\ncorrections:\n  - date: [2025]\n    text: x\n---\n",
+        )
+        .unwrap_err();
+        assert!(
+            errors[0].message.starts_with("`date` should be a date"),
+            "{}",
+            errors[0].message
         );
         assert_eq!(errors[0].line, 5);
     }
@@ -729,13 +835,14 @@ mod tests {
             "---\nheadline: T\ndate: 2025-01-01\nphoto: {src: a.jpg, alt: A, credt: X}\n---\n",
         )
         .unwrap_err();
-        assert_eq!(errors[0].message, "unknown key `credt` in the photo");
+        assert_eq!(errors[0].message, "unknown photo key `credt`");
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `credit`?"));
         let errors = parse_text(
             "---\nheadline: T\ndate: 2025-01-01\ncorrections: [{date: 2025-01-02, txt: X}]\n---\n",
         )
         .unwrap_err();
-        assert_eq!(errors[0].message, "unknown key `txt` in the correction");
+        assert_eq!(errors[0].message, "unknown correction key `txt`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `text`?"));
     }
 
     #[test]

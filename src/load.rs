@@ -85,7 +85,7 @@ fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
     if !path.exists() {
         return Err(Diagnostic::error(
             display_path(root, &path),
-            format!("there is no {CONFIG_FILE} here, so this is not a Dateline site"),
+            format!("{CONFIG_FILE} does not exist: this folder is not a Dateline site"),
         )
         .with_help(help));
     }

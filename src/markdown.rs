@@ -303,14 +303,26 @@ fn error_at(source: &Source<'_>, range: &Range<usize>, message: String) -> Diagn
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the story.
+/// Ids the page around a story body already uses (the theme's landmarks and headings).
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "footnotes",
+    "share-title",
+    "support-title",
+    "tags-title",
+    "authors-title",
+    "latest-title",
+    "rail-title",
+];
+
 fn add_heading_ids(events: &mut [Event<'_>]) {
-    let mut used: HashSet<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect();
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|id| id.to_string()).collect();
+    used.extend(events.iter().filter_map(|e| match e {
+        Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+        _ => None,
+    }));
     let mut index = 0;
     while index < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
@@ -475,6 +487,12 @@ mod tests {
             body.html
         );
         assert!(body.html.contains("<h2 id=\"mine\">"), "{}", body.html);
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_ids_of_the_page_around_the_body() {
+        let body = render_text("a.md", "## Main", &links()).unwrap();
+        assert!(body.html.contains("<h2 id=\"main-1\">"), "{}", body.html);
     }
 
     #[test]

@@ -12,7 +12,6 @@ use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Body, Links};
 use crate::permalink::PermalinkValues;
-use crate::render::CORRECTIONS_ROUTE;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
 
@@ -97,7 +96,7 @@ impl Newsroom {
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
             visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
-        assign_routes(&site, &mut stories, &mut pages, &sections);
+        assign_routes(&site, &mut stories, &mut pages);
         check_unique_routes(&stories, &pages, &sections, &mut problems);
         stories.sort_by(|a, b| {
             b.timestamp()
@@ -149,6 +148,9 @@ impl Newsroom {
     }
 }
 
+/// Top-level folders of the site that Dateline's own listings use.
+const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page", "corrections"];
+
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
     site: &Site,
@@ -158,6 +160,14 @@ fn assign_sections(
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for story in stories.iter() {
         match &story.section {
+            Some(name) if RESERVED_ROUTES.contains(&slugify(name).as_str()) => problems.push(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the section `{name}` would be published at /{}/, where Dateline lists all {}", slugify(name), slugify(name)),
+                )
+                .with_span(story.text(), story.front.headline_span.clone())
+                .with_help("name the section (its folder, or `section:`) differently"),
+            ),
             Some(name) => {
                 let slug = slugify(name);
                 let from_front_matter = story.front.section.is_some();
@@ -209,18 +219,12 @@ fn title_case(name: &str) -> String {
     }
 }
 
-fn assign_routes(
-    site: &Site,
-    stories: &mut [Story],
-    pages: &mut [Story],
-    sections: &[(String, String)],
-) {
+fn assign_routes(site: &Site, stories: &mut [Story], pages: &mut [Story]) {
     for story in stories.iter_mut() {
         let (Some(date), Some(section)) = (&story.front.date, &story.section) else {
             continue;
         };
         let section_slug = slugify(section);
-        debug_assert!(sections.iter().any(|(s, _)| *s == section_slug));
         story.route = site.permalink.expand(PermalinkValues {
             section: &section_slug,
             year: date.year(),
@@ -242,9 +246,9 @@ fn check_unique_routes(
     problems: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &Story> = HashMap::new();
-    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/", CORRECTIONS_ROUTE]
+    let reserved: Vec<String> = RESERVED_ROUTES
         .iter()
-        .map(|r| r.to_string())
+        .map(|r| format!("/{r}/"))
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
         .collect();
     for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {
@@ -255,8 +259,11 @@ fn check_unique_routes(
         };
         if reserved.contains(&story.route) {
             problems.push(clash(
-                format!("{} is the address of a page Dateline makes", story.route),
-                "give this file another `slug:`".into(),
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "Dateline publishes its own page at {}; give this file another `slug:`",
+                    story.route
+                ),
             ));
         } else if let Some(first) = seen.insert(&story.route, story) {
             problems.push(clash(

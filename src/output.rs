@@ -61,6 +61,17 @@ impl Outputs {
     }
 }
 
+/// Drops the characters XML 1.0 cannot contain at all (most C0 controls), so that one stray
+/// control character in a story cannot make a whole feed or sitemap unreadable.
+pub fn xml_safe(text: String) -> String {
+    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}';
+    if text.chars().all(allowed) {
+        text
+    } else {
+        text.chars().filter(|c| allowed(*c)).collect()
+    }
+}
+
 impl Output {
     /// Text that `Outputs` will own as bytes.
     pub fn text(text: String) -> Output {
@@ -93,6 +104,11 @@ mod tests {
         new.files.remove("c.html");
         new.insert("d.html", Output::text("d".into()));
         assert_eq!(new.changed_since(&old), ["b.html", "c.html", "d.html"]);
+    }
+
+    #[test]
+    fn xml_safe_drops_only_forbidden_controls() {
+        assert_eq!(xml_safe("a\u{b}b\u{1}\tc\n\u{85}".into()), "ab\tc\n\u{85}");
     }
 
     #[test]

@@ -40,6 +40,8 @@ struct SiteView<'a> {
     /// With a site-relative `url` (`/support/`) under the base path, like every other link.
     support: Option<Support>,
     sections: Vec<LinkView>,
+    /// Standalone pages (about, support us), for footers and menus.
+    pages: Vec<PageLink<'a>>,
     extra: &'a toml::Table,
 }
 
@@ -50,6 +52,13 @@ struct LinkView {
     slug: String,
     path: String,
     permalink: String,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    slug: &'a str,
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -261,7 +270,7 @@ pub fn render(
     }
     let listings = jobs
         .iter()
-        .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags | Job::Corrections))
+        .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags))
         .count();
     let feeds = crate::feed::render(newsroom, &mut outputs);
     crate::sitemap::render(newsroom, &mut outputs);
@@ -309,7 +318,9 @@ impl<'a> Renderer<'a> {
             ));
         }
         jobs.push(Job::Tags);
-        jobs.push(Job::Corrections);
+        if self.theme.has_template(crate::theme::CORRECTIONS_TEMPLATE) {
+            jobs.push(Job::Corrections);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -438,7 +449,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Corrections => {
                 context.insert("corrections", &corrections_page(self.newsroom));
-                "corrections.html"
+                crate::theme::CORRECTIONS_TEMPLATE
             }
             Job::NotFound => "404.html",
         };
@@ -630,6 +641,15 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
             .sections
             .iter()
             .map(|g| link_view(site, g, &format!("/{}/", g.slug)))
+            .collect(),
+        pages: newsroom
+            .pages
+            .iter()
+            .map(|page| PageLink {
+                title: &page.front.headline,
+                slug: &page.slug,
+                path: site.path(&page.route),
+            })
             .collect(),
         extra: &config.extra,
     }

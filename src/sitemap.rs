@@ -5,7 +5,7 @@ use std::fmt::Write;
 use quick_xml::escape::escape;
 
 use crate::newsroom::Newsroom;
-use crate::output::{Output, Outputs};
+use crate::output::{Output, Outputs, xml_safe};
 
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
@@ -30,7 +30,13 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         .map(|c| &c.date)
         .max_by_key(|date| date.timestamp())
         .map(crate::render::rfc3339);
-    entries.push((crate::render::CORRECTIONS_ROUTE.into(), newest_correction));
+    let corrections = crate::render::CORRECTIONS_ROUTE;
+    if outputs
+        .get(&crate::output::route_file(corrections))
+        .is_some()
+    {
+        entries.push((corrections.into(), newest_correction));
+    }
     let listing = |prefix: &str, groups: &[crate::newsroom::Group]| {
         groups
             .iter()
@@ -59,7 +65,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
-    outputs.insert(SITEMAP, Output::text(xml));
+    outputs.insert(SITEMAP, Output::text(xml_safe(xml)));
 
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",

@@ -177,9 +177,12 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "tag.html",
     "tags.html",
     "author.html",
-    "corrections.html",
     "404.html",
 ];
+
+/// The site's corrections page. The built-in theme has it; a theme folder without it still
+/// builds, without a /corrections/ page (the build warns when the site has corrections).
+pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
 
 impl Theme {
     /// Compiles every template, reporting syntax errors at their template line.
@@ -214,6 +217,10 @@ impl Theme {
             return Err(missing);
         }
         Ok(theme(tera))
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
@@ -287,7 +294,7 @@ mod tests {
     fn built_in_theme_has_every_required_template() {
         let mut files = ThemeFiles::default();
         files.add_built_in(&DEFAULT_THEME);
-        for name in REQUIRED_TEMPLATES {
+        for name in REQUIRED_TEMPLATES.iter().chain(&[CORRECTIONS_TEMPLATE]) {
             assert!(files.templates.contains_key(*name), "missing {name}");
         }
         assert!(files.statics.contains_key("style.css"));

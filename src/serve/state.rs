@@ -80,7 +80,10 @@ impl Shared {
             _ => host,
         };
         let ip = name.trim_start_matches('[').trim_end_matches(']');
-        name == "localhost" || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        name == "localhost"
+            || ip
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 }
 

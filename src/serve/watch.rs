@@ -123,6 +123,9 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
         .unwrap_or_default();
     match builder.build() {
         Ok(built) => {
+            if !built.warnings.is_empty() {
+                report(built.warnings.clone());
+            }
             let changed = built.outputs.changed_since(&previous.outputs);
             let recovered = previous.error.is_some();
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();

@@ -69,7 +69,7 @@ const CASES: &[Case] = &[
     Case {
         kind: "no site.toml",
         files: &[("site.toml", None)],
-        message: "there is no site.toml here, so this is not a Dateline site",
+        message: "site.toml does not exist: this folder is not a Dateline site",
         location: "site.toml",
     },
     Case {
@@ -135,25 +135,25 @@ const CASES: &[Case] = &[
     Case {
         kind: "unknown photo key",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\nphoto:\n  src: a.jpg\n  alt: A\n  credt: X\n---\nText.\n".as_bytes()))],
-        message: "unknown key `credt` in the photo",
+        message: "unknown photo key `credt`",
         location: "content/world/a.md:8:3",
     },
     Case {
         kind: "unknown correction key",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ncorrections:\n  - date: 2025-05-02\n    txt: X\n---\nText.\n".as_bytes()))],
-        message: "unknown key `txt` in the correction",
+        message: "unknown correction key `txt`",
         location: "content/world/a.md:7:5",
     },
     Case {
         kind: "wrong type",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ntags: {a: 1}\n---\nText.\n".as_bytes()))],
-        message: "`tags` must be a list",
+        message: "`tags` should be a list, e.g. `tags: [Ukraine, Diplomacy]`",
         location: "content/world/a.md:5:7",
     },
     Case {
         kind: "wrong type draft",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ndraft: maybe\n---\nText.\n".as_bytes()))],
-        message: "`draft` must be `true` or `false`",
+        message: "`draft` should be `true` or `false`",
         location: "content/world/a.md:5:8",
     },
     Case {
@@ -273,7 +273,7 @@ const CASES: &[Case] = &[
     Case {
         kind: "reserved url",
         files: &[("content/tags.md", Some("---\nheadline: Tags\nlayout: page\n---\nText.\n".as_bytes()))],
-        message: "/tags/ is the address of a page Dateline makes",
+        message: "two files would be published at /tags/",
         location: "content/tags.md:2:11",
     },
     Case {
@@ -299,6 +299,31 @@ const CASES: &[Case] = &[
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\n---\nSee [this](b.md).\n".as_bytes())), ("content/world/b.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ndraft: true\n---\nText.\n".as_bytes()))],
         message: "the link `b.md` points to a story that is not published",
         location: "content/world/a.md:6:5",
+    },
+    Case {
+        kind: "tag without letters",
+        files: &[(
+            "content/world/a.md",
+            Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ntags: [\"¿?\"]\n---\nText.\n".as_bytes()),
+        )],
+        message: "the tag `¿?` has no letters or digits, so it cannot have a page",
+        location: "content/world/a.md:5:7",
+    },
+    Case {
+        kind: "two redirects from one path",
+        files: &[
+            (
+                "content/world/a.md",
+                Some("---\nheadline: A\ndek: D\ndate: 2025-05-01\nredirect_from: [/old/]\n---\nText.\n".as_bytes()),
+            ),
+            (
+                "content/world/b.md",
+                Some("---\nheadline: B\ndek: D\ndate: 2025-05-02\nredirect_from: [/old]\n---\nText.\n".as_bytes()),
+            ),
+        ],
+        message: "the redirect from /old/ would replace another file",
+        // Stories are taken newest first: the older one is told of the clash.
+        location: "content/world/a.md:5:17",
     },
 ];
 

@@ -1,0 +1,19 @@
+//! Integration tests of the `dateline` binary, one binary with a module per area (as mdBook
+//! does). Each test writes a small site into a temporary folder (or copies one from
+//! `tests/fixtures/`), runs the real binary on it and checks what it wrote, parsed as HTML, RSS
+//! or XML, or what it said: exit code and diagnostics.
+
+mod harness;
+
+mod build;
+mod cli;
+mod determinism;
+mod errors;
+mod example_site;
+mod listings;
+mod markdown;
+mod output_safety;
+mod publishing;
+mod robustness;
+mod syndication;
+mod themes;
