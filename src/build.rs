@@ -151,34 +151,29 @@ impl Builder {
 
     /// Reads everything the first time; afterwards only what changed.
     fn load(&mut self) -> Result<(), Diagnostics> {
-        let pending = std::mem::take(&mut self.pending);
-        match &mut self.sources {
-            Some(sources) if !self.config_changed => {
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
+        let Some(sources) = &mut self.sources else {
+            self.config_changed = false;
+            self.pending.clear();
+            self.sources = Some(load(&self.options.root)?);
+            return Ok(());
+        };
+        if self.config_changed {
+            let config = Arc::clone(&sources.config);
+            let templates = sources.theme.templates.clone();
+            // On failure the changes stay pending (and the flag set) for the next build.
+            sources.refresh_config_and_theme()?;
+            self.config_changed = false;
+            if sources.config != config {
+                self.stories.clear();
+                self.theme = None;
+                self.pages.clear();
+            } else if sources.theme.templates != templates {
+                self.theme = None;
+                self.pages.clear();
             }
-            Some(sources) => {
-                self.config_changed = false;
-                let config = Arc::clone(&sources.config);
-                let templates = sources.theme.templates.clone();
-                sources.refresh_config_and_theme()?;
-                if sources.config != config {
-                    self.stories.clear();
-                    self.theme = None;
-                    self.pages.clear();
-                } else if sources.theme.templates != templates {
-                    self.theme = None;
-                    self.pages.clear();
-                }
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
-            }
-            None => {
-                self.config_changed = false;
-                self.sources = Some(load(&self.options.root)?);
-            }
+        }
+        for path in std::mem::take(&mut self.pending) {
+            sources.refresh_content(&path);
         }
         Ok(())
     }
@@ -199,23 +194,29 @@ impl Builder {
         };
         let now = self.options.publishing.now;
         let previous = &self.stories;
-        let results: Vec<(PathBuf, Arc<str>, Result<Story, Diagnostics>)> = sources
+        // Only files whose text changed are parsed again; `None` means "as last time".
+        let fresh: Vec<Option<Result<Story, Diagnostics>>> = sources
             .content
             .par_iter()
-            .map(|(path, file)| {
-                let result = match previous.get(path) {
-                    Some((text, result)) if *text == file.text => result.clone(),
-                    _ => story::parse(file.clone(), &site, now),
-                };
-                (path.clone(), Arc::clone(&file.text), result)
+            .map(|(path, file)| match previous.get(path) {
+                Some((text, _)) if *text == file.text => None,
+                _ => Some(story::parse(file.clone(), &site, now)),
             })
             .collect();
+        let mut old = std::mem::take(&mut self.stories);
         let mut parsed = Parsed {
-            assets: sources.assets.iter().cloned().collect(),
+            assets: sources
+                .assets
+                .iter()
+                .map(|(p, s)| (p.clone(), *s))
+                .collect(),
             ..Parsed::default()
         };
-        let mut cache = HashMap::with_capacity(results.len());
-        for (path, text, result) in results {
+        for ((path, file), result) in sources.content.iter().zip(fresh) {
+            let result = match result.or_else(|| old.remove(path).map(|(_, r)| r)) {
+                Some(result) => result,
+                None => continue,
+            };
             match &result {
                 Ok(story) => parsed.stories.push(story.clone()),
                 Err(errors) => {
@@ -223,9 +224,9 @@ impl Builder {
                     parsed.unparsed.push(path.clone());
                 }
             }
-            cache.insert(path, (text, result));
+            self.stories
+                .insert(path.clone(), (Arc::clone(&file.text), result));
         }
-        self.stories = cache;
         let publishing = self.options.publishing;
         let linted: Vec<&Story> = parsed
             .stories

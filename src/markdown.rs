@@ -217,6 +217,17 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 word_count += text.split_whitespace().count();
                 events.push(Event::Text(text));
             }
+            // Wide tables scroll on phones; the wrapper is focusable so keyboards can scroll it.
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(
+                    "<div class=\"table-scroll\" tabindex=\"0\">".into(),
+                ));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             other => events.push(other),
         }
     }
@@ -524,7 +535,7 @@ mod tests {
         .unwrap();
         assert!(body.has_code);
         assert!(
-            body.html.contains("class=\"source python\""),
+            body.html.contains("class=\"hl-source hl-python\""),
             "{}",
             body.html
         );

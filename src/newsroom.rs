@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Body, Links};
+use crate::output::FileStamp;
 use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
@@ -31,8 +32,8 @@ pub struct Parsed {
     pub stories: Vec<Story>,
     /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
     pub unparsed: Vec<PathBuf>,
-    /// Non-Markdown files under `content/`, relative to it.
-    pub assets: Vec<PathBuf>,
+    /// Non-Markdown files under `content/`, relative to it, with their stamps.
+    pub assets: Vec<(PathBuf, FileStamp)>,
 }
 
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
@@ -50,6 +51,7 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the site root, without a leading slash.
     pub output: String,
+    pub stamp: FileStamp,
 }
 
 #[derive(Debug)]
@@ -291,7 +293,7 @@ fn check_unique_routes(
 /// Files beside a story (in its folder) are published beside its page; others keep their path.
 /// Files in the folder of an unpublished story (a draft) stay unpublished.
 fn place_assets(
-    files: &[PathBuf],
+    files: &[(PathBuf, FileStamp)],
     all_bundles: &HashSet<PathBuf>,
     stories: &[Story],
     pages: &[Story],
@@ -303,7 +305,7 @@ fn place_assets(
         .collect();
     files
         .iter()
-        .filter_map(|file| {
+        .filter_map(|(file, stamp)| {
             let bundle = file
                 .ancestors()
                 .skip(1)
@@ -318,6 +320,7 @@ fn place_assets(
             Some(Asset {
                 source: file.clone(),
                 output: output.trim_start_matches('/').to_string(),
+                stamp: *stamp,
             })
         })
         .collect()

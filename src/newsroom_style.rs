@@ -176,6 +176,7 @@ mod tests {
         let file = SourceFile {
             path: path.into(),
             display: Path::new("content").join(path),
+            hash: crate::output::hash_of(&text),
             text: Arc::from(text),
         };
         crate::story::parse(file, &site, NOW.parse().unwrap()).unwrap()

@@ -14,8 +14,33 @@ pub enum Output {
     Bytes(Arc<[u8]>),
     /// Part of the built-in theme, compiled into the binary.
     BuiltIn(&'static [u8]),
-    /// A file copied as it is (photos, theme assets on disk).
-    Copy(PathBuf),
+    /// A file copied as it is (photos, theme assets on disk), with its stamp when it was
+    /// loaded: an edited photo is a changed output even though its path is the same.
+    Copy(PathBuf, FileStamp),
+}
+
+/// A hash of some text, stable within one process: for telling inputs apart between rebuilds.
+pub fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// When a file was last changed and how long it is: enough to notice edits without reading it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    pub modified: Option<std::time::SystemTime>,
+    pub len: u64,
+}
+
+impl FileStamp {
+    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+        }
+    }
 }
 
 /// Output paths (relative, `/`-separated: `world/2025/05/talks/index.html`) to their contents.

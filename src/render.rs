@@ -216,7 +216,7 @@ pub fn render(
 ) -> Result<(Outputs, Counts), Diagnostics> {
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let site_hash = hash(&serde_json::to_string(&site_view).unwrap_or_default());
+    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
@@ -360,7 +360,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
             Job::Page(page) => {
-                page.file.text.hash(&mut hasher);
+                page.file.hash.hash(&mut hasher);
                 self.newsroom.links_hash.hash(&mut hasher);
             }
             Job::Listing {
@@ -546,19 +546,12 @@ fn cards(
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    story.file.text.hash(&mut hasher);
+    story.file.hash.hash(&mut hasher);
     story.route.hash(&mut hasher);
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
     newsroom.links_hash.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -759,14 +752,14 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
     for (path, source) in &files.statics {
         let output = match source {
             StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
-            StaticSource::Disk(file) => Output::Copy(file.clone()),
+            StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
         };
         outputs.insert(path.clone(), output);
     }
     for asset in &newsroom.assets {
         outputs.insert(
             asset.output.clone(),
-            Output::Copy(newsroom.content_dir.join(&asset.source)),
+            Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
         );
     }
     let has_code = newsroom

@@ -14,7 +14,8 @@ use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::load::{is_ignored, read_text};
+use crate::load::{is_ignored, read_text, stays_inside};
+use crate::output::FileStamp;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -30,7 +31,7 @@ pub struct TemplateFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaticSource {
     BuiltIn(&'static [u8]),
-    Disk(PathBuf),
+    Disk(PathBuf, FileStamp),
 }
 
 /// The theme's and the site's templates and static files, overrides applied.
@@ -138,6 +139,16 @@ impl ThemeFiles {
                 ));
                 continue;
             };
+            if entry.path_is_symlink() && !stays_inside(root, entry.path()) {
+                problems.push(
+                    Diagnostic::error(
+                        display_path(root, entry.path()),
+                        "this link points outside the site folder",
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
             if templates {
                 match read_text(entry.path(), root) {
                     Ok(text) => {
@@ -148,8 +159,12 @@ impl ThemeFiles {
                     Err(diagnostic) => problems.push(diagnostic),
                 }
             } else {
+                let stamp = entry
+                    .metadata()
+                    .map(|m| FileStamp::of(&m))
+                    .unwrap_or_default();
                 self.statics
-                    .insert(name, StaticSource::Disk(entry.path().to_path_buf()));
+                    .insert(name, StaticSource::Disk(entry.path().to_path_buf(), stamp));
             }
         }
     }

@@ -56,7 +56,6 @@ fn write_in_place_is_served_when_polling() {
 }
 
 #[test]
-#[ignore = "bug: --poll compares modification times in whole seconds, so a second save within the same second is never seen"]
 fn save_within_the_same_second_as_the_last_is_served_when_polling() {
     let site = Site::newsroom();
     let last_save = saved_a_minute_ago(&site);
@@ -205,7 +204,6 @@ fn template_override_edit_is_served() {
 }
 
 #[test]
-#[ignore = "bug: a templates/ (or static/) folder created while serving is not watched, so later edits in it are missed"]
 fn template_override_in_a_folder_created_while_serving_is_served_after_every_edit() {
     let site = Site::newsroom();
     let server = serving(&site, &["--port", "0"]);
