@@ -16,11 +16,12 @@ use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
+use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::photo::PhotoSizes;
 use crate::render::{Counts, RenderCache, render};
-use crate::story::{self, Story};
-use crate::theme::Theme;
+use crate::story::{self, Status, Story};
+use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -120,6 +121,22 @@ impl Builder {
             return Err(problems);
         }
         newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
+        let has_corrections = newsroom
+            .stories
+            .iter()
+            .chain(&newsroom.pages)
+            .any(|s| !s.front.corrections.is_empty());
+        if has_corrections && !theme.has_template(CORRECTIONS_TEMPLATE) {
+            problems.push(
+                Diagnostic::warning(
+                    "templates",
+                    format!("the theme has no `{CORRECTIONS_TEMPLATE}`, so the site's corrections page is not published"),
+                )
+                .with_help(format!(
+                    "add templates/{CORRECTIONS_TEMPLATE} (the built-in theme's is a start) to list every correction at /corrections/"
+                )),
+            );
+        }
         let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
             Ok(rendered) => rendered,
             Err(errors) => {
@@ -214,8 +231,14 @@ impl Builder {
             self.stories
                 .insert(path.clone(), (Arc::clone(&file.text), result));
         }
-        let content_dir = self.options.root.join(CONTENT_DIR);
         let publishing = self.options.publishing;
+        let linted: Vec<&Story> = parsed
+            .stories
+            .iter()
+            .filter(|s| s.status != Status::Draft || publishing.drafts)
+            .collect();
+        problems.extend(newsroom_style::check(&linted, now));
+        let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),
             Err(errors) => {

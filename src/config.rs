@@ -111,7 +111,8 @@ pub struct Support {
     /// The label of the donation button.
     #[serde(default = "default_support_button")]
     pub button: String,
-    /// Where the button leads: a support page or a donation platform.
+    /// Where the button leads: a page of the site (`/support/`, under the base path) or a
+    /// donation platform's full address.
     pub url: String,
 }
 
@@ -167,12 +168,11 @@ impl Site {
     pub fn parse(text: &str, file: &Path) -> Result<Site, Diagnostics> {
         let source: Arc<str> = Arc::from(text);
         let config: SiteConfig = toml::from_str(text).map_err(|err| {
-            let mut diagnostic = Diagnostic::error(file, toml_message(&err));
+            let key = err.span().and_then(|span| key_on_line(text, span.start));
+            let (message, help) = toml_problem(&toml_message(&err), key);
+            let mut diagnostic = Diagnostic::error(file, message).with_help(help);
             if let Some(span) = err.span() {
                 diagnostic = diagnostic.with_span(&source, span);
-            }
-            if let Some(help) = unknown_key_help(err.message(), SITE_KEYS) {
-                diagnostic = diagnostic.with_help(help);
             }
             Diagnostics::from_iter([diagnostic])
         })?;
@@ -335,6 +335,75 @@ fn toml_message(err: &toml::de::Error) -> String {
     message.lines().next().unwrap_or(message).to_string()
 }
 
+/// toml's and serde's messages in a newsroom's words, with what to do: `key` is the key on
+/// the line the error points at, when there is one.
+fn toml_problem(message: &str, key: Option<&str>) -> (String, String) {
+    const SYNTAX: &str = "check the TOML syntax: `key = value`, text in double quotes, lists as \
+                          [\"a\", \"b\"]; `dateline init` writes a commented example";
+    if let Some(unknown) = unknown_key(message) {
+        let expected: Vec<&str> = message
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or("")
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let known = if expected.is_empty() {
+            SITE_KEYS.to_vec()
+        } else {
+            expected
+        };
+        let help = unknown_key_help(message, &known).unwrap_or_else(|| SYNTAX.into());
+        return (format!("unknown key `{unknown}` in site.toml"), help);
+    }
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let example = match missing {
+            "title" => "title = \"The Harbour Gazette\"",
+            "base_url" => "base_url = \"https://news.example.org/\"",
+            "text" => "text = \"Our reporting is paid for by our readers.\"",
+            "url" => "url = \"/support/\"",
+            _ => "",
+        };
+        let help = if example.is_empty() {
+            format!("add `{missing} = ...`")
+        } else {
+            format!("add it, e.g. `{example}`")
+        };
+        return (format!("`{missing}` is missing"), help);
+    }
+    let Some(key) = key else {
+        return (message.to_string(), SYNTAX.into());
+    };
+    let (kind, example) = if message.contains("expected a string") {
+        ("text in double quotes", "\"...\"")
+    } else if message.contains("expected usize") || message.contains("expected an integer") {
+        ("a whole number", "10")
+    } else if message.contains("expected a sequence") {
+        ("a list", "[\"a\", \"b\"]")
+    } else if message.contains("expected a boolean") {
+        ("`true` or `false`", "true")
+    } else {
+        return (format!("`{key}`: {message}"), SYNTAX.into());
+    };
+    (
+        format!("`{key}` must be {kind}"),
+        format!("write it as `{key} = {example}`"),
+    )
+}
+
+/// The key of the `key = value` line around byte `offset`, if the line has one.
+fn key_on_line(text: &str, offset: usize) -> Option<&str> {
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(key)
+}
+
 /// Splits `https://example.org/news/` into (`https://example.org/news`, `/news`).
 fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim().trim_end_matches('/');
@@ -490,10 +559,27 @@ mod tests {
     fn wrong_type_points_at_the_value() {
         let errors = parse("title = 3\nbase_url = \"https://x.org\"\n").unwrap_err();
         assert_eq!(errors[0].line, 1);
-        assert!(
-            errors[0].message.contains("string"),
-            "{}",
-            errors[0].message
+        assert_eq!(errors[0].message, "`title` must be text in double quotes");
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("write it as `title = \"...\"`")
         );
+    }
+
+    #[test]
+    fn unknown_keys_in_tables_suggest_the_keys_of_that_table() {
+        let errors = parse(
+            "title = \"G\"\nbase_url = \"https://x.org\"\n[support]\ntitle = \"T\"\ntext = \"x\"\nulr = \"/s/\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `ulr` in site.toml");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `url`?"));
+    }
+
+    #[test]
+    fn a_missing_key_says_how_to_add_it() {
+        let errors = parse("base_url = \"https://x.org\"\n").unwrap_err();
+        assert_eq!(errors[0].message, "`title` is missing");
+        assert!(errors[0].help.as_deref().unwrap().contains("title = "));
     }
 }

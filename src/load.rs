@@ -80,11 +80,19 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
 }
 
 fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
-    read_text(&root.join(CONFIG_FILE), root).map_err(|diagnostic| {
-        diagnostic.with_help(format!(
-            "run dateline in the folder that holds {CONFIG_FILE}, or pass --root"
-        ))
-    })
+    let path = root.join(CONFIG_FILE);
+    let help = format!(
+        "run dateline in the folder that holds {CONFIG_FILE}, pass --root DIR, or start a new \
+         site with `dateline init`"
+    );
+    if !path.exists() {
+        return Err(Diagnostic::error(
+            display_path(root, &path),
+            format!("{CONFIG_FILE} does not exist: this folder is not a Dateline site"),
+        )
+        .with_help(help));
+    }
+    read_text(&path, root).map_err(|diagnostic| diagnostic.with_help(help))
 }
 
 impl Sources {

@@ -151,7 +151,7 @@ impl Newsroom {
 }
 
 /// Top-level folders of the site that Dateline's own listings use.
-const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page"];
+const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page", "corrections"];
 
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
@@ -254,24 +254,27 @@ fn check_unique_routes(
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
         .collect();
     for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {
-        let clash = |other: &str| {
-            Diagnostic::error(
-                &story.file.display,
-                format!("two files would be published at {}", story.route),
-            )
-            .with_span(story.text(), story.front.slug_span.clone())
-            .with_help(format!("{other}; give one of them another `slug:`"))
+        let clash = |message: String, help: String| {
+            Diagnostic::error(&story.file.display, message)
+                .with_span(story.text(), story.front.slug_span.clone())
+                .with_help(help)
         };
         if reserved.contains(&story.route) {
-            problems.push(clash(&format!(
-                "{} is where Dateline puts a listing page",
-                story.route
-            )));
+            problems.push(clash(
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "Dateline publishes its own page at {}; give this file another `slug:`",
+                    story.route
+                ),
+            ));
         } else if let Some(first) = seen.insert(&story.route, story) {
-            problems.push(clash(&format!(
-                "{} is also published there",
-                first.file.display.display()
-            )));
+            problems.push(clash(
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "{} is also published there; give one of them another `slug:`",
+                    first.file.display.display()
+                ),
+            ));
             problems.push(
                 Diagnostic::error(
                     &first.file.display,

@@ -39,7 +39,8 @@ struct SiteView<'a> {
     language: &'a str,
     timezone: &'a str,
     generator: String,
-    support: Option<&'a Support>,
+    /// With a site-relative `url` (`/support/`) under the base path, like every other link.
+    support: Option<Support>,
     sections: Vec<LinkView>,
     /// Standalone pages (about, support us), for footers and menus.
     pages: Vec<PageLink<'a>>,
@@ -124,6 +125,25 @@ struct StoryView<'a> {
     #[serde(flatten)]
     card: &'a Value,
     content: &'a str,
+    corrections: Vec<CorrectionView<'a>>,
+}
+
+/// A correction or update note as a story or page shows it.
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    /// RFC 3339, like every date templates see.
+    date: String,
+    text: &'a str,
+}
+
+/// A line of the site's corrections page: the note and the story it corrects.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    date: String,
+    text: &'a str,
+    headline: &'a str,
+    path: String,
+    permalink: String,
 }
 
 #[derive(Serialize)]
@@ -134,6 +154,7 @@ struct PageView<'a> {
     path: String,
     permalink: String,
     slug: &'a str,
+    corrections: Vec<CorrectionView<'a>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -167,6 +188,7 @@ enum Job<'a> {
         total: usize,
     },
     Tags,
+    Corrections,
     NotFound,
 }
 
@@ -286,6 +308,10 @@ pub fn render(
     );
     crate::sitemap::render(newsroom, &mut outputs);
     add_static_files(newsroom, files, &mut outputs);
+    let clashes = crate::redirect::render(newsroom, &mut outputs);
+    if clashes.has_errors() {
+        return Err(clashes);
+    }
     let counts = Counts {
         stories: newsroom.stories.len(),
         pages: newsroom.pages.len(),
@@ -325,6 +351,9 @@ impl<'a> Renderer<'a> {
             ));
         }
         jobs.push(Job::Tags);
+        if self.theme.has_template(crate::theme::CORRECTIONS_TEMPLATE) {
+            jobs.push(Job::Corrections);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -350,6 +379,7 @@ impl<'a> Renderer<'a> {
             Job::Page(page) => page.route.clone(),
             Job::Listing { kind, number, .. } => page_route(&self.listing_route(*kind), *number),
             Job::Tags => "/tags/".to_string(),
+            Job::Corrections => CORRECTIONS_ROUTE.to_string(),
             Job::NotFound => "/404.html".to_string(),
         }
     }
@@ -382,6 +412,11 @@ impl<'a> Renderer<'a> {
                     (&tag.name, tag.stories.len()).hash(&mut hasher);
                 }
             }
+            Job::Corrections => {
+                for entry in corrections_page(self.newsroom) {
+                    (entry.date, entry.text, entry.headline, entry.path).hash(&mut hasher);
+                }
+            }
             Job::NotFound => {}
         }
         hasher.finish()
@@ -410,6 +445,7 @@ impl<'a> Renderer<'a> {
                     &StoryView {
                         card: &self.cards[*index],
                         content: &story.body.html,
+                        corrections: correction_views(story),
                     },
                 );
                 "story.html"
@@ -477,6 +513,10 @@ impl<'a> Renderer<'a> {
                     .collect();
                 context.insert("tags", &tags);
                 "tags.html"
+            }
+            Job::Corrections => {
+                context.insert("corrections", &corrections_page(self.newsroom));
+                crate::theme::CORRECTIONS_TEMPLATE
             }
             Job::NotFound => "404.html",
         };
@@ -590,6 +630,52 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     hasher.finish()
 }
 
+/// Where the site's corrections page is published.
+pub const CORRECTIONS_ROUTE: &str = "/corrections/";
+
+/// A story's or page's corrections, oldest first, as a reader follows them down the page.
+fn correction_views(story: &Story) -> Vec<CorrectionView<'_>> {
+    let mut views: Vec<(jiff::Timestamp, CorrectionView<'_>)> = story
+        .front
+        .corrections
+        .iter()
+        .map(|c| {
+            let view = CorrectionView {
+                date: rfc3339(&c.date),
+                text: &c.text,
+            };
+            (c.date.timestamp(), view)
+        })
+        .collect();
+    views.sort_by_key(|(timestamp, _)| *timestamp);
+    views.into_iter().map(|(_, view)| view).collect()
+}
+
+/// Every correction on the site, newest first: the outlet's public record of its mistakes.
+fn corrections_page(newsroom: &Newsroom) -> Vec<CorrectionEntry<'_>> {
+    let site = &newsroom.site;
+    let mut entries: Vec<(jiff::Timestamp, CorrectionEntry<'_>)> = newsroom
+        .stories
+        .iter()
+        .chain(&newsroom.pages)
+        .flat_map(|story| {
+            let path = site.path(&story.route);
+            story.front.corrections.iter().map(move |c| {
+                let entry = CorrectionEntry {
+                    date: rfc3339(&c.date),
+                    text: &c.text,
+                    headline: &story.front.headline,
+                    permalink: site.absolute(&path),
+                    path: path.clone(),
+                };
+                (c.date.timestamp(), entry)
+            })
+        })
+        .collect();
+    entries.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.path.cmp(&y.path)));
+    entries.into_iter().map(|(_, entry)| entry).collect()
+}
+
 /// Page 1 of a listing is its own route; later pages are `page/N/` below it.
 fn page_route(base: &str, number: usize) -> String {
     if number <= 1 {
@@ -611,7 +697,14 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
         language: &config.language,
         timezone: &config.timezone,
         generator: format!("Dateline {}", env!("CARGO_PKG_VERSION")),
-        support: config.support.as_ref(),
+        support: config.support.clone().map(|support| Support {
+            url: if support.url.starts_with('/') && !support.url.starts_with("//") {
+                site.path(&support.url)
+            } else {
+                support.url
+            },
+            ..support
+        }),
         sections: newsroom
             .sections
             .iter()
@@ -683,7 +776,7 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
         headline: &front.headline,
         dek: front.dek.as_deref(),
         date: front.date.as_ref().map(rfc3339).unwrap_or_default(),
-        updated: front.updated.as_ref().map(rfc3339),
+        updated: front.last_modified().map(rfc3339),
         authors: front
             .authors
             .iter()
@@ -736,6 +829,7 @@ fn page_view<'a>(site: &Site, page: &'a Story) -> PageView<'a> {
         permalink: site.absolute(&path),
         path,
         slug: &page.slug,
+        corrections: correction_views(page),
         extra: &page.front.extra,
     }
 }

@@ -44,7 +44,26 @@ pub struct Url {
 pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     let site = &newsroom.site;
     let root = site.absolute(&site.path("/"));
-    for (path, xml) in sitemap_files(&urls(newsroom), MAX_URLS, &root) {
+    let mut urls = urls(newsroom);
+    let corrections = crate::render::CORRECTIONS_ROUTE;
+    if outputs
+        .get(&crate::output::route_file(corrections))
+        .is_some()
+    {
+        let newest_correction = newsroom
+            .stories
+            .iter()
+            .chain(&newsroom.pages)
+            .flat_map(|s| &s.front.corrections)
+            .map(|c| &c.date)
+            .max_by_key(|date| date.timestamp())
+            .cloned();
+        urls.push(Url {
+            loc: site.absolute(&site.path(corrections)),
+            lastmod: newest_correction,
+        });
+    }
+    for (path, xml) in sitemap_files(&urls, MAX_URLS, &root) {
         outputs.insert(path, Output::text(xml_safe(xml)));
     }
     outputs.insert(NEWS_SITEMAP, Output::text(xml_safe(news_sitemap(newsroom))));
@@ -82,9 +101,9 @@ fn urls(newsroom: &Newsroom) -> Vec<Url> {
     urls
 }
 
-/// A story's last change: `updated`, else `date`.
+/// A story's last change: `updated` or its newest correction, else `date`.
 fn last_change(story: &Story) -> Option<&ZonedDateTime> {
-    story.front.updated.as_ref().or(story.front.date.as_ref())
+    story.front.last_modified().or(story.front.date.as_ref())
 }
 
 fn newest_change<'a>(stories: impl Iterator<Item = &'a Story>) -> Option<ZonedDateTime> {

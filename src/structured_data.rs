@@ -56,8 +56,7 @@ pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
     let url = site.absolute(&site.path(&story.route));
     let date = front.date.as_ref().map(crate::render::rfc3339);
     let modified = front
-        .updated
-        .as_ref()
+        .last_modified()
         .map(crate::render::rfc3339)
         .or_else(|| date.clone());
     let authors: Vec<Value> = front

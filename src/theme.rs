@@ -195,6 +195,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// The site's corrections page. The built-in theme has it; a theme folder without it still
+/// builds, without a /corrections/ page (the build warns when the site has corrections).
+pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
+
 impl Theme {
     /// Compiles every template, reporting syntax errors at their template line.
     pub fn compile(files: &ThemeFiles, timezone: &TimeZone) -> Result<Theme, Diagnostics> {
@@ -228,6 +232,10 @@ impl Theme {
             return Err(missing);
         }
         Ok(theme(tera))
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
@@ -301,7 +309,7 @@ mod tests {
     fn built_in_theme_has_every_required_template() {
         let mut files = ThemeFiles::default();
         files.add_built_in(&DEFAULT_THEME);
-        for name in REQUIRED_TEMPLATES {
+        for name in REQUIRED_TEMPLATES.iter().chain(&[CORRECTIONS_TEMPLATE]) {
             assert!(files.templates.contains_key(*name), "missing {name}");
         }
         assert!(files.statics.contains_key("style.css"));

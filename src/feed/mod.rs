@@ -277,7 +277,7 @@ fn make_entry(newsroom: &Newsroom, index: usize) -> Entry {
         description,
         content,
         date: front.date.clone(),
-        updated: front.updated.clone(),
+        updated: front.last_modified().cloned(),
         authors: front
             .authors
             .iter()

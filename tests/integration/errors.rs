@@ -732,7 +732,7 @@ fn skipped_symlinked_folder_is_reported_as_a_warning() {
     );
     let site = Site::new().file(
         "content/world/talks.md",
-        "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+        "---\nheadline: Talks\ndek: Why it matters.\ndate: 2025-05-19\n---\n",
     );
     std::os::unix::fs::symlink(
         outside.root().join("more"),
