@@ -106,9 +106,8 @@ impl Sources {
         self.content.retain(|p, _| !under(p));
         self.assets.retain(|p, _| !under(p));
         self.unreadable.retain(|p, _| !under(p));
-        let ignored = path
-            .ancestors()
-            .any(|a| a.file_name().is_some_and(is_ignored));
+        // Only names inside content/ count: the site itself may live in a hidden folder.
+        let ignored = relative.iter().any(is_ignored);
         if path.exists() && !ignored {
             self.add_folder(path);
         }
