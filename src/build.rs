@@ -145,6 +145,8 @@ impl Builder {
             }
         };
         lap("render");
+        // Freeing ten thousand stories takes a while; nobody waits for it.
+        std::thread::spawn(move || drop(newsroom));
         Ok(Built {
             outputs,
             counts,
@@ -207,7 +209,17 @@ impl Builder {
                 _ => Some(story::parse(file.clone(), &site, now)),
             })
             .collect();
-        let mut old = std::mem::take(&mut self.stories);
+        // The cache is updated in place: after an edit, one entry changes.
+        for ((path, file), result) in sources.content.iter().zip(fresh) {
+            if let Some(result) = result {
+                self.stories
+                    .insert(path.clone(), (Arc::clone(&file.text), result));
+            }
+        }
+        if self.stories.len() != sources.content.len() {
+            self.stories
+                .retain(|path, _| sources.content.contains_key(path));
+        }
         let mut parsed = Parsed {
             assets: sources
                 .assets
@@ -216,20 +228,15 @@ impl Builder {
                 .collect(),
             ..Parsed::default()
         };
-        for ((path, file), result) in sources.content.iter().zip(fresh) {
-            let result = match result.or_else(|| old.remove(path).map(|(_, r)| r)) {
-                Some(result) => result,
-                None => continue,
-            };
-            match &result {
-                Ok(story) => parsed.stories.push(story.clone()),
-                Err(errors) => {
+        for path in sources.content.keys() {
+            match self.stories.get(path).map(|(_, result)| result) {
+                Some(Ok(story)) => parsed.stories.push(story.clone()),
+                Some(Err(errors)) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
                 }
+                None => {}
             }
-            self.stories
-                .insert(path.clone(), (Arc::clone(&file.text), result));
         }
         let publishing = self.options.publishing;
         let linted: Vec<&Story> = parsed

@@ -71,7 +71,12 @@ impl Outputs {
         let mut changed: Vec<String> = self
             .files
             .iter()
-            .filter(|(path, output)| previous.files.get(*path) != Some(*output))
+            .filter(|(path, output)| {
+                !previous
+                    .files
+                    .get(*path)
+                    .is_some_and(|old| old.same_as(output))
+            })
             .map(|(path, _)| path.clone())
             .collect();
         changed.extend(
@@ -102,6 +107,15 @@ pub fn xml_safe(text: String) -> String {
 }
 
 impl Output {
+    /// Equal contents; shared bytes (a page reused from the last build) compare without
+    /// reading them.
+    pub fn same_as(&self, other: &Output) -> bool {
+        match (self, other) {
+            (Output::Bytes(a), Output::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => self == other,
+        }
+    }
+
     /// Text that `Outputs` will own as bytes.
     pub fn text(text: String) -> Output {
         Output::Bytes(Arc::from(text.into_bytes()))
