@@ -163,12 +163,16 @@ pub struct Source<'a> {
 /// Renders a body, reporting every broken link or missing image at its line.
 pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let body = &source.text[source.body_offset..];
-    let mut problems = Diagnostics::new();
+    let mut destinations = Destinations {
+        source,
+        links,
+        used: Vec::new(),
+        problems: Diagnostics::new(),
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut word_count = 0;
     let mut has_code = false;
     let mut code: Option<(String, String)> = None;
-    let mut used = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some((language, text)) = &mut code {
             match event {
@@ -200,15 +204,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(
-                    source,
-                    links,
-                    dest_url,
-                    &range,
-                    false,
-                    &mut used,
-                    &mut problems,
-                );
+                let dest_url = destinations.rewrite(dest_url, &range, false);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -222,15 +218,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(
-                    source,
-                    links,
-                    dest_url,
-                    &range,
-                    true,
-                    &mut used,
-                    &mut problems,
-                );
+                let dest_url = destinations.rewrite(dest_url, &range, true);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -256,6 +244,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             other => events.push(other),
         }
     }
+    let Destinations { used, problems, .. } = destinations;
     if problems.has_errors() {
         return Err(problems);
     }
@@ -273,38 +262,41 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     })
 }
 
-fn rewrite<'a>(
-    source: &Source<'_>,
-    links: &Links,
-    dest: CowStr<'a>,
-    range: &Range<usize>,
-    image: bool,
-    used: &mut Vec<(PathBuf, Option<String>)>,
-    problems: &mut Diagnostics,
-) -> CowStr<'a> {
-    if crate::url::is_script_url(&dest) && image {
-        problems.push(
-            error_at(
-                source,
-                range,
-                format!("the image source `{dest}` is not an image URL"),
-            )
-            .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
-        );
-        return dest;
-    }
-    match links.resolve(source.path, &dest, used) {
-        Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+/// Rewrites link and image destinations of one body, remembering what it looked up and what
+/// went wrong.
+struct Destinations<'s> {
+    source: &'s Source<'s>,
+    links: &'s Links,
+    used: Vec<(PathBuf, Option<String>)>,
+    problems: Diagnostics,
+}
+
+impl Destinations<'_> {
+    fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
+        let (source, problems) = (self.source, &mut self.problems);
+        if crate::url::is_script_url(&dest) && image {
             problems.push(
+                error_at(
+                    source,
+                    range,
+                    format!("the image source `{dest}` is not an image URL"),
+                )
+                .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
+            );
+            return dest;
+        }
+        match self.links.resolve(source.path, &dest, &mut self.used) {
+            Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+                problems.push(
                 error_at(source, range, format!("the image `{dest}` does not exist"))
                     .with_help("put the image file next to the story (a story folder with index.md), or fix the path"),
             );
-            dest
-        }
-        Resolved::Unchanged => dest,
-        Resolved::Url(url) => url.into(),
-        Resolved::Unpublished => {
-            problems.push(
+                dest
+            }
+            Resolved::Unchanged => dest,
+            Resolved::Url(url) => url.into(),
+            Resolved::Unpublished => {
+                problems.push(
                 error_at(
                     source,
                     range,
@@ -314,10 +306,10 @@ fn rewrite<'a>(
                     "it is a draft or scheduled for later: publish it first, or remove the link",
                 ),
             );
-            dest
-        }
-        Resolved::Missing => {
-            problems.push(
+                dest
+            }
+            Resolved::Missing => {
+                problems.push(
                 error_at(
                     source,
                     range,
@@ -327,7 +319,8 @@ fn rewrite<'a>(
                     "links to other stories are relative to this file, e.g. `../world/talks.md`",
                 ),
             );
-            dest
+                dest
+            }
         }
     }
 }
