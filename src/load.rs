@@ -21,7 +21,7 @@ pub struct Sources {
     pub root: PathBuf,
     pub config: Arc<str>,
     /// Markdown files under `content/`, by path relative to `content/`.
-    pub content: BTreeMap<PathBuf, SourceFile>,
+    pub content: BTreeMap<PathBuf, Arc<SourceFile>>,
     /// Other files under `content/` (photos beside stories), relative to `content/`.
     pub assets: BTreeMap<PathBuf, FileStamp>,
     /// Content files that could not be read, with why; reported on every build until fixed.
@@ -138,7 +138,7 @@ impl Sources {
         for (path, file) in read {
             match file {
                 Ok(file) => {
-                    self.content.insert(path, file);
+                    self.content.insert(path, Arc::new(file));
                 }
                 Err(diagnostic) => {
                     self.unreadable.insert(path, diagnostic);

@@ -112,7 +112,10 @@ impl Newsroom {
         links
             .documents
             .extend(unparsed.into_iter().map(|path| (path, String::new())));
-        links.unpublished = hidden.into_iter().map(|story| story.file.path).collect();
+        links.unpublished = hidden
+            .into_iter()
+            .map(|story| story.file.path.clone())
+            .collect();
         let photos = stories
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))

@@ -179,7 +179,7 @@ mod tests {
             hash: crate::output::hash_of(&text),
             text: Arc::from(text),
         };
-        crate::story::parse(file, &site, NOW.parse().unwrap()).unwrap()
+        crate::story::parse(Arc::new(file), &site, NOW.parse().unwrap()).unwrap()
     }
 
     fn good(extra: &str) -> Story {

@@ -25,9 +25,10 @@ pub enum Status {
 /// One parsed file. Its `route` is set by the newsroom, which sees all files at once.
 #[derive(Debug, Clone)]
 pub struct Story {
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     pub body_offset: usize,
-    pub front: FrontMatter,
+    /// Shared: rebuilds copy stories, and the front matter of an unchanged file never changes.
+    pub front: Arc<FrontMatter>,
     pub slug: String,
     /// The section name as written (front matter, or the folder), before grouping.
     pub section: Option<String>,
@@ -55,7 +56,7 @@ impl Story {
 }
 
 /// Parses one file's front matter; the body is rendered later, once every URL is known.
-pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Diagnostics> {
+pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story, Diagnostics> {
     if file.text.trim().is_empty() {
         return Err(Diagnostics::from_iter([Diagnostic::error(
             &file.display,
@@ -100,7 +101,7 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
     Ok(Story {
         file,
         body_offset,
-        front,
+        front: Arc::new(front),
         slug,
         section,
         bundle,
