@@ -133,11 +133,9 @@ impl Newsroom {
         if problems.has_errors() {
             return Err(problems);
         }
-        let sections = group_stories(&stories, &sections, |s| {
-            s.section.iter().map(|name| slugify(name)).collect()
-        });
-        let tags = group_by_name(&stories, |s| s.front.tags.clone());
-        let authors = group_by_name(&stories, |s| s.front.authors.clone());
+        let sections = group_stories(&stories, &sections);
+        let tags = group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs));
+        let authors = group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs));
         Ok(Newsroom {
             site,
             content_dir,
@@ -164,24 +162,25 @@ fn assign_sections(
 ) -> Vec<(String, String)> {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for story in stories.iter() {
-        match &story.section {
-            Some(name) if RESERVED_ROUTES.contains(&slugify(name).as_str()) => problems.push(
+        match (&story.section, &story.section_slug) {
+            (Some(name), Some(slug)) if RESERVED_ROUTES.contains(&slug.as_str()) => problems.push(
                 Diagnostic::error(
                     &story.file.display,
-                    format!("the section `{name}` would be published at /{}/, where Dateline lists all {}", slugify(name), slugify(name)),
+                    format!("the section `{name}` would be published at /{slug}/, where Dateline lists all {slug}"),
                 )
                 .with_span(story.text(), story.front.headline_span.clone())
                 .with_help("name the section (its folder, or `section:`) differently"),
             ),
-            Some(name) => {
-                let slug = slugify(name);
+            (Some(name), Some(slug)) => {
                 let from_front_matter = story.front.section.is_some();
-                let entry = names.entry(slug).or_insert_with(|| title_case(name));
+                let entry = names
+                    .entry(slug.clone())
+                    .or_insert_with(|| title_case(name));
                 if from_front_matter && *entry == title_case(name) {
                     *entry = name.clone();
                 }
             }
-            None => problems.push(
+            _ => problems.push(
                 Diagnostic::error(&story.file.display, "the story has no section")
                     .with_span(story.text(), story.front.headline_span.clone())
                     .with_help(
@@ -205,11 +204,11 @@ fn assign_sections(
     let mut ordered: Vec<(String, String)> = names.into_iter().collect();
     ordered.sort_by(|(a, _), (b, _)| position(a).cmp(&position(b)).then_with(|| a.cmp(b)));
     for story in stories.iter_mut() {
-        if let Some(name) = &story.section {
-            let slug = slugify(name);
-            if let Some((_, display)) = ordered.iter().find(|(s, _)| *s == slug) {
-                story.section = Some(display.clone());
-            }
+        if let Some(slug) = &story.section_slug
+            && let Some((_, display)) = ordered.iter().find(|(s, _)| s == slug)
+            && story.section.as_ref() != Some(display)
+        {
+            story.section = Some(display.clone());
         }
     }
     ordered
@@ -226,12 +225,11 @@ fn title_case(name: &str) -> String {
 
 fn assign_routes(site: &Site, stories: &mut [Story], pages: &mut [Story]) {
     for story in stories.iter_mut() {
-        let (Some(date), Some(section)) = (&story.front.date, &story.section) else {
+        let (Some(date), Some(section_slug)) = (&story.front.date, &story.section_slug) else {
             continue;
         };
-        let section_slug = slugify(section);
         story.route = site.permalink.expand(PermalinkValues {
-            section: &section_slug,
+            section: section_slug,
             year: date.year(),
             month: date.month(),
             day: date.day(),
@@ -431,11 +429,7 @@ fn render_bodies(
 }
 
 /// Sections in navigation order, each with its stories.
-fn group_stories(
-    stories: &[Story],
-    sections: &[(String, String)],
-    keys: impl Fn(&Story) -> Vec<String>,
-) -> Vec<Group> {
+fn group_stories(stories: &[Story], sections: &[(String, String)]) -> Vec<Group> {
     let mut groups: Vec<Group> = sections
         .iter()
         .map(|(slug, name)| Group {
@@ -445,10 +439,10 @@ fn group_stories(
         })
         .collect();
     for (index, story) in stories.iter().enumerate() {
-        for key in keys(story) {
-            if let Some(group) = groups.iter_mut().find(|g| g.slug == key) {
-                group.stories.push(index);
-            }
+        if let Some(slug) = &story.section_slug
+            && let Some(group) = groups.iter_mut().find(|g| g.slug == *slug)
+        {
+            group.stories.push(index);
         }
     }
     groups.retain(|g| !g.stories.is_empty());
@@ -456,17 +450,21 @@ fn group_stories(
 }
 
 /// Tags or authors by slug, alphabetical; the first spelling seen (newest story) names it.
-fn group_by_name(stories: &[Story], names: impl Fn(&Story) -> Vec<String>) -> Vec<Group> {
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+/// `names` gives a story's names and their slugs, in the same order.
+fn group_by_name<'s>(
+    stories: &'s [Story],
+    names: impl Fn(&'s Story) -> (&'s Vec<String>, &'s Vec<String>),
+) -> Vec<Group> {
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (index, story) in stories.iter().enumerate() {
-        for name in names(story) {
-            let slug = slugify(&name);
+        let (names, slugs) = names(story);
+        for (name, slug) in names.iter().zip(slugs) {
             if slug.is_empty() {
                 continue;
             }
-            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
-                name,
-                slug,
+            let group = groups.entry(slug).or_insert_with(|| Group {
+                name: name.clone(),
+                slug: slug.clone(),
                 stories: Vec::new(),
             });
             if group.stories.last() != Some(&index) {

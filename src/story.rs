@@ -32,6 +32,11 @@ pub struct Story {
     pub slug: String,
     /// The section name as written (front matter, or the folder), before grouping.
     pub section: Option<String>,
+    /// URL slugs of the section, tags and authors, made once per parse: rebuilds group
+    /// thousands of stories by them.
+    pub section_slug: Option<String>,
+    pub tag_slugs: Vec<String>,
+    pub author_slugs: Vec<String>,
     /// For a story folder (`index.md` with its photos), the folder relative to `content/`.
     pub bundle: Option<PathBuf>,
     pub status: Status,
@@ -84,6 +89,9 @@ pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story
         slugify(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
     });
     let section = front.section.clone().or_else(|| top_folder(&file.path));
+    let section_slug = section.as_deref().map(slugify);
+    let tag_slugs = front.tags.iter().map(|t| slugify(t)).collect();
+    let author_slugs = front.authors.iter().map(|a| slugify(a)).collect();
     let status = match (&front.date, front.draft) {
         (_, true) => Status::Draft,
         (Some(date), false) if date.timestamp() > now => Status::Scheduled,
@@ -104,6 +112,9 @@ pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story
         front: Arc::new(front),
         slug,
         section,
+        section_slug,
+        tag_slugs,
+        author_slugs,
         bundle,
         status,
         route: String::new(),
