@@ -16,10 +16,12 @@ use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
+use crate::newsroom_style;
 use crate::output::Outputs;
+use crate::photo::PhotoSizes;
 use crate::render::{Counts, RenderCache, render};
-use crate::story::{self, Story};
-use crate::theme::Theme;
+use crate::story::{self, Status, Story};
+use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct BuildOptions {
 pub struct Built {
     pub outputs: Outputs,
     pub counts: Counts,
+    /// Problems that do not stop the build, to show the user all the same.
+    pub warnings: Diagnostics,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -58,6 +62,7 @@ pub struct Builder {
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
     pages: RenderCache,
+    photo_sizes: PhotoSizes,
 }
 
 impl Builder {
@@ -71,6 +76,7 @@ impl Builder {
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
+            photo_sizes: PhotoSizes::default(),
         }
     }
 
@@ -97,7 +103,7 @@ impl Builder {
         lap("load");
         let (newsroom, mut problems) = self.parse();
         lap("parse");
-        let Some(newsroom) = newsroom else {
+        let Some(mut newsroom) = newsroom else {
             if let Some(sources) = &self.sources
                 && let Err(errors) = Theme::compile(&sources.theme, &jiff::tz::TimeZone::UTC)
             {
@@ -114,45 +120,66 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
-        let (outputs, counts) = render(&newsroom, theme, &sources.theme, &mut self.pages)?;
+        newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
+        let has_corrections = newsroom
+            .stories
+            .iter()
+            .chain(&newsroom.pages)
+            .any(|s| !s.front.corrections.is_empty());
+        if has_corrections && !theme.has_template(CORRECTIONS_TEMPLATE) {
+            problems.push(
+                Diagnostic::warning(
+                    "templates",
+                    format!("the theme has no `{CORRECTIONS_TEMPLATE}`, so the site's corrections page is not published"),
+                )
+                .with_help(format!(
+                    "add templates/{CORRECTIONS_TEMPLATE} (the built-in theme's is a start) to list every correction at /corrections/"
+                )),
+            );
+        }
+        let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                problems.extend(errors);
+                return Err(problems);
+            }
+        };
         lap("render");
+        // Freeing ten thousand stories takes a while; nobody waits for it.
+        std::thread::spawn(move || drop(newsroom));
         Ok(Built {
             outputs,
             counts,
+            warnings: problems,
             timings,
         })
     }
 
     /// Reads everything the first time; afterwards only what changed.
     fn load(&mut self) -> Result<(), Diagnostics> {
-        let pending = std::mem::take(&mut self.pending);
-        match &mut self.sources {
-            Some(sources) if !self.config_changed => {
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
+        let Some(sources) = &mut self.sources else {
+            self.config_changed = false;
+            self.pending.clear();
+            self.sources = Some(load(&self.options.root)?);
+            return Ok(());
+        };
+        if self.config_changed {
+            let config = Arc::clone(&sources.config);
+            let templates = sources.theme.templates.clone();
+            // On failure the changes stay pending (and the flag set) for the next build.
+            sources.refresh_config_and_theme()?;
+            self.config_changed = false;
+            if sources.config != config {
+                self.stories.clear();
+                self.theme = None;
+                self.pages.clear();
+            } else if sources.theme.templates != templates {
+                self.theme = None;
+                self.pages.clear();
             }
-            Some(sources) => {
-                self.config_changed = false;
-                let config = Arc::clone(&sources.config);
-                let templates = sources.theme.templates.clone();
-                sources.refresh_config_and_theme()?;
-                if sources.config != config {
-                    self.stories.clear();
-                    self.theme = None;
-                    self.pages.clear();
-                } else if sources.theme.templates != templates {
-                    self.theme = None;
-                    self.pages.clear();
-                }
-                for path in &pending {
-                    sources.refresh_content(path);
-                }
-            }
-            None => {
-                self.config_changed = false;
-                self.sources = Some(load(&self.options.root)?);
-            }
+        }
+        for path in std::mem::take(&mut self.pending) {
+            sources.refresh_content(&path);
         }
         Ok(())
     }
@@ -173,35 +200,52 @@ impl Builder {
         };
         let now = self.options.publishing.now;
         let previous = &self.stories;
-        let results: Vec<(PathBuf, Arc<str>, Result<Story, Diagnostics>)> = sources
+        // Only files whose text changed are parsed again; `None` means "as last time".
+        let fresh: Vec<Option<Result<Story, Diagnostics>>> = sources
             .content
             .par_iter()
-            .map(|(path, file)| {
-                let result = match previous.get(path) {
-                    Some((text, result)) if *text == file.text => result.clone(),
-                    _ => story::parse(file.clone(), &site, now),
-                };
-                (path.clone(), Arc::clone(&file.text), result)
+            .map(|(path, file)| match previous.get(path) {
+                Some((text, _)) if *text == file.text => None,
+                _ => Some(story::parse(file.clone(), &site, now)),
             })
             .collect();
+        // The cache is updated in place: after an edit, one entry changes.
+        for ((path, file), result) in sources.content.iter().zip(fresh) {
+            if let Some(result) = result {
+                self.stories
+                    .insert(path.clone(), (Arc::clone(&file.text), result));
+            }
+        }
+        if self.stories.len() != sources.content.len() {
+            self.stories
+                .retain(|path, _| sources.content.contains_key(path));
+        }
         let mut parsed = Parsed {
-            assets: sources.assets.iter().cloned().collect(),
+            assets: sources
+                .assets
+                .iter()
+                .map(|(p, s)| (p.clone(), *s))
+                .collect(),
             ..Parsed::default()
         };
-        let mut cache = HashMap::with_capacity(results.len());
-        for (path, text, result) in results {
-            match &result {
-                Ok(story) => parsed.stories.push(story.clone()),
-                Err(errors) => {
+        for path in sources.content.keys() {
+            match self.stories.get(path).map(|(_, result)| result) {
+                Some(Ok(story)) => parsed.stories.push(story.clone()),
+                Some(Err(errors)) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
                 }
+                None => {}
             }
-            cache.insert(path, (text, result));
         }
-        self.stories = cache;
-        let content_dir = self.options.root.join(CONTENT_DIR);
         let publishing = self.options.publishing;
+        let linted: Vec<&Story> = parsed
+            .stories
+            .iter()
+            .filter(|s| s.status != Status::Draft || publishing.drafts)
+            .collect();
+        problems.extend(newsroom_style::check(&linted, now));
+        let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),
             Err(errors) => {

@@ -46,9 +46,15 @@ pub struct SiteConfig {
     /// Stories per listing page (front, section, tag and author pages).
     #[serde(default = "default_paginate")]
     pub paginate: usize,
-    /// Stories in `/feed.xml`.
+    /// Stories in each feed: `/feed.xml`, `/feed.json` and the section, tag and author feeds.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// What feeds carry.
+    #[serde(default)]
+    pub feeds: Feeds,
+    /// Who publishes the site, for search engines' article data and feed images.
+    #[serde(default)]
+    pub publisher: Publisher,
     /// Section names in navigation order; sections not named here follow alphabetically.
     #[serde(default)]
     pub sections: Vec<String>,
@@ -63,6 +69,39 @@ pub struct SiteConfig {
     pub extra: toml::Table,
 }
 
+/// `[feeds]`: what feed readers get.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    /// Put each story's whole text in its feed item (`content:encoded`, `content_html`), so
+    /// readers can read it in their feed reader; `false` sends only the dek and first paragraph.
+    #[serde(default = "default_true")]
+    pub full_content: bool,
+}
+
+impl Default for Feeds {
+    fn default() -> Feeds {
+        Feeds { full_content: true }
+    }
+}
+
+/// `[publisher]`: the organisation behind the site, as search engines and feed readers show it.
+/// Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// The organisation's name, when it differs from the site's `title`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The logo: a path on the site (`/logo.png`, a file in `static/`) or a full URL. Used as
+    /// the publisher logo in `NewsArticle` data and as the image of every RSS feed.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The organisation's home page, when it is not the site's `base_url`.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
 /// The appeal for reader funding.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -72,7 +111,8 @@ pub struct Support {
     /// The label of the donation button.
     #[serde(default = "default_support_button")]
     pub button: String,
-    /// Where the button leads: a support page or a donation platform.
+    /// Where the button leads: a page of the site (`/support/`, under the base path) or a
+    /// donation platform's full address.
     pub url: String,
 }
 
@@ -104,6 +144,9 @@ fn default_paginate() -> usize {
 fn default_feed_limit() -> usize {
     20
 }
+fn default_true() -> bool {
+    true
+}
 fn default_support_button() -> String {
     "Support us".into()
 }
@@ -125,12 +168,11 @@ impl Site {
     pub fn parse(text: &str, file: &Path) -> Result<Site, Diagnostics> {
         let source: Arc<str> = Arc::from(text);
         let config: SiteConfig = toml::from_str(text).map_err(|err| {
-            let mut diagnostic = Diagnostic::error(file, toml_message(&err));
+            let key = err.span().and_then(|span| key_on_line(text, span.start));
+            let (message, help) = toml_problem(&toml_message(&err), key);
+            let mut diagnostic = Diagnostic::error(file, message).with_help(help);
             if let Some(span) = err.span() {
                 diagnostic = diagnostic.with_span(&source, span);
-            }
-            if let Some(help) = unknown_key_help(err.message(), SITE_KEYS) {
-                diagnostic = diagnostic.with_help(help);
             }
             Diagnostics::from_iter([diagnostic])
         })?;
@@ -175,6 +217,28 @@ impl Site {
                     .with_help("it is the number of stories on each listing page"),
             );
         }
+        if let Some(logo) = &config.publisher.logo
+            && !(logo.starts_with('/') && !logo.starts_with("//") || is_web_url(logo))
+        {
+            problems.push(
+                at_key(
+                    "publisher.logo",
+                    format!("the publisher logo `{logo}` is not a path or web URL"),
+                )
+                .with_help("use a file in static/ such as \"/logo.png\", or an https:// URL"),
+            );
+        }
+        if let Some(url) = &config.publisher.url
+            && !is_web_url(url)
+        {
+            problems.push(
+                at_key(
+                    "publisher.url",
+                    format!("the publisher url `{url}` is not a web URL"),
+                )
+                .with_help("write the full address, e.g. `https://news.example.org/`"),
+            );
+        }
         match (timezone, base, permalink) {
             (Some(timezone), Some((base_url, base_path)), Some(permalink))
                 if !problems.has_errors() =>
@@ -202,6 +266,39 @@ impl Site {
         format!("{}{}", self.base_path, route)
     }
 
+    /// The absolute form of a URL as pages write it: root-relative with the base path
+    /// (`/gazette/a.jpg`), or already absolute.
+    pub fn absolute_url(&self, url: &str) -> String {
+        crate::absolute_links::resolve(url, &self.base_url).into_owned()
+    }
+
+    /// The publisher's name: `[publisher] name`, else the site's title.
+    pub fn publisher_name(&self) -> &str {
+        self.config
+            .publisher
+            .name
+            .as_deref()
+            .unwrap_or(&self.config.title)
+    }
+
+    /// The publisher's home page: `[publisher] url`, else the site's front page.
+    pub fn publisher_url(&self) -> String {
+        match &self.config.publisher.url {
+            Some(url) => url.clone(),
+            None => self.absolute(&self.path("/")),
+        }
+    }
+
+    /// The absolute URL of the publisher's logo, if there is one.
+    pub fn logo_url(&self) -> Option<String> {
+        let logo = self.config.publisher.logo.as_deref()?;
+        Some(if is_web_url(logo) {
+            logo.to_string()
+        } else {
+            self.absolute_url(&self.path(logo))
+        })
+    }
+
     /// A copy of the site published at another address, as `serve` needs for preview URLs.
     pub fn with_base_url(&self, base_url: &str) -> Result<Site, String> {
         let (base_url, base_path) = split_base_url(base_url)?;
@@ -224,6 +321,8 @@ const SITE_KEYS: &[&str] = &[
     "permalink",
     "paginate",
     "feed_limit",
+    "feeds",
+    "publisher",
     "sections",
     "support",
     "authors",
@@ -234,6 +333,75 @@ const SITE_KEYS: &[&str] = &[
 fn toml_message(err: &toml::de::Error) -> String {
     let message = err.message().trim();
     message.lines().next().unwrap_or(message).to_string()
+}
+
+/// toml's and serde's messages in a newsroom's words, with what to do: `key` is the key on
+/// the line the error points at, when there is one.
+fn toml_problem(message: &str, key: Option<&str>) -> (String, String) {
+    const SYNTAX: &str = "check the TOML syntax: `key = value`, text in double quotes, lists as \
+                          [\"a\", \"b\"]; `dateline init` writes a commented example";
+    if let Some(unknown) = unknown_key(message) {
+        let expected: Vec<&str> = message
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or("")
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let known = if expected.is_empty() {
+            SITE_KEYS.to_vec()
+        } else {
+            expected
+        };
+        let help = unknown_key_help(message, &known).unwrap_or_else(|| SYNTAX.into());
+        return (format!("unknown key `{unknown}` in site.toml"), help);
+    }
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let example = match missing {
+            "title" => "title = \"The Harbour Gazette\"",
+            "base_url" => "base_url = \"https://news.example.org/\"",
+            "text" => "text = \"Our reporting is paid for by our readers.\"",
+            "url" => "url = \"/support/\"",
+            _ => "",
+        };
+        let help = if example.is_empty() {
+            format!("add `{missing} = ...`")
+        } else {
+            format!("add it, e.g. `{example}`")
+        };
+        return (format!("`{missing}` is missing"), help);
+    }
+    let Some(key) = key else {
+        return (message.to_string(), SYNTAX.into());
+    };
+    let (kind, example) = if message.contains("expected a string") {
+        ("text in double quotes", "\"...\"")
+    } else if message.contains("expected usize") || message.contains("expected an integer") {
+        ("a whole number", "10")
+    } else if message.contains("expected a sequence") {
+        ("a list", "[\"a\", \"b\"]")
+    } else if message.contains("expected a boolean") {
+        ("`true` or `false`", "true")
+    } else {
+        return (format!("`{key}`: {message}"), SYNTAX.into());
+    };
+    (
+        format!("`{key}` must be {kind}"),
+        format!("write it as `{key} = {example}`"),
+    )
+}
+
+/// The key of the `key = value` line around byte `offset`, if the line has one.
+fn key_on_line(text: &str, offset: usize) -> Option<&str> {
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(key)
 }
 
 /// Splits `https://example.org/news/` into (`https://example.org/news`, `/news`).
@@ -253,12 +421,26 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
     Ok((url.to_string(), path.to_string()))
 }
 
-/// The byte range of `key = ...`'s key in `text`, to point at it.
+/// `http://` and `https://` URLs: what a logo or home page can be.
+fn is_web_url(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// The byte range of `key = ...`'s key in `text`, to point at it; `table.key` looks for the
+/// key only below the `[table]` header.
 fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let (table, key) = match key.split_once('.') {
+        Some((table, key)) => (Some(format!("[{table}]")), key),
+        None => (None, key),
+    };
+    let mut in_table = table.is_none();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
+        if trimmed.starts_with('[') {
+            in_table = table.as_deref().is_some_and(|t| trimmed.trim_end() == t);
+        } else if in_table
+            && let Some(rest) = trimmed.strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
             let start = offset + (line.len() - trimmed.len());
@@ -339,13 +521,65 @@ mod tests {
     }
 
     #[test]
+    fn publisher_defaults_to_the_site() {
+        let site =
+            parse("title = \"Gazette\"\nbase_url = \"https://me.github.io/gazette/\"\n").unwrap();
+        assert_eq!(site.publisher_name(), "Gazette");
+        assert_eq!(site.publisher_url(), "https://me.github.io/gazette/");
+        assert_eq!(site.logo_url(), None);
+        assert!(site.config.feeds.full_content);
+    }
+
+    #[test]
+    fn publisher_logo_is_published_under_the_base_path() {
+        let site = parse(
+            "title = \"G\"\nbase_url = \"https://me.github.io/gazette/\"\n\
+             [publisher]\nname = \"Gazette Media\"\nlogo = \"/logo.png\"\n",
+        )
+        .unwrap();
+        assert_eq!(site.publisher_name(), "Gazette Media");
+        assert_eq!(
+            site.logo_url().as_deref(),
+            Some("https://me.github.io/gazette/logo.png")
+        );
+    }
+
+    #[test]
+    fn publisher_logo_and_url_must_be_web_addresses() {
+        let errors = parse(
+            "title = \"G\"\nbase_url = \"https://x.org\"\n[publisher]\n\
+             logo = \"javascript:alert(1)\"\nurl = \"x.org\"\n",
+        )
+        .unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![4, 5], "{errors:?}");
+    }
+
+    #[test]
     fn wrong_type_points_at_the_value() {
         let errors = parse("title = 3\nbase_url = \"https://x.org\"\n").unwrap_err();
         assert_eq!(errors[0].line, 1);
-        assert!(
-            errors[0].message.contains("string"),
-            "{}",
-            errors[0].message
+        assert_eq!(errors[0].message, "`title` must be text in double quotes");
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("write it as `title = \"...\"`")
         );
+    }
+
+    #[test]
+    fn unknown_keys_in_tables_suggest_the_keys_of_that_table() {
+        let errors = parse(
+            "title = \"G\"\nbase_url = \"https://x.org\"\n[support]\ntitle = \"T\"\ntext = \"x\"\nulr = \"/s/\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `ulr` in site.toml");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `url`?"));
+    }
+
+    #[test]
+    fn a_missing_key_says_how_to_add_it() {
+        let errors = parse("base_url = \"https://x.org\"\n").unwrap_err();
+        assert_eq!(errors[0].message, "`title` is missing");
+        assert!(errors[0].help.as_deref().unwrap().contains("title = "));
     }
 }

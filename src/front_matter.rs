@@ -4,6 +4,7 @@
 //! a photo without alt text, a slug that collides), so each error points into the `.md` file.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,10 +19,24 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// The keys a front matter block may have, for "did you mean" suggestions.
 pub const KEYS: &[&str] = &[
-    "headline", "dek", "date", "updated", "author", "authors", "section", "tags", "photo", "slug",
-    "draft", "layout", "extra",
+    "headline",
+    "dek",
+    "date",
+    "updated",
+    "author",
+    "authors",
+    "section",
+    "tags",
+    "photo",
+    "slug",
+    "draft",
+    "layout",
+    "corrections",
+    "redirect_from",
+    "extra",
 ];
 const PHOTO_KEYS: &[&str] = &["src", "alt", "credit", "caption"];
+const CORRECTION_KEYS: &[&str] = &["date", "text"];
 
 /// A story file split into its front matter and Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,20 +80,30 @@ pub fn split(text: &str) -> Result<Split<'_>, &'static str> {
 #[serde(deny_unknown_fields)]
 struct Raw {
     headline: Option<Spanned<String>>,
-    dek: Option<String>,
+    dek: Option<Spanned<String>>,
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
-    author: Option<String>,
-    authors: Option<Vec<String>>,
-    section: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
+    author: Option<Spanned<String>>,
+    authors: Option<Spanned<Vec<String>>>,
+    section: Option<Spanned<String>>,
+    tags: Option<Spanned<Vec<Spanned<String>>>>,
     photo: Option<Spanned<RawPhoto>>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
     layout: Option<Spanned<String>>,
+    #[serde(default)]
+    corrections: Vec<Spanned<RawCorrection>>,
+    #[serde(default)]
+    redirect_from: Vec<Spanned<String>>,
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: Option<Spanned<String>>,
+    text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,11 +137,56 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub layout: Layout,
+    /// Published corrections and update notes, in the order written.
+    pub corrections: Vec<Correction>,
+    /// Old addresses that should lead readers here.
+    pub redirect_from: Vec<RedirectFrom>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Byte span (in the file) of the headline, where duplicate-URL errors point.
-    pub headline_span: std::ops::Range<usize>,
+    pub headline_span: Range<usize>,
     /// Byte span of the slug when given, else of the headline.
-    pub slug_span: std::ops::Range<usize>,
+    pub slug_span: Range<usize>,
+    /// Byte span of the dek, when the key is there (even if empty).
+    pub dek_span: Option<Range<usize>>,
+    /// Byte span of the date, when there is one.
+    pub date_span: Option<Range<usize>>,
+    /// Byte span of each tag in `tags`, in the same order.
+    pub tag_spans: Vec<Range<usize>>,
+}
+
+impl FrontMatter {
+    /// When the story last changed for readers: `updated`, or the newest correction when it is
+    /// later than both `updated` and `date` (a correction is an update the newsroom must not
+    /// have to record twice).
+    pub fn last_modified(&self) -> Option<&Zoned> {
+        let newest_correction = self
+            .corrections
+            .iter()
+            .map(|c| &c.date)
+            .max_by_key(|date| date.timestamp())
+            .filter(|correction| {
+                self.updated
+                    .iter()
+                    .chain(&self.date)
+                    .all(|other| correction.timestamp() > other.timestamp())
+            });
+        newest_correction.or(self.updated.as_ref())
+    }
+}
+
+/// A dated correction or update note, shown on the story and on the site's corrections page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: Zoned,
+    pub text: String,
+}
+
+/// An old address of a story or page (`/old/path/`), already checked and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectFrom {
+    pub path: String,
+    /// Byte span of the path in the file, where clashes are reported.
+    pub span: Range<usize>,
 }
 
 /// The lead photo as written in front matter.
@@ -205,7 +275,16 @@ impl Checker<'_> {
             }
         };
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
-        let authors = self.authors(raw.author, raw.authors);
+        let mut authors = Vec::new();
+        for list in raw.author.map(as_list).into_iter().chain(raw.authors) {
+            authors.extend(self.names(list, "author"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        authors.retain(|a| seen.insert(a.clone()));
+        let section = raw
+            .section
+            .map(as_list)
+            .and_then(|list| self.names(list, "section").pop());
         let photo = raw.photo.and_then(|photo| self.photo(photo));
         let slug = raw.slug.as_ref().map(|slug| {
             let clean = crate::slug::slugify(&slug.value);
@@ -218,11 +297,23 @@ impl Checker<'_> {
             }
             clean
         });
-        let tags = raw
-            .tags
+        let (tags, tag_spans): (Vec<String>, Vec<Range<usize>>) = match &raw.tags {
+            Some(list) => list
+                .value
+                .iter()
+                .filter_map(|tag| self.tag(tag, &list.referenced))
+                .unzip(),
+            None => (Vec::new(), Vec::new()),
+        };
+        let corrections = raw
+            .corrections
             .into_iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
+            .filter_map(|c| self.correction(c))
+            .collect();
+        let redirect_from = raw
+            .redirect_from
+            .iter()
+            .filter_map(|path| self.redirect_from(path))
             .collect();
         let Some(headline) = headline.filter(|_| !self.problems.has_errors()) else {
             return Err(self.problems);
@@ -232,22 +323,91 @@ impl Checker<'_> {
             .slug
             .as_ref()
             .map_or(headline_span.clone(), |s| self.span_of(&s.referenced));
+        // An empty `dek: ""` (as `dateline new` writes) is no dek, but warnings about the
+        // missing dek still point at its line.
+        let dek_span = raw.dek.as_ref().map(|d| self.span_of(&d.referenced));
+        let dek = raw.dek.filter(|d| !d.value.trim().is_empty());
+        let date_span = raw.date.as_ref().map(|d| self.span_of(&d.referenced));
         Ok(FrontMatter {
             headline: headline.value.trim().to_string(),
-            dek: raw.dek.filter(|d| !d.trim().is_empty()),
+            dek: dek.map(|d| d.value),
             date,
             updated,
             authors,
-            section: raw.section.filter(|s| !s.trim().is_empty()),
+            section,
             tags,
             photo,
             slug,
             draft: raw.draft,
             layout,
+            corrections,
+            redirect_from,
             extra: raw.extra.unwrap_or_default(),
             headline_span,
             slug_span,
+            dek_span,
+            date_span,
+            tag_spans,
         })
+    }
+
+    /// A trimmed tag with its span; like every name with a page, it needs letters or digits
+    /// (an error at the `tags` list, `list`).
+    fn tag(&mut self, tag: &Spanned<String>, list: &Location) -> Option<(String, Range<usize>)> {
+        let name = tag.value.trim();
+        if name.is_empty() {
+            return None;
+        }
+        if crate::slug::slugify(name).is_empty() {
+            self.error_at(
+                list,
+                format!("the tag `{name}` has no letters or digits, so it cannot have a page"),
+                "write the tag with letters or digits",
+            );
+            return None;
+        }
+        Some((name.to_string(), self.span_of(&tag.referenced)))
+    }
+
+    fn correction(&mut self, correction: Spanned<RawCorrection>) -> Option<Correction> {
+        let RawCorrection { date, text } = correction.value;
+        let text = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let Some(date) = date else {
+            self.error_at(
+                &correction.referenced,
+                "the correction has no `date`".into(),
+                "add when it was corrected, e.g. `- {date: 2025-05-20 09:00, text: \"...\"}`",
+            );
+            return None;
+        };
+        let date = self.date(&date, "date");
+        let Some(text) = text else {
+            self.error_at(
+                &correction.referenced,
+                "the correction has no `text`".into(),
+                "say what was wrong and what is right, e.g. `text: \"An earlier version gave \
+                 the wrong date.\"`",
+            );
+            return None;
+        };
+        Some(Correction { date: date?, text })
+    }
+
+    fn redirect_from(&mut self, path: &Spanned<String>) -> Option<RedirectFrom> {
+        match crate::redirect::normalize_path(&path.value) {
+            Ok(normalized) => Some(RedirectFrom {
+                path: normalized,
+                span: self.span_of(&path.referenced),
+            }),
+            Err(problem) => {
+                self.error_at(
+                    &path.referenced,
+                    format!("`redirect_from` path `{}` {problem}", path.value),
+                    "write the old address as a path on this site, e.g. `/2024/05/old-slug/`",
+                );
+                None
+            }
+        }
     }
 
     fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<Zoned> {
@@ -265,18 +425,28 @@ impl Checker<'_> {
         }
     }
 
-    fn authors(&mut self, author: Option<String>, authors: Option<Vec<String>>) -> Vec<String> {
-        let mut all: Vec<String> = author
-            .into_iter()
-            .chain(authors.into_iter().flatten())
-            .collect();
-        all.retain(|a| !a.trim().is_empty());
-        for a in &mut all {
-            *a = a.trim().to_string();
+    /// Trimmed, non-empty names of tags, authors or a section. Each gets a page, so each needs
+    /// letters or digits for its URL.
+    fn names(&mut self, list: Spanned<Vec<String>>, kind: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in list.value {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if crate::slug::slugify(name).is_empty() {
+                self.error_at(
+                    &list.referenced,
+                    format!(
+                        "the {kind} `{name}` has no letters or digits, so it cannot have a page"
+                    ),
+                    &format!("write the {kind} with letters or digits"),
+                );
+                continue;
+            }
+            names.push(name.to_string());
         }
-        let mut seen = std::collections::HashSet::new();
-        all.retain(|a| seen.insert(a.clone()));
-        all
+        names
     }
 
     fn photo(&mut self, photo: Spanned<RawPhoto>) -> Option<Photo> {
@@ -338,6 +508,11 @@ impl Checker<'_> {
     fn fence_span(&self) -> std::ops::Range<usize> {
         0..3.min(self.source.len())
     }
+}
+
+/// One name as a list of one, keeping its location.
+fn as_list(name: Spanned<String>) -> Spanned<Vec<String>> {
+    Spanned::new(vec![name.value], name.referenced, name.defined)
 }
 
 /// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
@@ -413,33 +588,120 @@ fn yaml_error(
     err: &serde_saphyr::Error,
 ) -> Diagnostic {
     let message = UserMessageFormatter.format_message(err).to_string();
-    let mut diagnostic = Diagnostic::error(file, friendly_yaml_message(&message));
-    if let Some(location) = err.location() {
-        diagnostic = diagnostic.with_span(source, location_span(source, split, &location));
+    let span = err
+        .location()
+        .map(|location| location_span(source, split, &location));
+    let line = span.as_ref().map(|span| line_at(source, span.start));
+    let key = line.and_then(key_on_line);
+    let (message, help) = match (unknown_key_message(&message), key) {
+        (Some(unknown), _) => unknown,
+        (None, Some((key, expected))) if is_type_error(&message) => (
+            format!("`{key}` should be {expected}"),
+            Some(format!("the YAML parser says: {message}")),
+        ),
+        (None, _) => (
+            message,
+            Some(
+                "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around \
+                 text that contains `: ` or starts with a special character"
+                    .into(),
+            ),
+        ),
+    };
+    let mut diagnostic = Diagnostic::error(file, message);
+    if let Some(span) = span {
+        diagnostic = diagnostic.with_span(source, span);
     }
-    let help = unknown_key_help(&message, KEYS)
-        .filter(|_| !is_photo_key_error(&message))
-        .or_else(|| unknown_key_help(&message, PHOTO_KEYS))
-        .unwrap_or_else(|| {
-            "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around text \
-             that contains `: ` or starts with a special character"
-                .into()
-        });
-    diagnostic.with_help(help)
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
 }
 
-/// serde's unknown-field messages list the expected keys; the photo block has its own.
-fn is_photo_key_error(message: &str) -> bool {
-    message.contains("expected one of `src`")
+/// "unknown field `hedline`, expected one of ..." reads better as "unknown front matter key
+/// `hedline`", with the nearest known key of its block as help: serde lists the keys it
+/// expected, which tells the photo and correction blocks from the top level.
+fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
+    let key = crate::config::unknown_key(message)?;
+    let (block, keys) = if message.contains("expected one of src, ") {
+        ("photo ", PHOTO_KEYS)
+    } else if message.contains("expected one of date, text") {
+        ("correction ", CORRECTION_KEYS)
+    } else {
+        ("front matter ", KEYS)
+    };
+    Some((
+        format!("unknown {block}key `{key}`"),
+        unknown_key_help(message, keys),
+    ))
 }
 
-/// "unknown field `hedline`, expected one of ..." reads better as "unknown key `hedline`".
-fn friendly_yaml_message(message: &str) -> String {
-    match crate::config::unknown_key(message) {
-        Some(key) => format!("unknown front matter key `{key}`"),
-        None => message.to_string(),
-    }
+/// A value of the wrong shape, as opposed to broken YAML syntax.
+fn is_type_error(message: &str) -> bool {
+    message.contains("expected") || message.contains("invalid")
 }
+
+/// The whole line of `source` around `offset`.
+fn line_at(source: &str, offset: usize) -> &str {
+    let start = source[..offset.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    &source[start..end]
+}
+
+/// The known key written on a line, with what its value should look like.
+fn key_on_line(line: &str) -> Option<(&'static str, &'static str)> {
+    let line = line.trim_start();
+    // A key in a list item: `  - date: ...` in corrections.
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    let key = line.split(':').next()?.trim();
+    EXPECTED.iter().find(|(known, _)| *known == key).copied()
+}
+
+/// What each key's value looks like, for type errors people can act on.
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "headline",
+        "text, e.g. `headline: \"Talks resume in Istanbul\"`",
+    ),
+    (
+        "dek",
+        "text, e.g. `dek: \"One sentence under the headline\"`",
+    ),
+    ("date", "a date, e.g. `date: 2025-05-19 14:30`"),
+    ("updated", "a date, e.g. `updated: 2025-05-20 09:00`"),
+    ("author", "one name, e.g. `author: \"Lena Hartmann\"`"),
+    (
+        "authors",
+        "a list of names, e.g. `authors: [\"Lena Hartmann\", \"Tomás Ferreira\"]`",
+    ),
+    ("section", "a section name, e.g. `section: World`"),
+    ("tags", "a list, e.g. `tags: [Ukraine, Diplomacy]`"),
+    (
+        "photo",
+        "a block with `src`, `alt`, `credit` and `caption` lines",
+    ),
+    ("slug", "text, e.g. `slug: istanbul-talks`"),
+    ("draft", "`true` or `false`"),
+    ("layout", "`page` or `story`"),
+    ("extra", "a block of `key: value` lines"),
+    ("src", "text: the image file or URL"),
+    ("alt", "text describing the picture"),
+    ("credit", "text, e.g. `credit: \"Reuters\"`"),
+    ("caption", "text"),
+    (
+        "corrections",
+        "a list of `{date, text}` blocks, e.g. `corrections: [{date: 2025-05-20, text: \"...\"}]`",
+    ),
+    (
+        "redirect_from",
+        "a list of old paths, e.g. `redirect_from: [/2024/05/old-slug/]`",
+    ),
+    ("text", "text saying what was wrong and what is right"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -508,6 +770,33 @@ mod tests {
     }
 
     #[test]
+    fn unknown_photo_key_suggests_a_photo_key() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: p.jpg\n  atl: x\n---\n")
+                .unwrap_err();
+        assert_eq!(errors[0].message, "unknown photo key `atl`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `alt`?"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_what_it_should_be() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: {a: 1}\n---\n").unwrap_err();
+        assert!(
+            errors[0].message.starts_with("`tags` should be a list"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn tags_without_letters_are_refused_at_their_line() {
+        let errors = parse_text("---\nheadline: T\ndate: 2025-01-01\ntags: [\"¿?\", Real]\n---\n")
+            .unwrap_err();
+        assert_eq!(errors[0].line, 4, "{errors:?}");
+        assert!(errors[0].message.contains("`¿?`"), "{errors:?}");
+    }
+
+    #[test]
     fn bad_date_and_photo_without_alt_are_both_reported() {
         let errors = parse_text("---\nheadline: T\ndate: 2025-13-45\nphoto:\n  src: p.jpg\n---\n")
             .unwrap_err();
@@ -515,6 +804,71 @@ mod tests {
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("not a valid date"));
         assert!(errors[1].message.contains("no `alt`"));
+    }
+
+    #[test]
+    fn wrong_types_in_corrections_name_their_key() {
+        let errors =
+            parse_text("---\nheadline: T\ndate: 2025-01-01\ncorrections: oops\n---\n").unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .starts_with("`corrections` should be a list"),
+            "{}",
+            errors[0].message
+        );
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\ncorrections:\n  - date: [2025]\n    text: x\n---\n",
+        )
+        .unwrap_err();
+        assert!(
+            errors[0].message.starts_with("`date` should be a date"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, 5);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_photo_and_corrections_suggest_their_own_keys() {
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nphoto: {src: a.jpg, alt: A, credt: X}\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown photo key `credt`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `credit`?"));
+        let errors = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\ncorrections: [{date: 2025-01-02, txt: X}]\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "unknown correction key `txt`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `text`?"));
+    }
+
+    #[test]
+    fn corrections_and_redirects_parse_with_their_positions() {
+        let fm = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nupdated: 2025-01-03\ncorrections:\n  - {date: 2025-01-02, text: A}\n  - {date: 2025-01-04, text: B}\nredirect_from: [/old, /older/]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.corrections.len(), 2);
+        assert_eq!(fm.corrections[1].text, "B");
+        assert_eq!(
+            fm.last_modified().unwrap().to_string(),
+            "2025-01-04T00:00:00+00:00[UTC]",
+            "the newest correction is later than `updated`"
+        );
+        let paths: Vec<&str> = fm.redirect_from.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/old/", "/older/"]);
+    }
+
+    #[test]
+    fn an_older_correction_does_not_move_the_update_date() {
+        let fm = parse_text(
+            "---\nheadline: T\ndate: 2025-01-01\nupdated: 2025-01-05\ncorrections: [{date: 2025-01-02, text: A}]\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.last_modified(), fm.updated.as_ref());
     }
 
     #[test]

@@ -16,36 +16,44 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 /// The output path of the generated stylesheet.
 pub const STYLESHEET: &str = "syntax.css";
 
+/// Classes get a prefix so that syntect's names (`keyword`, `string`, `code`) never collide
+/// with a theme's own classes.
+const CLASSES: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
 /// A highlighted `<pre>` block; unknown languages are shown as plain, escaped text.
 pub fn highlight(code: &str, language: &str) -> String {
     let syntaxes = &*SYNTAXES;
     let syntax = syntaxes
         .find_syntax_by_token(language)
         .unwrap_or_else(|| syntaxes.find_syntax_plain_text());
-    let mut generator =
-        ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::Spaced);
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASSES);
     let highlighted = LinesWithEndings::from(code)
         .try_for_each(|line| generator.parse_html_for_line_which_includes_newline(line))
         .map(|()| generator.finalize())
         .unwrap_or_else(|_| escape(code).into_owned());
     let language = escape(language);
     if language.is_empty() {
-        format!("<pre class=\"code\"><code>{highlighted}</code></pre>\n")
+        format!("<pre class=\"hl-code\" tabindex=\"0\"><code>{highlighted}</code></pre>\n")
     } else {
         format!(
-            "<pre class=\"code\" data-lang=\"{language}\"><code class=\"language-{language}\">{highlighted}</code></pre>\n"
+            "<pre class=\"hl-code\" tabindex=\"0\" data-lang=\"{language}\"><code class=\"language-{language}\">{highlighted}</code></pre>\n"
         )
     }
 }
 
-/// Light colours by default, dark ones when the reader's system prefers them.
+/// Light colours by default, dark ones when the reader's system prefers them; every colour is
+/// adjusted until it reaches WCAG AA contrast (4.5:1) on its theme's background.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         themes
             .themes
             .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, ClassStyle::Spaced).ok())
+            .and_then(|theme| {
+                let background = theme.settings.background.map(|c| (c.r, c.g, c.b))?;
+                let css = css_for_theme_with_class_style(theme, CLASSES).ok()?;
+                Some(readable(&css, background))
+            })
             .unwrap_or_default()
     };
     format!(
@@ -55,6 +63,76 @@ pub fn stylesheet() -> String {
     )
 }
 
+/// The minimum contrast ratio for normal text (WCAG 2 AA).
+const MIN_CONTRAST: f64 = 4.5;
+
+/// Rewrites every `color: #rrggbb` in `css` that is too faint on `background`.
+fn readable(css: &str, background: (u8, u8, u8)) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(index) = rest.find("color: #") {
+        let value_start = index + "color: #".len();
+        out.push_str(&rest[..value_start]);
+        let hex = rest.get(value_start..value_start + 6).and_then(parse_hex);
+        // `background-color` is the theme's own background: leave it.
+        let is_background = rest[..index].ends_with("background-");
+        match hex {
+            Some(color) if !is_background => {
+                let (r, g, b) = with_contrast(color, background);
+                out.push_str(&format!("{r:02x}{g:02x}{b:02x}"));
+                rest = &rest[value_start + 6..];
+            }
+            _ => rest = &rest[value_start..],
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some((channel(0)?, channel(2)?, channel(4)?))
+}
+
+/// Moves `color` towards black (on light backgrounds) or white (on dark ones) in small steps
+/// until it reaches the minimum contrast.
+fn with_contrast(color: (u8, u8, u8), background: (u8, u8, u8)) -> (u8, u8, u8) {
+    let dark_background = luminance(background) < 0.5;
+    let mut color = color;
+    for _ in 0..100 {
+        if contrast(color, background) >= MIN_CONTRAST {
+            break;
+        }
+        let step = |c: u8| {
+            if dark_background {
+                c.saturating_add(((255 - c) / 10).max(1))
+            } else {
+                c.saturating_sub((c / 10).max(1))
+            }
+        };
+        color = (step(color.0), step(color.1), step(color.2));
+    }
+    color
+}
+
+/// WCAG relative luminance.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+}
+
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,7 +140,8 @@ mod tests {
     #[test]
     fn known_language_gets_classes_not_styles() {
         let html = highlight("fn main() {}\n", "rust");
-        assert!(html.contains("class=\"source rust\""), "{html}");
+        assert!(html.contains("class=\"hl-source hl-rust\""), "{html}");
+        assert!(html.contains("tabindex=\"0\""), "{html}");
         assert!(!html.contains("style="), "{html}");
     }
 
@@ -74,9 +153,43 @@ mod tests {
     }
 
     #[test]
+    fn every_colour_of_the_stylesheet_reaches_aa_contrast() {
+        let css = stylesheet();
+        let (light, dark) = css.split_once("prefers-color-scheme").unwrap();
+        for (part, background) in [(light, (255, 255, 255)), (dark, (0x2b, 0x30, 0x3b))] {
+            for value in part.split(" color: #").skip(1) {
+                let color = parse_hex(&value[..6]).unwrap();
+                assert!(
+                    contrast(color, background) >= MIN_CONTRAST,
+                    "#{} on {background:?}",
+                    &value[..6]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn faint_colours_are_darkened_on_white() {
+        assert!(
+            contrast(
+                with_contrast((0x62, 0xa3, 0x5c), (255, 255, 255)),
+                (255, 255, 255)
+            ) >= 4.5
+        );
+        assert_eq!(
+            with_contrast((0x32, 0x32, 0x32), (255, 255, 255)),
+            (0x32, 0x32, 0x32)
+        );
+    }
+
+    #[test]
     fn stylesheet_has_light_and_dark_rules() {
         let css = stylesheet();
-        assert!(css.contains(".keyword"), "{}", &css[..200.min(css.len())]);
+        assert!(
+            css.contains(".hl-keyword"),
+            "{}",
+            &css[..200.min(css.len())]
+        );
         assert!(css.contains("prefers-color-scheme: dark"));
     }
 }

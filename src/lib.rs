@@ -7,6 +7,7 @@
 //! three; the commands in [`cmd`] decide what to do with the result.
 #![forbid(unsafe_code)]
 
+pub mod absolute_links;
 pub mod build;
 pub mod cmd;
 pub mod config;
@@ -17,13 +18,17 @@ pub mod highlight;
 pub mod load;
 pub mod markdown;
 pub mod newsroom;
+pub mod newsroom_style;
 pub mod output;
 pub mod permalink;
+pub mod photo;
+pub mod redirect;
 pub mod render;
 pub mod serve;
 pub mod sitemap;
 pub mod slug;
 pub mod story;
+pub mod structured_data;
 pub mod theme;
 pub mod url;
 pub mod write;

@@ -3,7 +3,7 @@
 //! Reading is the only stage that touches the content and theme folders, so every I/O problem
 //! (a file that is not UTF-8, one that vanished during the walk) is reported from here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::output::FileStamp;
 use crate::theme::ThemeFiles;
 
 /// Everything the later stages need from disk.
@@ -20,9 +21,9 @@ pub struct Sources {
     pub root: PathBuf,
     pub config: Arc<str>,
     /// Markdown files under `content/`, by path relative to `content/`.
-    pub content: BTreeMap<PathBuf, SourceFile>,
+    pub content: BTreeMap<PathBuf, Arc<SourceFile>>,
     /// Other files under `content/` (photos beside stories), relative to `content/`.
-    pub assets: BTreeSet<PathBuf>,
+    pub assets: BTreeMap<PathBuf, FileStamp>,
     /// Content files that could not be read, with why; reported on every build until fixed.
     pub unreadable: BTreeMap<PathBuf, Diagnostic>,
     pub theme: ThemeFiles,
@@ -36,6 +37,8 @@ pub struct SourceFile {
     /// Relative to the site root, for messages: `content/world/talks.md`.
     pub display: PathBuf,
     pub text: Arc<str>,
+    /// A hash of `text`, computed once when read: rebuilds compare files by it.
+    pub hash: u64,
 }
 
 /// The content folder's name under the site root.
@@ -68,7 +71,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         root: root.to_path_buf(),
         config,
         content: BTreeMap::new(),
-        assets: BTreeSet::new(),
+        assets: BTreeMap::new(),
         unreadable: BTreeMap::new(),
         theme,
     };
@@ -77,11 +80,19 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
 }
 
 fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
-    read_text(&root.join(CONFIG_FILE), root).map_err(|diagnostic| {
-        diagnostic.with_help(format!(
-            "run dateline in the folder that holds {CONFIG_FILE}, or pass --root"
-        ))
-    })
+    let path = root.join(CONFIG_FILE);
+    let help = format!(
+        "run dateline in the folder that holds {CONFIG_FILE}, pass --root DIR, or start a new \
+         site with `dateline init`"
+    );
+    if !path.exists() {
+        return Err(Diagnostic::error(
+            display_path(root, &path),
+            format!("{CONFIG_FILE} does not exist: this folder is not a Dateline site"),
+        )
+        .with_help(help));
+    }
+    read_text(&path, root).map_err(|diagnostic| diagnostic.with_help(help))
 }
 
 impl Sources {
@@ -93,16 +104,12 @@ impl Sources {
         let relative = relative.to_path_buf();
         let under = |p: &PathBuf| p.starts_with(&relative);
         self.content.retain(|p, _| !under(p));
-        self.assets.retain(|p| !under(p));
+        self.assets.retain(|p, _| !under(p));
         self.unreadable.retain(|p, _| !under(p));
-        if path.is_dir() {
+        // Only names inside content/ count: the site itself may live in a hidden folder.
+        let ignored = relative.iter().any(is_ignored);
+        if path.exists() && !ignored {
             self.add_folder(path);
-        } else if path.is_file()
-            && !path
-                .ancestors()
-                .any(|a| a.file_name().is_some_and(is_ignored))
-        {
-            self.add_file(relative);
         }
     }
 
@@ -115,7 +122,7 @@ impl Sources {
         Ok(())
     }
 
-    /// Walks a folder of `content/`, reading its Markdown files in parallel.
+    /// Walks a folder (or one file) of `content/`, reading its Markdown files in parallel.
     fn add_folder(&mut self, dir: &Path) {
         let (markdown, assets, problems) = walk_content(&self.root, dir);
         self.assets.extend(assets);
@@ -131,32 +138,12 @@ impl Sources {
         for (path, file) in read {
             match file {
                 Ok(file) => {
-                    self.content.insert(path, file);
+                    self.content.insert(path, Arc::new(file));
                 }
                 Err(diagnostic) => {
                     self.unreadable.insert(path, diagnostic);
                 }
             }
-        }
-    }
-
-    fn add_file(&mut self, relative: PathBuf) {
-        if relative.to_str().is_none() {
-            self.unreadable.insert(
-                relative.clone(),
-                non_utf8_name(&self.root.join(CONTENT_DIR).join(&relative), &self.root),
-            );
-        } else if relative.extension().is_some_and(|e| e == "md") {
-            match read_source(&self.root, &relative) {
-                Ok(file) => {
-                    self.content.insert(relative, file);
-                }
-                Err(diagnostic) => {
-                    self.unreadable.insert(relative, diagnostic);
-                }
-            }
-        } else {
-            self.assets.insert(relative);
         }
     }
 }
@@ -166,6 +153,7 @@ fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile {
         display: Path::new(CONTENT_DIR).join(path),
         path: path.to_path_buf(),
+        hash: crate::output::hash_of(&text),
         text,
     })
 }
@@ -175,12 +163,16 @@ fn non_utf8_name(path: &Path, root: &Path) -> Diagnostic {
         .with_help("rename the file using letters, digits and hyphens")
 }
 
+/// Markdown files, other files with their stamps, and entries that cannot be read.
+type Walked = (
+    Vec<PathBuf>,
+    Vec<(PathBuf, FileStamp)>,
+    Vec<(PathBuf, Diagnostic)>,
+);
+
 /// Lists a folder of `content/`: Markdown files, other files (both relative to `content/`,
 /// sorted) and entries that cannot be read.
-fn walk_content(
-    root: &Path,
-    dir: &Path,
-) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
+fn walk_content(root: &Path, dir: &Path) -> Walked {
     let content_dir = root.join(CONTENT_DIR);
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -231,14 +223,18 @@ fn walk_content(
         } else if relative.extension().is_some_and(|e| e == "md") {
             markdown.push(relative.to_path_buf());
         } else {
-            assets.push(relative.to_path_buf());
+            let stamp = entry
+                .metadata()
+                .map(|m| FileStamp::of(&m))
+                .unwrap_or_default();
+            assets.push((relative.to_path_buf(), stamp));
         }
     }
     (markdown, assets, problems)
 }
 
 /// Whether a symbolic link resolves to a file inside the site root.
-fn stays_inside(root: &Path, link: &Path) -> bool {
+pub fn stays_inside(root: &Path, link: &Path) -> bool {
     match (root.canonicalize(), link.canonicalize()) {
         (Ok(root), Ok(target)) => target.starts_with(root),
         _ => false,

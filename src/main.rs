@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use dateline::build::BuildOptions;
+use dateline::cmd::check::CheckOptions;
+use dateline::cmd::new::NewStory;
+use dateline::cmd::report::Format;
 use dateline::newsroom::Publishing;
 
 /// A fast, safe static site generator for news outlets.
@@ -17,6 +20,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new newsroom site: site.toml, an example story and a support page
+    Init {
+        /// The folder to create the site in
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write a new story with its front matter filled in, as a draft, and print its path
+    New {
+        /// The story's headline; its slug names the file
+        headline: String,
+        /// The section (and folder under content/) [default: the first in site.toml]
+        #[arg(long, short)]
+        section: Option<String>,
+        /// The byline
+        #[arg(long, short, value_name = "NAME")]
+        author: Option<String>,
+        /// Make a story folder (<slug>/index.md) that can hold its photos
+        #[arg(long)]
+        folder: bool,
+        /// The site's folder, holding site.toml and content/
+        #[arg(long, short, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Find every problem a build would, and newsroom style warnings, without writing anything
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the problems
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit code 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Build the site into public/ (or --output)
     Build {
         #[command(flatten)]
@@ -83,6 +120,29 @@ impl SiteArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
+        Command::Init { dir } => dateline::cmd::init::init(dir),
+        Command::New {
+            headline,
+            section,
+            author,
+            folder,
+            root,
+        } => dateline::cmd::new::new_story(&NewStory {
+            root: root.clone(),
+            headline: headline.clone(),
+            section: section.clone(),
+            author: author.clone(),
+            folder: *folder,
+        }),
+        Command::Check {
+            site,
+            format,
+            deny_warnings,
+        } => dateline::cmd::check::check(&CheckOptions {
+            build: site.options(),
+            format: *format,
+            deny_warnings: *deny_warnings,
+        }),
         Command::Build {
             site,
             output,

@@ -25,22 +25,20 @@ pub struct Links {
 }
 
 impl Links {
-    /// A hash of every URL in the map: bodies rendered with equal fingerprints are equal.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut entries: Vec<(&PathBuf, &String)> =
-            self.documents.iter().chain(&self.assets).collect();
-        entries.sort_unstable();
-        let mut unpublished: Vec<&PathBuf> = self.unpublished.iter().collect();
-        unpublished.sort_unstable();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        entries.hash(&mut hasher);
-        unpublished.hash(&mut hasher);
-        hasher.finish()
+    /// The published URL of a file under `content/`, if it is published.
+    fn lookup(&self, path: &Path) -> Option<&String> {
+        self.documents.get(path).or_else(|| self.assets.get(path))
     }
 
     /// The URL of `target` written in the file `from` (both relative to `content/`).
-    fn resolve(&self, from: &Path, target: &str) -> Resolved {
+    /// Every file looked up is recorded in `used`, with the answer, so that a cached body can
+    /// tell whether it would still resolve the same way.
+    fn resolve(
+        &self,
+        from: &Path,
+        target: &str,
+        used: &mut Vec<(PathBuf, Option<String>)>,
+    ) -> Resolved {
         if target.is_empty()
             || target.starts_with('#')
             || target.starts_with('/')
@@ -59,10 +57,8 @@ impl Links {
         let Some(resolved) = join(from.parent().unwrap_or(Path::new("")), path) else {
             return Resolved::Missing;
         };
-        let url = self
-            .documents
-            .get(&resolved)
-            .or_else(|| self.assets.get(&resolved));
+        let url = self.lookup(&resolved);
+        used.push((resolved.clone(), url.cloned()));
         match url {
             Some(url) => {
                 let mut url = url.clone();
@@ -117,6 +113,10 @@ fn join(base: &Path, relative: &str) -> Option<PathBuf> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
     pub html: String,
+    /// A hash of `html`, for cache keys of the pages that show it.
+    pub hash: u64,
+    /// The files under `content/` this body links to, with the URL each had (or none).
+    pub links: Vec<(PathBuf, Option<String>)>,
     /// The first paragraph, for listings and feeds that show a teaser.
     pub summary: String,
     pub word_count: usize,
@@ -127,6 +127,14 @@ pub struct Body {
 const READING_SPEED: usize = 230;
 
 impl Body {
+    /// Whether rendering the same text again would give the same HTML: every file it links to
+    /// still has the URL it had.
+    pub fn links_unchanged(&self, links: &Links) -> bool {
+        self.links
+            .iter()
+            .all(|(path, url)| links.lookup(path) == url.as_ref())
+    }
+
     /// Whole minutes, at least one.
     pub fn reading_time(&self) -> usize {
         self.word_count.div_ceil(READING_SPEED).max(1)
@@ -155,7 +163,12 @@ pub struct Source<'a> {
 /// Renders a body, reporting every broken link or missing image at its line.
 pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let body = &source.text[source.body_offset..];
-    let mut problems = Diagnostics::new();
+    let mut destinations = Destinations {
+        source,
+        links,
+        used: Vec::new(),
+        problems: Diagnostics::new(),
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut word_count = 0;
     let mut has_code = false;
@@ -191,7 +204,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(source, links, dest_url, &range, false, &mut problems);
+                let dest_url = destinations.rewrite(dest_url, &range, false);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -205,7 +218,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(source, links, dest_url, &range, true, &mut problems);
+                let dest_url = destinations.rewrite(dest_url, &range, true);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -217,9 +230,21 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 word_count += text.split_whitespace().count();
                 events.push(Event::Text(text));
             }
+            // Wide tables scroll on phones; the wrapper is focusable so keyboards can scroll it.
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(
+                    "<div class=\"table-scroll\" tabindex=\"0\">".into(),
+                ));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             other => events.push(other),
         }
     }
+    let Destinations { used, problems, .. } = destinations;
     if problems.has_errors() {
         return Err(problems);
     }
@@ -228,44 +253,50 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(Body {
+        hash: crate::output::hash_of(&html),
         html,
+        links: used,
         summary,
         word_count,
         has_code,
     })
 }
 
-fn rewrite<'a>(
-    source: &Source<'_>,
-    links: &Links,
-    dest: CowStr<'a>,
-    range: &Range<usize>,
-    image: bool,
-    problems: &mut Diagnostics,
-) -> CowStr<'a> {
-    if crate::url::is_script_url(&dest) && image {
-        problems.push(
-            error_at(
-                source,
-                range,
-                format!("the image source `{dest}` is not an image URL"),
-            )
-            .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
-        );
-        return dest;
-    }
-    match links.resolve(source.path, &dest) {
-        Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+/// Rewrites link and image destinations of one body, remembering what it looked up and what
+/// went wrong.
+struct Destinations<'s> {
+    source: &'s Source<'s>,
+    links: &'s Links,
+    used: Vec<(PathBuf, Option<String>)>,
+    problems: Diagnostics,
+}
+
+impl Destinations<'_> {
+    fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
+        let (source, problems) = (self.source, &mut self.problems);
+        if crate::url::is_script_url(&dest) && image {
             problems.push(
+                error_at(
+                    source,
+                    range,
+                    format!("the image source `{dest}` is not an image URL"),
+                )
+                .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
+            );
+            return dest;
+        }
+        match self.links.resolve(source.path, &dest, &mut self.used) {
+            Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+                problems.push(
                 error_at(source, range, format!("the image `{dest}` does not exist"))
                     .with_help("put the image file next to the story (a story folder with index.md), or fix the path"),
             );
-            dest
-        }
-        Resolved::Unchanged => dest,
-        Resolved::Url(url) => url.into(),
-        Resolved::Unpublished => {
-            problems.push(
+                dest
+            }
+            Resolved::Unchanged => dest,
+            Resolved::Url(url) => url.into(),
+            Resolved::Unpublished => {
+                problems.push(
                 error_at(
                     source,
                     range,
@@ -275,10 +306,10 @@ fn rewrite<'a>(
                     "it is a draft or scheduled for later: publish it first, or remove the link",
                 ),
             );
-            dest
-        }
-        Resolved::Missing => {
-            problems.push(
+                dest
+            }
+            Resolved::Missing => {
+                problems.push(
                 error_at(
                     source,
                     range,
@@ -288,7 +319,8 @@ fn rewrite<'a>(
                     "links to other stories are relative to this file, e.g. `../world/talks.md`",
                 ),
             );
-            dest
+                dest
+            }
         }
     }
 }
@@ -303,14 +335,26 @@ fn error_at(source: &Source<'_>, range: &Range<usize>, message: String) -> Diagn
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the story.
+/// Ids the page around a story body already uses (the theme's landmarks and headings).
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "footnotes",
+    "share-title",
+    "support-title",
+    "tags-title",
+    "authors-title",
+    "latest-title",
+    "rail-title",
+];
+
 fn add_heading_ids(events: &mut [Event<'_>]) {
-    let mut used: HashSet<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect();
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|id| id.to_string()).collect();
+    used.extend(events.iter().filter_map(|e| match e {
+        Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+        _ => None,
+    }));
     let mut index = 0;
     while index < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
@@ -478,6 +522,12 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_avoid_the_ids_of_the_page_around_the_body() {
+        let body = render_text("a.md", "## Main", &links()).unwrap();
+        assert!(body.html.contains("<h2 id=\"main-1\">"), "{}", body.html);
+    }
+
+    #[test]
     fn extensions_are_on() {
         let body = render_text(
             "a.md",
@@ -506,7 +556,7 @@ mod tests {
         .unwrap();
         assert!(body.has_code);
         assert!(
-            body.html.contains("class=\"source python\""),
+            body.html.contains("class=\"hl-source hl-python\""),
             "{}",
             body.html
         );

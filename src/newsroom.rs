@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Body, Links};
+use crate::output::FileStamp;
 use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 use crate::story::{Status, Story};
@@ -31,8 +32,8 @@ pub struct Parsed {
     pub stories: Vec<Story>,
     /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
     pub unparsed: Vec<PathBuf>,
-    /// Non-Markdown files under `content/`, relative to it.
-    pub assets: Vec<PathBuf>,
+    /// Non-Markdown files under `content/`, relative to it, with their stamps.
+    pub assets: Vec<(PathBuf, FileStamp)>,
 }
 
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
@@ -50,6 +51,7 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the site root, without a leading slash.
     pub output: String,
+    pub stamp: FileStamp,
 }
 
 #[derive(Debug)]
@@ -66,8 +68,9 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
-    /// The fingerprint of every URL bodies could link to (see [`Links::fingerprint`]).
-    pub links_hash: u64,
+    /// The pixel size of each story's photo when its file is local and readable. The newsroom
+    /// reads no files: the builder measures them (see [`crate::photo::PhotoSizes`]).
+    pub photo_sizes: Vec<Option<crate::photo::Size>>,
 }
 
 impl Newsroom {
@@ -96,7 +99,7 @@ impl Newsroom {
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
             visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
-        assign_routes(&site, &mut stories, &mut pages, &sections);
+        assign_routes(&site, &mut stories, &mut pages);
         check_unique_routes(&stories, &pages, &sections, &mut problems);
         stories.sort_by(|a, b| {
             b.timestamp()
@@ -109,14 +112,16 @@ impl Newsroom {
         links
             .documents
             .extend(unparsed.into_iter().map(|path| (path, String::new())));
-        links.unpublished = hidden.into_iter().map(|story| story.file.path).collect();
+        links.unpublished = hidden
+            .into_iter()
+            .map(|story| story.file.path.clone())
+            .collect();
         let photos = stories
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
             .collect();
-        let links_hash = links.fingerprint();
-        render_bodies(&mut stories, &links, links_hash, bodies, &mut problems);
-        render_bodies(&mut pages, &links, links_hash, bodies, &mut problems);
+        render_bodies(&mut stories, &links, bodies, &mut problems);
+        render_bodies(&mut pages, &links, bodies, &mut problems);
         let live: HashSet<&Path> = stories
             .iter()
             .chain(&pages)
@@ -128,14 +133,13 @@ impl Newsroom {
         if problems.has_errors() {
             return Err(problems);
         }
-        let sections = group_stories(&stories, &sections, |s| {
-            s.section.iter().map(|name| slugify(name)).collect()
-        });
-        let tags = group_by_name(&stories, |s| s.front.tags.clone());
-        let authors = group_by_name(&stories, |s| s.front.authors.clone());
+        let sections = group_stories(&stories, &sections);
+        let tags = group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs));
+        let authors = group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs));
         Ok(Newsroom {
             site,
             content_dir,
+            photo_sizes: vec![None; stories.len()],
             stories,
             pages,
             sections,
@@ -143,10 +147,12 @@ impl Newsroom {
             authors,
             assets,
             photos,
-            links_hash,
         })
     }
 }
+
+/// Top-level folders of the site that Dateline's own listings use.
+const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page", "corrections"];
 
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
@@ -156,16 +162,25 @@ fn assign_sections(
 ) -> Vec<(String, String)> {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for story in stories.iter() {
-        match &story.section {
-            Some(name) => {
-                let slug = slugify(name);
+        match (&story.section, &story.section_slug) {
+            (Some(name), Some(slug)) if RESERVED_ROUTES.contains(&slug.as_str()) => problems.push(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the section `{name}` would be published at /{slug}/, where Dateline lists all {slug}"),
+                )
+                .with_span(story.text(), story.front.headline_span.clone())
+                .with_help("name the section (its folder, or `section:`) differently"),
+            ),
+            (Some(name), Some(slug)) => {
                 let from_front_matter = story.front.section.is_some();
-                let entry = names.entry(slug).or_insert_with(|| title_case(name));
+                let entry = names
+                    .entry(slug.clone())
+                    .or_insert_with(|| title_case(name));
                 if from_front_matter && *entry == title_case(name) {
                     *entry = name.clone();
                 }
             }
-            None => problems.push(
+            _ => problems.push(
                 Diagnostic::error(&story.file.display, "the story has no section")
                     .with_span(story.text(), story.front.headline_span.clone())
                     .with_help(
@@ -189,11 +204,11 @@ fn assign_sections(
     let mut ordered: Vec<(String, String)> = names.into_iter().collect();
     ordered.sort_by(|(a, _), (b, _)| position(a).cmp(&position(b)).then_with(|| a.cmp(b)));
     for story in stories.iter_mut() {
-        if let Some(name) = &story.section {
-            let slug = slugify(name);
-            if let Some((_, display)) = ordered.iter().find(|(s, _)| *s == slug) {
-                story.section = Some(display.clone());
-            }
+        if let Some(slug) = &story.section_slug
+            && let Some((_, display)) = ordered.iter().find(|(s, _)| s == slug)
+            && story.section.as_ref() != Some(display)
+        {
+            story.section = Some(display.clone());
         }
     }
     ordered
@@ -208,20 +223,13 @@ fn title_case(name: &str) -> String {
     }
 }
 
-fn assign_routes(
-    site: &Site,
-    stories: &mut [Story],
-    pages: &mut [Story],
-    sections: &[(String, String)],
-) {
+fn assign_routes(site: &Site, stories: &mut [Story], pages: &mut [Story]) {
     for story in stories.iter_mut() {
-        let (Some(date), Some(section)) = (&story.front.date, &story.section) else {
+        let (Some(date), Some(section_slug)) = (&story.front.date, &story.section_slug) else {
             continue;
         };
-        let section_slug = slugify(section);
-        debug_assert!(sections.iter().any(|(s, _)| *s == section_slug));
         story.route = site.permalink.expand(PermalinkValues {
-            section: &section_slug,
+            section: section_slug,
             year: date.year(),
             month: date.month(),
             day: date.day(),
@@ -241,30 +249,33 @@ fn check_unique_routes(
     problems: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &Story> = HashMap::new();
-    let reserved: Vec<String> = ["/tags/", "/authors/", "/page/"]
+    let reserved: Vec<String> = RESERVED_ROUTES
         .iter()
-        .map(|r| r.to_string())
+        .map(|r| format!("/{r}/"))
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))
         .collect();
     for story in stories.iter().chain(pages).filter(|s| !s.route.is_empty()) {
-        let clash = |other: &str| {
-            Diagnostic::error(
-                &story.file.display,
-                format!("two files would be published at {}", story.route),
-            )
-            .with_span(story.text(), story.front.slug_span.clone())
-            .with_help(format!("{other}; give one of them another `slug:`"))
+        let clash = |message: String, help: String| {
+            Diagnostic::error(&story.file.display, message)
+                .with_span(story.text(), story.front.slug_span.clone())
+                .with_help(help)
         };
         if reserved.contains(&story.route) {
-            problems.push(clash(&format!(
-                "{} is where Dateline puts a listing page",
-                story.route
-            )));
+            problems.push(clash(
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "Dateline publishes its own page at {}; give this file another `slug:`",
+                    story.route
+                ),
+            ));
         } else if let Some(first) = seen.insert(&story.route, story) {
-            problems.push(clash(&format!(
-                "{} is also published there",
-                first.file.display.display()
-            )));
+            problems.push(clash(
+                format!("two files would be published at {}", story.route),
+                format!(
+                    "{} is also published there; give one of them another `slug:`",
+                    first.file.display.display()
+                ),
+            ));
             problems.push(
                 Diagnostic::error(
                     &first.file.display,
@@ -283,7 +294,7 @@ fn check_unique_routes(
 /// Files beside a story (in its folder) are published beside its page; others keep their path.
 /// Files in the folder of an unpublished story (a draft) stay unpublished.
 fn place_assets(
-    files: &[PathBuf],
+    files: &[(PathBuf, FileStamp)],
     all_bundles: &HashSet<PathBuf>,
     stories: &[Story],
     pages: &[Story],
@@ -295,7 +306,7 @@ fn place_assets(
         .collect();
     files
         .iter()
-        .filter_map(|file| {
+        .filter_map(|(file, stamp)| {
             let bundle = file
                 .ancestors()
                 .skip(1)
@@ -310,6 +321,7 @@ fn place_assets(
             Some(Asset {
                 source: file.clone(),
                 output: output.trim_start_matches('/').to_string(),
+                stamp: *stamp,
             })
         })
         .collect()
@@ -361,8 +373,8 @@ fn photo_url(
     url
 }
 
-/// Rendered bodies of the last build, reused while a file's text and the site's links (every
-/// URL a body may point to) are unchanged: an edit re-renders only the edited story.
+/// Rendered bodies of the last build, reused while a file's text and the URLs of the files it
+/// links to are unchanged: an edit, even a new story, re-renders only the edited story.
 #[derive(Debug, Default)]
 pub struct BodyCache {
     entries: HashMap<PathBuf, CachedBody>,
@@ -371,14 +383,12 @@ pub struct BodyCache {
 #[derive(Debug)]
 struct CachedBody {
     text: Arc<str>,
-    links: u64,
     body: Arc<Body>,
 }
 
 fn render_bodies(
     stories: &mut [Story],
     links: &Links,
-    links_hash: u64,
     cache: &mut BodyCache,
     problems: &mut Diagnostics,
 ) {
@@ -387,7 +397,7 @@ fn render_bodies(
         .par_iter()
         .map(|story| {
             if let Some(hit) = previous.get(&story.file.path)
-                && hit.links == links_hash
+                && hit.body.links_unchanged(links)
                 && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
             {
                 return Ok(Arc::clone(&hit.body));
@@ -408,7 +418,6 @@ fn render_bodies(
                     story.file.path.clone(),
                     CachedBody {
                         text: Arc::clone(&story.file.text),
-                        links: links_hash,
                         body: Arc::clone(&body),
                     },
                 );
@@ -420,11 +429,7 @@ fn render_bodies(
 }
 
 /// Sections in navigation order, each with its stories.
-fn group_stories(
-    stories: &[Story],
-    sections: &[(String, String)],
-    keys: impl Fn(&Story) -> Vec<String>,
-) -> Vec<Group> {
+fn group_stories(stories: &[Story], sections: &[(String, String)]) -> Vec<Group> {
     let mut groups: Vec<Group> = sections
         .iter()
         .map(|(slug, name)| Group {
@@ -434,10 +439,10 @@ fn group_stories(
         })
         .collect();
     for (index, story) in stories.iter().enumerate() {
-        for key in keys(story) {
-            if let Some(group) = groups.iter_mut().find(|g| g.slug == key) {
-                group.stories.push(index);
-            }
+        if let Some(slug) = &story.section_slug
+            && let Some(group) = groups.iter_mut().find(|g| g.slug == *slug)
+        {
+            group.stories.push(index);
         }
     }
     groups.retain(|g| !g.stories.is_empty());
@@ -445,17 +450,21 @@ fn group_stories(
 }
 
 /// Tags or authors by slug, alphabetical; the first spelling seen (newest story) names it.
-fn group_by_name(stories: &[Story], names: impl Fn(&Story) -> Vec<String>) -> Vec<Group> {
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+/// `names` gives a story's names and their slugs, in the same order.
+fn group_by_name<'s>(
+    stories: &'s [Story],
+    names: impl Fn(&'s Story) -> (&'s Vec<String>, &'s Vec<String>),
+) -> Vec<Group> {
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (index, story) in stories.iter().enumerate() {
-        for name in names(story) {
-            let slug = slugify(&name);
+        let (names, slugs) = names(story);
+        for (name, slug) in names.iter().zip(slugs) {
             if slug.is_empty() {
                 continue;
             }
-            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
-                name,
-                slug,
+            let group = groups.entry(slug).or_insert_with(|| Group {
+                name: name.clone(),
+                slug: slug.clone(),
                 stories: Vec::new(),
             });
             if group.stories.last() != Some(&index) {

@@ -14,8 +14,33 @@ pub enum Output {
     Bytes(Arc<[u8]>),
     /// Part of the built-in theme, compiled into the binary.
     BuiltIn(&'static [u8]),
-    /// A file copied as it is (photos, theme assets on disk).
-    Copy(PathBuf),
+    /// A file copied as it is (photos, theme assets on disk), with its stamp when it was
+    /// loaded: an edited photo is a changed output even though its path is the same.
+    Copy(PathBuf, FileStamp),
+}
+
+/// A hash of some text, stable within one process: for telling inputs apart between rebuilds.
+pub fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// When a file was last changed and how long it is: enough to notice edits without reading it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    pub modified: Option<std::time::SystemTime>,
+    pub len: u64,
+}
+
+impl FileStamp {
+    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+        }
+    }
 }
 
 /// Output paths (relative, `/`-separated: `world/2025/05/talks/index.html`) to their contents.
@@ -46,7 +71,12 @@ impl Outputs {
         let mut changed: Vec<String> = self
             .files
             .iter()
-            .filter(|(path, output)| previous.files.get(*path) != Some(*output))
+            .filter(|(path, output)| {
+                !previous
+                    .files
+                    .get(*path)
+                    .is_some_and(|old| old.same_as(output))
+            })
             .map(|(path, _)| path.clone())
             .collect();
         changed.extend(
@@ -61,7 +91,31 @@ impl Outputs {
     }
 }
 
+/// Drops the characters XML 1.0 cannot contain at all (most C0 controls, and the
+/// noncharacters U+FFFE and U+FFFF), so that one stray control character in a story cannot make
+/// a whole feed or sitemap unreadable.
+pub fn xml_safe(text: String) -> String {
+    let allowed = |c: char| {
+        (!c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}')
+            && !matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if text.chars().all(allowed) {
+        text
+    } else {
+        text.chars().filter(|c| allowed(*c)).collect()
+    }
+}
+
 impl Output {
+    /// Equal contents; shared bytes (a page reused from the last build) compare without
+    /// reading them.
+    pub fn same_as(&self, other: &Output) -> bool {
+        match (self, other) {
+            (Output::Bytes(a), Output::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => self == other,
+        }
+    }
+
     /// Text that `Outputs` will own as bytes.
     pub fn text(text: String) -> Output {
         Output::Bytes(Arc::from(text.into_bytes()))
@@ -93,6 +147,12 @@ mod tests {
         new.files.remove("c.html");
         new.insert("d.html", Output::text("d".into()));
         assert_eq!(new.changed_since(&old), ["b.html", "c.html", "d.html"]);
+    }
+
+    #[test]
+    fn xml_safe_drops_only_forbidden_controls() {
+        assert_eq!(xml_safe("a\u{b}b\u{1}\tc\n\u{85}".into()), "ab\tc\n\u{85}");
+        assert_eq!(xml_safe("x\u{fffe}\u{ffff}🚀".into()), "x🚀");
     }
 
     #[test]

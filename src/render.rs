@@ -13,9 +13,11 @@ use tera::{Context, Value};
 
 use crate::config::{AuthorInfo, Site, Support};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feed;
 use crate::newsroom::{Group, Newsroom};
 use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
+use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
 
 /// How many of each kind of file a build wrote, for the summary line.
@@ -37,9 +39,21 @@ struct SiteView<'a> {
     language: &'a str,
     timezone: &'a str,
     generator: String,
-    support: Option<&'a Support>,
+    /// With a site-relative `url` (`/support/`) under the base path, like every other link.
+    support: Option<Support>,
     sections: Vec<LinkView>,
+    /// Standalone pages (about, support us), for footers and menus.
+    pages: Vec<PageLink<'a>>,
+    publisher: PublisherView<'a>,
     extra: &'a toml::Table,
+}
+
+/// `[publisher]` with its defaults filled in.
+#[derive(Serialize)]
+struct PublisherView<'a> {
+    name: &'a str,
+    url: String,
+    logo: Option<String>,
 }
 
 /// A section or tag as templates see it.
@@ -49,6 +63,13 @@ struct LinkView {
     slug: String,
     path: String,
     permalink: String,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    slug: &'a str,
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -62,9 +83,19 @@ struct AuthorView<'a> {
 #[derive(Serialize)]
 struct PhotoView<'a> {
     src: &'a str,
+    /// `src` as an absolute URL, for social cards.
+    url: String,
     alt: &'a str,
     credit: Option<&'a str>,
     caption: Option<&'a str>,
+    /// Pixels, when the photo is a local file whose header could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
+    /// The media type from the file name (`image/jpeg`), when known.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    media_type: Option<&'static str>,
 }
 
 /// A story as listings see it: everything but the body.
@@ -94,6 +125,25 @@ struct StoryView<'a> {
     #[serde(flatten)]
     card: &'a Value,
     content: &'a str,
+    corrections: Vec<CorrectionView<'a>>,
+}
+
+/// A correction or update note as a story or page shows it.
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    /// RFC 3339, like every date templates see.
+    date: String,
+    text: &'a str,
+}
+
+/// A line of the site's corrections page: the note and the story it corrects.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    date: String,
+    text: &'a str,
+    headline: &'a str,
+    path: String,
+    permalink: String,
 }
 
 #[derive(Serialize)]
@@ -104,6 +154,7 @@ struct PageView<'a> {
     path: String,
     permalink: String,
     slug: &'a str,
+    corrections: Vec<CorrectionView<'a>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -137,6 +188,7 @@ enum Job<'a> {
         total: usize,
     },
     Tags,
+    Corrections,
     NotFound,
 }
 
@@ -167,12 +219,14 @@ type CachedPage = (String, u64, Arc<[u8]>);
 pub struct RenderCache {
     cards: HashMap<PathBuf, (u64, Value)>,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
+    feeds: crate::feed::FeedCache,
 }
 
 impl RenderCache {
     pub fn clear(&mut self) {
         self.cards.clear();
         self.pages.clear();
+        self.feeds.clear();
     }
 }
 
@@ -185,10 +239,14 @@ pub fn render(
 ) -> Result<(Outputs, Counts), Diagnostics> {
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let site_hash = hash(&serde_json::to_string(&site_view).unwrap_or_default());
+    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
+    global.insert(
+        "json_feed_url",
+        &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
+    );
     global.insert("stylesheet", &site.path("/style.css"));
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
@@ -241,9 +299,19 @@ pub fn render(
         .iter()
         .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags))
         .count();
-    let feeds = crate::feed::render(newsroom, &mut outputs);
+    let feeds = crate::feed::render(
+        newsroom,
+        &renderer.fingerprints,
+        site_hash,
+        &mut cache.feeds,
+        &mut outputs,
+    );
     crate::sitemap::render(newsroom, &mut outputs);
     add_static_files(newsroom, files, &mut outputs);
+    let clashes = crate::redirect::render(newsroom, &mut outputs);
+    if clashes.has_errors() {
+        return Err(clashes);
+    }
     let counts = Counts {
         stories: newsroom.stories.len(),
         pages: newsroom.pages.len(),
@@ -283,6 +351,9 @@ impl<'a> Renderer<'a> {
             ));
         }
         jobs.push(Job::Tags);
+        if self.theme.has_template(crate::theme::CORRECTIONS_TEMPLATE) {
+            jobs.push(Job::Corrections);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -308,6 +379,7 @@ impl<'a> Renderer<'a> {
             Job::Page(page) => page.route.clone(),
             Job::Listing { kind, number, .. } => page_route(&self.listing_route(*kind), *number),
             Job::Tags => "/tags/".to_string(),
+            Job::Corrections => CORRECTIONS_ROUTE.to_string(),
             Job::NotFound => "/404.html".to_string(),
         }
     }
@@ -321,8 +393,8 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
             Job::Page(page) => {
-                page.file.text.hash(&mut hasher);
-                self.newsroom.links_hash.hash(&mut hasher);
+                page.file.hash.hash(&mut hasher);
+                page.body.hash.hash(&mut hasher);
             }
             Job::Listing {
                 kind,
@@ -340,6 +412,11 @@ impl<'a> Renderer<'a> {
                     (&tag.name, tag.stories.len()).hash(&mut hasher);
                 }
             }
+            Job::Corrections => {
+                for entry in corrections_page(self.newsroom) {
+                    (entry.date, entry.text, entry.headline, entry.path).hash(&mut hasher);
+                }
+            }
             Job::NotFound => {}
         }
         hasher.finish()
@@ -348,14 +425,27 @@ impl<'a> Renderer<'a> {
     fn render_job(&self, job: &Job<'_>, route: &str) -> Result<String, Diagnostic> {
         let site = &self.newsroom.site;
         let mut context = Context::new();
+        let path = site.path(route);
+        let canonical = site.absolute(&path);
+        let main_feed = feed::link(site, feed::Kind::Main, "");
+        let mut feeds = Vec::with_capacity(2);
+        let mut json_ld = None;
         let template = match job {
             Job::Story(index) => {
                 let story = &self.newsroom.stories[*index];
+                feeds.extend(
+                    story
+                        .section
+                        .as_deref()
+                        .map(|name| feed::link(site, feed::Kind::Section, name)),
+                );
+                json_ld = Some(structured_data::news_article(self.newsroom, *index));
                 context.insert(
                     "story",
                     &StoryView {
                         card: &self.cards[*index],
                         content: &story.body.html,
+                        corrections: correction_views(story),
                     },
                 );
                 "story.html"
@@ -373,17 +463,39 @@ impl<'a> Renderer<'a> {
                 let base = self.listing_route(*kind);
                 let paginator = self.paginator(&base, *number, stories, *total);
                 context.insert("paginator", &paginator);
+                let title = &site.config.title;
+                let collection = |name: &str, description: String| {
+                    structured_data::collection_page(site, name, &canonical, &description)
+                };
                 match kind {
-                    Listing::Front => "index.html",
+                    Listing::Front if *number == 1 => {
+                        json_ld = Some(structured_data::website(site));
+                        "index.html"
+                    }
+                    Listing::Front => {
+                        let description = format!("The latest stories from {title}.");
+                        json_ld = Some(collection("Latest stories", description));
+                        "index.html"
+                    }
                     Listing::Section(group) => {
+                        let description =
+                            format!("{}: the latest stories from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Section, &group.name));
                         context.insert("section", &link_view(site, group, &base));
                         "section.html"
                     }
                     Listing::Tag(group) => {
+                        let description = format!("Stories about {} from {title}.", group.name);
+                        json_ld = Some(collection(&group.name, description));
+                        feeds.push(feed::link(site, feed::Kind::Tag, &group.name));
                         context.insert("tag", &link_view(site, group, &base));
                         "tag.html"
                     }
                     Listing::Author(group) => {
+                        json_ld =
+                            Some(structured_data::profile_page(site, &group.name, &canonical));
+                        feeds.push(feed::link(site, feed::Kind::Author, &group.name));
                         context.insert("author", &author_view(site, group));
                         "author.html"
                     }
@@ -402,11 +514,22 @@ impl<'a> Renderer<'a> {
                 context.insert("tags", &tags);
                 "tags.html"
             }
+            Job::Corrections => {
+                context.insert("corrections", &corrections_page(self.newsroom));
+                crate::theme::CORRECTIONS_TEMPLATE
+            }
             Job::NotFound => "404.html",
         };
-        let path = site.path(route);
+        feeds.push(main_feed);
+        context.insert("feeds", &feeds);
+        if let Some(data) = json_ld {
+            context.insert(
+                "json_ld",
+                &Value::safe_string(&structured_data::script_json(&data)),
+            );
+        }
         context.insert("current_path", &path);
-        context.insert("canonical", &site.absolute(&path));
+        context.insert("canonical", &canonical);
         self.theme.render(template, &context)
     }
 
@@ -493,24 +616,64 @@ fn cards(
 }
 
 /// Everything a story's card and page are made from: its text, where it is published, the
-/// section name it is shown under, its photo's URL, and the links its body resolved.
+/// section name it is shown under, its photo's URL and size, and its rendered body.
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    story.file.text.hash(&mut hasher);
+    story.file.hash.hash(&mut hasher);
     story.route.hash(&mut hasher);
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
-    newsroom.links_hash.hash(&mut hasher);
+    newsroom.photo_sizes.get(index).hash(&mut hasher);
+    story.body.hash.hash(&mut hasher);
     hasher.finish()
 }
 
-fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+/// Where the site's corrections page is published.
+pub const CORRECTIONS_ROUTE: &str = "/corrections/";
+
+/// A story's or page's corrections, oldest first, as a reader follows them down the page.
+fn correction_views(story: &Story) -> Vec<CorrectionView<'_>> {
+    let mut views: Vec<(jiff::Timestamp, CorrectionView<'_>)> = story
+        .front
+        .corrections
+        .iter()
+        .map(|c| {
+            let view = CorrectionView {
+                date: rfc3339(&c.date),
+                text: &c.text,
+            };
+            (c.date.timestamp(), view)
+        })
+        .collect();
+    views.sort_by_key(|(timestamp, _)| *timestamp);
+    views.into_iter().map(|(_, view)| view).collect()
+}
+
+/// Every correction on the site, newest first: the outlet's public record of its mistakes.
+fn corrections_page(newsroom: &Newsroom) -> Vec<CorrectionEntry<'_>> {
+    let site = &newsroom.site;
+    let mut entries: Vec<(jiff::Timestamp, CorrectionEntry<'_>)> = newsroom
+        .stories
+        .iter()
+        .chain(&newsroom.pages)
+        .flat_map(|story| {
+            let path = site.path(&story.route);
+            story.front.corrections.iter().map(move |c| {
+                let entry = CorrectionEntry {
+                    date: rfc3339(&c.date),
+                    text: &c.text,
+                    headline: &story.front.headline,
+                    permalink: site.absolute(&path),
+                    path: path.clone(),
+                };
+                (c.date.timestamp(), entry)
+            })
+        })
+        .collect();
+    entries.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.path.cmp(&y.path)));
+    entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
 /// Page 1 of a listing is its own route; later pages are `page/N/` below it.
@@ -534,12 +697,33 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
         language: &config.language,
         timezone: &config.timezone,
         generator: format!("Dateline {}", env!("CARGO_PKG_VERSION")),
-        support: config.support.as_ref(),
+        support: config.support.clone().map(|support| Support {
+            url: if support.url.starts_with('/') && !support.url.starts_with("//") {
+                site.path(&support.url)
+            } else {
+                support.url
+            },
+            ..support
+        }),
         sections: newsroom
             .sections
             .iter()
             .map(|g| link_view(site, g, &format!("/{}/", g.slug)))
             .collect(),
+        pages: newsroom
+            .pages
+            .iter()
+            .map(|page| PageLink {
+                title: &page.front.headline,
+                slug: &page.slug,
+                path: site.path(&page.route),
+            })
+            .collect(),
+        publisher: PublisherView {
+            name: site.publisher_name(),
+            url: site.publisher_url(),
+            logo: site.logo_url(),
+        },
         extra: &config.extra,
     }
 }
@@ -592,7 +776,7 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
         headline: &front.headline,
         dek: front.dek.as_deref(),
         date: front.date.as_ref().map(rfc3339).unwrap_or_default(),
-        updated: front.updated.as_ref().map(rfc3339),
+        updated: front.last_modified().map(rfc3339),
         authors: front
             .authors
             .iter()
@@ -611,11 +795,18 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .photo
             .as_ref()
             .zip(newsroom.photos[index].as_deref())
-            .map(|(photo, src)| PhotoView {
-                src,
-                alt: &photo.alt,
-                credit: photo.credit.as_deref(),
-                caption: photo.caption.as_deref(),
+            .map(|(photo, src)| {
+                let size = newsroom.photo_sizes.get(index).copied().flatten();
+                PhotoView {
+                    src,
+                    url: site.absolute_url(src),
+                    alt: &photo.alt,
+                    credit: photo.credit.as_deref(),
+                    caption: photo.caption.as_deref(),
+                    width: size.map(|s| s.width),
+                    height: size.map(|s| s.height),
+                    media_type: crate::photo::media_type(src),
+                }
             }),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),
@@ -638,6 +829,7 @@ fn page_view<'a>(site: &Site, page: &'a Story) -> PageView<'a> {
         permalink: site.absolute(&path),
         path,
         slug: &page.slug,
+        corrections: correction_views(page),
         extra: &page.front.extra,
     }
 }
@@ -647,14 +839,14 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
     for (path, source) in &files.statics {
         let output = match source {
             StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
-            StaticSource::Disk(file) => Output::Copy(file.clone()),
+            StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
         };
         outputs.insert(path.clone(), output);
     }
     for asset in &newsroom.assets {
         outputs.insert(
             asset.output.clone(),
-            Output::Copy(newsroom.content_dir.join(&asset.source)),
+            Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
         );
     }
     let has_code = newsroom

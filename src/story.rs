@@ -25,12 +25,18 @@ pub enum Status {
 /// One parsed file. Its `route` is set by the newsroom, which sees all files at once.
 #[derive(Debug, Clone)]
 pub struct Story {
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     pub body_offset: usize,
-    pub front: FrontMatter,
+    /// Shared: rebuilds copy stories, and the front matter of an unchanged file never changes.
+    pub front: Arc<FrontMatter>,
     pub slug: String,
     /// The section name as written (front matter, or the folder), before grouping.
     pub section: Option<String>,
+    /// URL slugs of the section, tags and authors, made once per parse: rebuilds group
+    /// thousands of stories by them.
+    pub section_slug: Option<String>,
+    pub tag_slugs: Vec<String>,
+    pub author_slugs: Vec<String>,
     /// For a story folder (`index.md` with its photos), the folder relative to `content/`.
     pub bundle: Option<PathBuf>,
     pub status: Status,
@@ -55,7 +61,7 @@ impl Story {
 }
 
 /// Parses one file's front matter; the body is rendered later, once every URL is known.
-pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Diagnostics> {
+pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story, Diagnostics> {
     if file.text.trim().is_empty() {
         return Err(Diagnostics::from_iter([Diagnostic::error(
             &file.display,
@@ -83,6 +89,9 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
         slugify(&stem.map(|s| s.to_string_lossy()).unwrap_or_default())
     });
     let section = front.section.clone().or_else(|| top_folder(&file.path));
+    let section_slug = section.as_deref().map(slugify);
+    let tag_slugs = front.tags.iter().map(|t| slugify(t)).collect();
+    let author_slugs = front.authors.iter().map(|a| slugify(a)).collect();
     let status = match (&front.date, front.draft) {
         (_, true) => Status::Draft,
         (Some(date), false) if date.timestamp() > now => Status::Scheduled,
@@ -100,9 +109,12 @@ pub fn parse(file: SourceFile, site: &Site, now: Timestamp) -> Result<Story, Dia
     Ok(Story {
         file,
         body_offset,
-        front,
+        front: Arc::new(front),
         slug,
         section,
+        section_slug,
+        tag_slugs,
+        author_slugs,
         bundle,
         status,
         route: String::new(),

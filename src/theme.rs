@@ -14,7 +14,8 @@ use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::load::{is_ignored, read_text};
+use crate::load::{is_ignored, read_text, stays_inside};
+use crate::output::FileStamp;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -30,7 +31,7 @@ pub struct TemplateFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaticSource {
     BuiltIn(&'static [u8]),
-    Disk(PathBuf),
+    Disk(PathBuf, FileStamp),
 }
 
 /// The theme's and the site's templates and static files, overrides applied.
@@ -138,6 +139,16 @@ impl ThemeFiles {
                 ));
                 continue;
             };
+            if entry.path_is_symlink() && !stays_inside(root, entry.path()) {
+                problems.push(
+                    Diagnostic::error(
+                        display_path(root, entry.path()),
+                        "this link points outside the site folder",
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
             if templates {
                 match read_text(entry.path(), root) {
                     Ok(text) => {
@@ -148,8 +159,12 @@ impl ThemeFiles {
                     Err(diagnostic) => problems.push(diagnostic),
                 }
             } else {
+                let stamp = entry
+                    .metadata()
+                    .map(|m| FileStamp::of(&m))
+                    .unwrap_or_default();
                 self.statics
-                    .insert(name, StaticSource::Disk(entry.path().to_path_buf()));
+                    .insert(name, StaticSource::Disk(entry.path().to_path_buf(), stamp));
             }
         }
     }
@@ -179,6 +194,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "author.html",
     "404.html",
 ];
+
+/// The site's corrections page. The built-in theme has it; a theme folder without it still
+/// builds, without a /corrections/ page (the build warns when the site has corrections).
+pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
 
 impl Theme {
     /// Compiles every template, reporting syntax errors at their template line.
@@ -213,6 +232,10 @@ impl Theme {
             return Err(missing);
         }
         Ok(theme(tera))
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
@@ -286,7 +309,7 @@ mod tests {
     fn built_in_theme_has_every_required_template() {
         let mut files = ThemeFiles::default();
         files.add_built_in(&DEFAULT_THEME);
-        for name in REQUIRED_TEMPLATES {
+        for name in REQUIRED_TEMPLATES.iter().chain(&[CORRECTIONS_TEMPLATE]) {
             assert!(files.templates.contains_key(*name), "missing {name}");
         }
         assert!(files.statics.contains_key("style.css"));

@@ -117,7 +117,7 @@ fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
                 fs::write(&target, &bytes[..]).map_err(io_error("write", &target))
             }
             Output::BuiltIn(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
-            Output::Copy(source) => fs::copy(source, &target)
+            Output::Copy(source, _) => fs::copy(source, &target)
                 .map(drop)
                 .map_err(io_error("copy", source)),
         }
@@ -235,7 +235,10 @@ mod tests {
         fs::create_dir_all(&output).unwrap();
         fs::write(output.join("index.html"), "old").unwrap();
         let mut outputs = Outputs::default();
-        outputs.insert("index.html", Output::Copy(dir.path().join("missing.jpg")));
+        outputs.insert(
+            "index.html",
+            Output::Copy(dir.path().join("missing.jpg"), Default::default()),
+        );
         assert!(write_site(&outputs, &output).is_err());
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),

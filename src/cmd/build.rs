@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, run};
 use crate::cmd::{plural, report};
+use crate::diagnostic::Diagnostic;
 use crate::write::{check_output_dir, write_site};
 
 /// Builds the site; returns the process exit code.
@@ -19,7 +20,20 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
     let built = match run(options) {
         Ok(built) => built,
         Err(diagnostics) => {
-            report(diagnostics);
+            // Errors first: warnings wait until the site builds (`check` shows both).
+            let warnings = diagnostics.warning_count();
+            report(
+                diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect(),
+            );
+            if warnings > 0 {
+                eprintln!(
+                    "({} not shown; `dateline check` lists them)",
+                    plural(warnings, "warning")
+                );
+            }
             eprintln!("The build failed; {} was left as it was.", output.display());
             return 1;
         }
@@ -29,6 +43,9 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         eprintln!("The build failed; {} was left as it was.", output.display());
         return 1;
+    }
+    if !built.warnings.is_empty() {
+        report(built.warnings.clone());
     }
     if timings {
         let mut stages = built.timings.clone();

@@ -28,11 +28,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !shared.host_allowed(&headers) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "This preview only answers requests for its own address.",
+        );
+    }
+    event_stream(&shared).into_response()
+}
+
 /// Server-Sent Events: the current error first (so a fresh tab shows the overlay), then
 /// every rebuild's news.
-async fn events(
-    State(shared): State<Arc<Shared>>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+fn event_stream(shared: &Shared) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let receiver = shared.subscribe();
     let first = shared.snapshot().error_event();
     let stream =
@@ -68,7 +76,8 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         return respond(StatusCode::OK, &key, output).await;
     }
     if !key.is_empty() && snapshot.outputs.get(&format!("{key}/index.html")).is_some() {
-        let mut location = format!("{}/", request.uri().path());
+        // One leading slash: `//world/` would send the browser to a host named `world`.
+        let mut location = format!("/{}/", request.uri().path().trim_start_matches('/'));
         if let Some(query) = request.uri().query() {
             location.push('?');
             location.push_str(query);
@@ -77,6 +86,8 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     }
     not_found(&shared).await
 }
+
+const NO_SITE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dateline preview</title></head>\n<body><main><h1>No page here yet</h1><p>The site has not been built successfully yet.</p></main></body></html>\n";
 
 /// The output path for a URL path, or `None` for paths that can never be valid: undecodable,
 /// with `..` segments, backslashes or NUL bytes.
@@ -98,7 +109,12 @@ async fn not_found(shared: &Shared) -> Response {
     let snapshot = shared.snapshot();
     match snapshot.outputs.get("404.html") {
         Some(output) => respond(StatusCode::NOT_FOUND, "404.html", output).await,
-        None => plain(StatusCode::NOT_FOUND, "Not found"),
+        // No site yet (the first build failed): a page that carries the reload script, so the
+        // error overlay shows and the fix reloads it.
+        None => {
+            let page = Output::text(NO_SITE.to_string());
+            respond(StatusCode::NOT_FOUND, "404.html", &page).await
+        }
     }
 }
 
@@ -106,7 +122,7 @@ async fn respond(status: StatusCode, key: &str, output: &Output) -> Response {
     let bytes: Vec<u8> = match output {
         Output::Bytes(bytes) => bytes.to_vec(),
         Output::BuiltIn(bytes) => bytes.to_vec(),
-        Output::Copy(path) => match tokio::fs::read(path).await {
+        Output::Copy(path, _) => match tokio::fs::read(path).await {
             Ok(bytes) => bytes,
             Err(_) => return plain(StatusCode::NOT_FOUND, "Not found"),
         },

@@ -90,7 +90,7 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     };
     let shared = Arc::new(Shared::new(address, snapshot.outputs, snapshot.error));
     let loop_shared = Arc::clone(&shared);
-    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, changes));
+    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, watch, changes));
 
     println!("Serving {} at {url}", root.display());
     println!("Drafts and scheduled stories are shown. Watching for changes; press Ctrl-C to stop.");
@@ -104,7 +104,6 @@ async fn run(options: ServeOptions) -> Result<(), String> {
         result = server => result.map_err(|err| format!("the server stopped: {err}"))?,
         _ = tokio::signal::ctrl_c() => println!("\nStopped."),
     }
-    drop(watch);
     Ok(())
 }
 

@@ -22,19 +22,42 @@ use crate::serve::state::{Shared, Snapshot};
 pub const SOURCES: &[&str] = &["content", "templates", "themes", "static", "site.toml"];
 
 /// How long a burst of saves must be quiet before the site is rebuilt.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
-/// Keeps the watcher alive; dropping it stops watching.
+/// Starts watching a folder recursively; owns the debouncer, whichever kind it is.
+type AddWatch = Box<dyn FnMut(&Path) -> notify::Result<()> + Send>;
+
+/// The running watcher; dropping it stops watching.
 pub struct Watch {
-    _debouncer: Box<dyn std::any::Any + Send>,
+    /// Watches one more folder recursively (a source folder created while serving).
+    add: AddWatch,
+    watched: Vec<PathBuf>,
+}
+
+impl Watch {
+    /// Starts watching folders among the sources that appeared since the last call.
+    fn watch_new_folders(&mut self, root: &Path) {
+        for name in SOURCES {
+            let path = root.join(name);
+            if path.is_dir() && !self.watched.contains(&path) {
+                match (self.add)(&path) {
+                    Ok(()) => self.watched.push(path),
+                    Err(err) => eprintln!("warning: cannot watch {}: {err}", path.display()),
+                }
+            }
+        }
+    }
 }
 
 /// Starts watching the sources under `root`; changed paths arrive on the returned channel.
 pub fn watch(root: &Path, poll: bool) -> notify::Result<(Watch, Receiver<Vec<PathBuf>>)> {
     let (sender, receiver) = channel();
     let handler = move |result: DebounceEventResult| forward(result, &sender);
-    let watch = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+    let mut add: AddWatch = if poll {
+        // Compare contents too: modification times can be too coarse to tell two saves apart.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(250))
+            .with_compare_contents(true);
         let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, _>(
             DEBOUNCE,
             None,
@@ -42,33 +65,20 @@ pub fn watch(root: &Path, poll: bool) -> notify::Result<(Watch, Receiver<Vec<Pat
             notify_debouncer_full::NoCache,
             config,
         )?;
-        add_sources(root, |path, mode| debouncer.watch(path, mode))?;
-        Watch {
-            _debouncer: Box::new(debouncer),
-        }
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        Box::new(move |path: &Path| debouncer.watch(path, RecursiveMode::Recursive))
     } else {
         let mut debouncer = new_debouncer(DEBOUNCE, None, handler)?;
-        add_sources(root, |path, mode| debouncer.watch(path, mode))?;
-        Watch {
-            _debouncer: Box::new(debouncer),
-        }
+        // The root itself, for `site.toml` and source folders created later.
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        Box::new(move |path: &Path| debouncer.watch(path, RecursiveMode::Recursive))
     };
-    Ok((watch, receiver))
-}
-
-/// The root itself (for `site.toml` and folders created later) and each source folder.
-fn add_sources(
-    root: &Path,
-    mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>,
-) -> notify::Result<()> {
-    watch(root, RecursiveMode::NonRecursive)?;
-    for name in SOURCES {
-        let path = root.join(name);
-        if path.is_dir() {
-            watch(&path, RecursiveMode::Recursive)?;
-        }
+    let mut watched = Vec::new();
+    for name in SOURCES.iter().filter(|name| root.join(name).is_dir()) {
+        add(&root.join(name))?;
+        watched.push(root.join(name));
     }
-    Ok(())
+    Ok((Watch { add, watched }, receiver))
 }
 
 fn forward(result: DebounceEventResult, sender: &Sender<Vec<PathBuf>>) {
@@ -93,9 +103,15 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
 }
 
 /// Rebuilds after every burst of changes until the channel closes, publishing each result.
-pub fn rebuild_loop(mut builder: Builder, shared: Arc<Shared>, changes: Receiver<Vec<PathBuf>>) {
+pub fn rebuild_loop(
+    mut builder: Builder,
+    shared: Arc<Shared>,
+    mut watch: Watch,
+    changes: Receiver<Vec<PathBuf>>,
+) {
     let root = builder.options.root.clone();
     while let Ok(mut paths) = changes.recv() {
+        watch.watch_new_folders(&root);
         while let Ok(more) = changes.try_recv() {
             paths.extend(more);
         }
@@ -123,13 +139,22 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
         .unwrap_or_default();
     match builder.build() {
         Ok(built) => {
+            if !built.warnings.is_empty() {
+                report(built.warnings.clone());
+            }
             let changed = built.outputs.changed_since(&previous.outputs);
             let recovered = previous.error.is_some();
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let stages: Vec<String> = built
+                .timings
+                .iter()
+                .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+                .collect();
             println!(
-                "{} changed: rebuilt in {} ms, {} changed",
+                "{} changed: rebuilt in {} ms ({}), {} changed",
                 describe(&builder.options.root, paths),
                 started.elapsed().as_millis(),
+                stages.join(", "),
                 crate::cmd::plural(pages, "page")
             );
             let event =

@@ -322,7 +322,7 @@ fn summary_line_counts_stories_pages_listings_feeds_and_files() {
     assert_eq!(lines.len(), 1, "one summary line: {}", run.stdout);
     let files = run.files().len();
     let expected = format!(
-        "Built 5 stories, 3 pages, 13 listing pages and 1 feed ({files} files) into {} in ",
+        "Built 5 stories, 3 pages, 13 listing pages and 10 feeds ({files} files) into {} in ",
         run.out.display()
     );
     let line = lines[0];
@@ -349,7 +349,7 @@ fn summary_uses_singular_for_one() {
     run.assert_success();
     assert!(
         run.stdout
-            .starts_with("Built 1 story, 1 page, 3 listing pages and 1 feed ("),
+            .starts_with("Built 1 story, 1 page, 3 listing pages and 3 feeds ("),
         "{}",
         run.stdout
     );

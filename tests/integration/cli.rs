@@ -173,7 +173,7 @@ fn short_output_flag_writes_there() {
 fn timings_flag_prints_every_stage_on_stderr() {
     let site = Site::new().story(
         "world/talks.md",
-        "headline: Talks\ndate: 2025-05-19",
+        "headline: Talks\ndek: Why it matters.\ndate: 2025-05-19",
         "Body.\n",
     );
     let run = site.build_with(&["--timings"]);
@@ -199,7 +199,7 @@ fn timings_flag_prints_every_stage_on_stderr() {
 fn successful_build_prints_nothing_on_stderr() {
     let site = Site::new().story(
         "world/talks.md",
-        "headline: Talks\ndate: 2025-05-19",
+        "headline: Talks\ndek: Why it matters.\ndate: 2025-05-19",
         "Body.\n",
     );
     let run = site.build();

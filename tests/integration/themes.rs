@@ -166,7 +166,6 @@ fn site_with_every_page_the_theme_links_to_has_no_broken_links() {
 }
 
 #[test]
-#[ignore = "bug: the built-in theme's footer links to /about/, /support/ and /corrections-policy/ even when the site has no such pages"]
 fn built_in_theme_links_only_to_pages_that_exist() {
     let run = one_story().build();
     run.assert_success();

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Edit-to-served latency of a live-preview server, measured from outside like a reporter.
+
+    benches/serve_latency.py SITE_DIR [--runs 10] [--dateline BIN | --hugo BIN]
+
+Starts the server on SITE_DIR (a Dateline site with site.toml + content/, or with --hugo a Hugo
+site as ../shared/bench/prepare_hugo.py makes it), waits until the front page is served, then
+for each kind of edit saves a story and polls the page over HTTP until the change is served:
+
+- body:     a new paragraph in a story's body (the story page must show it)
+- headline: a new headline (the story page must show it; listings and feeds change too)
+- new:      a new story, dated after all others (the front page must show it)
+
+Prints the time to first page and, per kind, the median and max of the runs. Standard library
+only. Everything it edits is restored (new stories removed) when it ends. Nothing here asserts
+on time: it only prints figures.
+"""
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except Exception:
+        return ""
+
+
+def wait_for(url, marker, timeout=30.0):
+    """Polls until the page contains `marker`; returns seconds waited, or None on timeout."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if marker in fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.002)
+    return None
+
+
+def pick_story(content):
+    for section in sorted(os.listdir(content)):
+        folder = os.path.join(content, section)
+        if os.path.isdir(folder):
+            for name in sorted(os.listdir(folder)):
+                if name.endswith(".md") and not name.startswith("_"):
+                    return section, name
+    sys.exit(f"no story found under {content}")
+
+
+def story_url(base, text, section, name, hugo):
+    slug = name[:-3]
+    if hugo:
+        return f"{base}/{section}/{slug}/"
+    date = re.search(r"^date: *\"?(\d{4})-(\d{2})", text, re.M)
+    return f"{base}/{section}/{date.group(1)}/{date.group(2)}/{slug}/"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("site")
+    parser.add_argument("--runs", type=int, default=10)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--dateline", default="target/release/dateline")
+    group.add_argument("--hugo")
+    args = parser.parse_args()
+
+    site = os.path.abspath(args.site)
+    content = os.path.join(site, "content")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    hugo = args.hugo is not None
+    if hugo:
+        command = [args.hugo, "server", "-s", site, "--port", str(port), "--bind", "127.0.0.1",
+                   "--baseURL", base + "/", "--appendPort=false", "--quiet"]
+    else:
+        command = [args.dateline, "serve", "--root", site, "--port", str(port)]
+    head = "title" if hugo else "headline"
+
+    section, name = pick_story(content)
+    path = os.path.join(content, section, name)
+    original = open(path, encoding="utf-8").read()
+    url = story_url(base, original, section, name, hugo)
+    created = []
+    started = time.perf_counter()
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ready = None
+        while time.perf_counter() - started < 120:
+            if fetch(base + "/"):
+                ready = time.perf_counter() - started
+                break
+            time.sleep(0.01)
+        if ready is None:
+            sys.exit("the server never served its front page")
+        print(f"{'hugo' if hugo else 'dateline'}: first page served after {ready * 1000:.0f} ms")
+        time.sleep(1.0)  # let the watcher settle
+
+        results = {"body": [], "headline": [], "new": []}
+        for run in range(args.runs):
+            marker = f"Latency marker {os.getpid()}-{run}"
+            # body
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original + f"\n\n{marker} body.\n")
+            results["body"].append(wait_for(url, marker))
+            # headline
+            edited = re.sub(rf"^{head}: .*$", f'{head}: "{marker} headline"', original, count=1, flags=re.M)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(edited)
+            results["headline"].append(wait_for(url, f"{marker} headline"))
+            # new story, newest of all
+            new = os.path.join(content, section, f"latency-{os.getpid()}-{run}.md")
+            front = (f"---\ntitle: \"{marker} new\"\ndate: 2099-01-01T00:00:00Z\n---\nText.\n" if hugo else
+                     f"---\nheadline: \"{marker} new\"\ndate: 2030-01-01T00:00:00Z\nauthor: Bench\n---\nText.\n")
+            with open(new, "w", encoding="utf-8") as f:
+                f.write(front)
+            created.append(new)
+            results["new"].append(wait_for(base + "/", f"{marker} new"))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+            os.remove(new)
+            created.remove(new)
+            time.sleep(0.3)
+        for kind, times in results.items():
+            ok = [t for t in times if t is not None]
+            missed = len(times) - len(ok)
+            if ok:
+                print(f"  {kind:<9} median {statistics.median(ok) * 1000:7.1f} ms   max {max(ok) * 1000:7.1f} ms"
+                      f"   ({len(ok)} runs{f', {missed} timed out' if missed else ''})")
+            else:
+                print(f"  {kind:<9} every run timed out")
+    finally:
+        server.terminate()
+        server.wait()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(original)
+        for new in created:
+            if os.path.exists(new):
+                os.remove(new)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,374 @@
+//! The site's feeds: RSS 2.0 at `/feed.xml` and JSON Feed 1.1 at `/feed.json` with the newest
+//! stories, and an RSS feed for every section (`/world/feed.xml`), tag (`/tags/x/feed.xml`) and
+//! author (`/authors/x/feed.xml`), each with the newest `feed_limit` stories.
+//!
+//! Items carry the story's whole text with every link made absolute, its photo with credit,
+//! authors and categories. Dates come from the stories, never from the clock, so feeds are
+//! reproducible. Each feed is rebuilt only when one of its stories (or the site) changed.
+
+mod json;
+mod rss;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use jiff::ZonedDateTime as Zoned;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Site;
+use crate::newsroom::{Group, Newsroom};
+use crate::output::{Output, Outputs};
+use crate::photo::Size;
+use crate::slug::slugify;
+
+/// The file name of every RSS feed, under its listing's route.
+pub const RSS: &str = "feed.xml";
+/// The site's JSON Feed.
+pub const JSON: &str = "feed.json";
+
+/// A feed as templates link to it: `<link rel="alternate" title="..." href="...">`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// Which stories a feed follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Every story: `/feed.xml`.
+    Main,
+    Section,
+    Tag,
+    Author,
+}
+
+/// The route of the listing page a feed belongs to: `/`, `/world/`, `/tags/x/`, `/authors/x/`.
+fn listing_route(kind: Kind, slug: &str) -> String {
+    match kind {
+        Kind::Main => "/".to_string(),
+        Kind::Section => format!("/{slug}/"),
+        Kind::Tag => format!("/tags/{slug}/"),
+        Kind::Author => format!("/authors/{slug}/"),
+    }
+}
+
+/// The RSS feed of the section, tag or author called `name` (ignored for the main feed).
+pub fn link(site: &Site, kind: Kind, name: &str) -> FeedLink {
+    let route = listing_route(kind, &slugify(name));
+    FeedLink {
+        title: title(site, kind, name),
+        url: site.absolute(&site.path(&format!("{route}{RSS}"))),
+    }
+}
+
+fn title(site: &Site, kind: Kind, name: &str) -> String {
+    match kind {
+        Kind::Main => site.config.title.clone(),
+        _ => format!("{name} | {}", site.config.title),
+    }
+}
+
+/// What a feed says about itself, the same in RSS and JSON Feed.
+struct Channel {
+    title: String,
+    /// The listing page the feed follows.
+    home: String,
+    /// The feed's own URL.
+    url: String,
+    description: String,
+    language: String,
+    /// The publisher's logo, shown by readers beside the feed's name.
+    logo: Option<String>,
+}
+
+/// One story as every feed shows it, made once per build.
+struct Entry {
+    url: String,
+    title: String,
+    /// The dek as plain text.
+    dek: Option<String>,
+    /// HTML for RSS `description`: the escaped dek, else the first paragraph.
+    description: String,
+    /// The body (with `full_content`, else the first paragraph), links made absolute.
+    content: String,
+    date: Option<Zoned>,
+    updated: Option<Zoned>,
+    /// Names, with the URL of each author's page.
+    authors: Vec<(String, String)>,
+    /// The section, then the tags, each once (a tag may repeat the section's name).
+    categories: Vec<String>,
+    photo: Option<Photo>,
+}
+
+struct Photo {
+    url: String,
+    media_type: Option<&'static str>,
+    size: Option<Size>,
+    alt: String,
+    credit: Option<String>,
+}
+
+impl Entry {
+    /// The story's last change: `updated`, else `date`.
+    fn modified(&self) -> Option<&Zoned> {
+        self.updated.as_ref().or(self.date.as_ref())
+    }
+}
+
+/// Feeds of the last build by output path: the key of their inputs and their bytes.
+pub type FeedCache = HashMap<String, (u64, Arc<[u8]>)>;
+
+/// One feed to write.
+struct Job<'a> {
+    kind: Kind,
+    group: Option<&'a Group>,
+    /// Story indices, newest first, at most `feed_limit`.
+    stories: Vec<usize>,
+}
+
+/// Writes every feed into `outputs`, reusing the bytes of feeds whose stories did not change
+/// (`fingerprints` hash each story's inputs, `site_hash` the site's); returns how many feeds.
+pub fn render(
+    newsroom: &Newsroom,
+    fingerprints: &[u64],
+    site_hash: u64,
+    cache: &mut FeedCache,
+    outputs: &mut Outputs,
+) -> usize {
+    let limit = newsroom.site.config.feed_limit;
+    let newest = |stories: &[usize]| stories.iter().copied().take(limit).collect::<Vec<_>>();
+    let mut jobs = vec![Job {
+        kind: Kind::Main,
+        group: None,
+        stories: (0..newsroom.stories.len().min(limit)).collect(),
+    }];
+    for (kind, groups) in [
+        (Kind::Section, &newsroom.sections),
+        (Kind::Tag, &newsroom.tags),
+        (Kind::Author, &newsroom.authors),
+    ] {
+        jobs.extend(groups.iter().map(|group| Job {
+            kind,
+            group: Some(group),
+            stories: newest(&group.stories),
+        }));
+    }
+    let entries: Vec<OnceLock<Entry>> = (0..newsroom.stories.len())
+        .map(|_| OnceLock::new())
+        .collect();
+    let entry = |index: usize| entries[index].get_or_init(|| make_entry(newsroom, index));
+    let previous = &*cache;
+    let written: Vec<Written> = jobs
+        .par_iter()
+        .flat_map_iter(|job| {
+            let channel = channel(&newsroom.site, job);
+            let key = feed_key(newsroom, job, fingerprints, site_hash);
+            let route = listing_route(job.kind, job.group.map_or("", |g| g.slug.as_str()));
+            let mut files = vec![(format!("{route}{RSS}"), rss::channel as Writer)];
+            if job.kind == Kind::Main {
+                files.push((format!("/{JSON}"), json::feed));
+            }
+            files
+                .into_iter()
+                .map(|(path, write)| {
+                    let path = path.trim_start_matches('/').to_string();
+                    let bytes = match previous.get(&path) {
+                        Some((old, bytes)) if *old == key => Arc::clone(bytes),
+                        _ => {
+                            let items: Vec<&Entry> =
+                                job.stories.iter().map(|&i| entry(i)).collect();
+                            Arc::from(write(&channel, &items).into_bytes())
+                        }
+                    };
+                    Written { path, key, bytes }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut feeds = FeedCache::with_capacity(jobs.len() + 1);
+    for Written { path, key, bytes } in written {
+        outputs.insert(path.clone(), Output::Bytes(Arc::clone(&bytes)));
+        feeds.insert(path, (key, bytes));
+    }
+    let count = feeds.len();
+    *cache = feeds;
+    count
+}
+
+/// One feed file: its output path, the key of its inputs, its bytes.
+struct Written {
+    path: String,
+    key: u64,
+    bytes: Arc<[u8]>,
+}
+
+/// Writes a feed in one format.
+type Writer = fn(&Channel, &[&Entry]) -> String;
+
+/// A hash of everything a feed shows: the site, the feed settings, its stories.
+fn feed_key(newsroom: &Newsroom, job: &Job<'_>, fingerprints: &[u64], site_hash: u64) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    site_hash.hash(&mut hasher);
+    newsroom.site.config.feeds.hash(&mut hasher);
+    job.group.map(|g| (&g.name, &g.slug)).hash(&mut hasher);
+    for &index in &job.stories {
+        fingerprints[index].hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn channel(site: &Site, job: &Job<'_>) -> Channel {
+    let config = &site.config;
+    let name = job.group.map_or("", |g| g.name.as_str());
+    let slug = job.group.map_or("", |g| g.slug.as_str());
+    let home = site.absolute(&site.path(&listing_route(job.kind, slug)));
+    let description = match job.kind {
+        Kind::Main => config
+            .description
+            .clone()
+            .or_else(|| config.tagline.clone())
+            .unwrap_or_else(|| config.title.clone()),
+        Kind::Section => format!("{name}: the latest stories from {}.", config.title),
+        Kind::Tag => format!("Stories about {name} from {}.", config.title),
+        Kind::Author => format!("Stories by {name} for {}.", config.title),
+    };
+    Channel {
+        title: title(site, job.kind, name),
+        url: format!("{home}{RSS}"),
+        home,
+        description,
+        language: config.language.clone(),
+        logo: site.logo_url(),
+    }
+}
+
+fn make_entry(newsroom: &Newsroom, index: usize) -> Entry {
+    let site = &newsroom.site;
+    let story = &newsroom.stories[index];
+    let front = &story.front;
+    let url = site.absolute(&site.path(&story.route));
+    let summary = || crate::absolute_links::absolutize(&story.body.summary, &url);
+    let description = match &front.dek {
+        Some(dek) => escape_html(dek),
+        None => summary(),
+    };
+    let content = if site.config.feeds.full_content {
+        crate::absolute_links::absolutize(&story.body.html, &url)
+    } else {
+        summary()
+    };
+    let photo = front
+        .photo
+        .as_ref()
+        .zip(newsroom.photos[index].as_deref())
+        .map(|(photo, src)| Photo {
+            url: site.absolute_url(src),
+            media_type: crate::photo::media_type(src),
+            size: newsroom.photo_sizes.get(index).copied().flatten(),
+            alt: photo.alt.clone(),
+            credit: photo.credit.clone(),
+        });
+    Entry {
+        title: front.headline.clone(),
+        dek: front.dek.clone(),
+        description,
+        content,
+        date: front.date.clone(),
+        updated: front.last_modified().cloned(),
+        authors: front
+            .authors
+            .iter()
+            .map(|name| {
+                let page = format!("/authors/{}/", slugify(name));
+                (name.clone(), site.absolute(&site.path(&page)))
+            })
+            .collect(),
+        categories: categories(story.section.as_deref(), &front.tags),
+        photo,
+        url,
+    }
+}
+
+/// The section and the tags, in that order, without repeats.
+fn categories(section: Option<&str>, tags: &[String]) -> Vec<String> {
+    let mut categories: Vec<String> = section.map(str::to_string).into_iter().collect();
+    for tag in tags {
+        if !categories.contains(tag) {
+            categories.push(tag.clone());
+        }
+    }
+    categories
+}
+
+/// Plain text as HTML, for the dek in an RSS `description` (which readers show as HTML).
+fn escape_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        Site::parse(
+            "title = \"Gazette\"\nbase_url = \"https://me.github.io/gazette/\"\n",
+            "site.toml".as_ref(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn feeds_sit_beside_their_listing_pages() {
+        let site = site();
+        assert_eq!(
+            link(&site, Kind::Main, ""),
+            FeedLink {
+                title: "Gazette".into(),
+                url: "https://me.github.io/gazette/feed.xml".into()
+            }
+        );
+        assert_eq!(
+            link(&site, Kind::Section, "World").url,
+            "https://me.github.io/gazette/world/feed.xml"
+        );
+        assert_eq!(
+            link(&site, Kind::Tag, "Climate change").url,
+            "https://me.github.io/gazette/tags/climate-change/feed.xml"
+        );
+        let author = link(&site, Kind::Author, "Tomás Ferreira");
+        assert_eq!(
+            author.url,
+            "https://me.github.io/gazette/authors/tomas-ferreira/feed.xml"
+        );
+        assert_eq!(author.title, "Tomás Ferreira | Gazette");
+    }
+
+    #[test]
+    fn a_tag_named_like_the_section_is_one_category() {
+        let tags = ["Climate".to_string(), "Law".to_string(), "Law".to_string()];
+        assert_eq!(categories(Some("Climate"), &tags), ["Climate", "Law"]);
+        assert_eq!(categories(None, &tags[1..]), ["Law"]);
+    }
+
+    #[test]
+    fn deks_are_escaped_for_html_descriptions() {
+        assert_eq!(
+            escape_html("\"Q\" & <b>'s</b>"),
+            "&quot;Q&quot; &amp; &lt;b&gt;&#39;s&lt;/b&gt;"
+        );
+    }
+}

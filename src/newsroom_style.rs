@@ -1,0 +1,310 @@
+//! The newsroom's style rules: things that are not wrong enough to stop a build, but that an
+//! editor would send back before publishing (a headline too long for a phone, a photo without a
+//! credit, a story that will not appear until a date in the future).
+//!
+//! Every rule is a pure function over parsed stories and gives warnings at the line to fix.
+//! `check` shows them and can fail on them (`--deny-warnings`); `build` shows them and goes on.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use jiff::Timestamp;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::story::Story;
+
+/// Longer headlines wrap to four lines and more on a phone and are cut off in search results.
+pub const HEADLINE_LIMIT: usize = 110;
+/// A dek is one or two sentences; past this it is a paragraph and listings cut it.
+pub const DEK_LIMIT: usize = 200;
+
+/// Every style warning for `stories` (pages are not held to story rules), with `now` deciding
+/// what is in the future.
+pub fn check(stories: &[&Story], now: Timestamp) -> Diagnostics {
+    let stories: Vec<&Story> = stories.iter().copied().filter(|s| !s.is_page()).collect();
+    let mut warnings = Diagnostics::new();
+    for story in &stories {
+        warnings.extend(headline_length(story));
+        warnings.extend(dek(story));
+        warnings.extend(photo_credit(story));
+        warnings.extend(future_date(story, now));
+    }
+    warnings.extend(tag_case(&stories));
+    warnings
+}
+
+fn warning_at(story: &Story, span: Range<usize>, message: String, help: &str) -> Diagnostic {
+    Diagnostic::warning(&story.file.display, message)
+        .with_span(story.text(), span)
+        .with_help(help)
+}
+
+/// A headline over [`HEADLINE_LIMIT`] characters.
+pub fn headline_length(story: &Story) -> Option<Diagnostic> {
+    let length = story.front.headline.chars().count();
+    (length > HEADLINE_LIMIT).then(|| {
+        warning_at(
+            story,
+            story.front.headline_span.clone(),
+            format!("the headline is {length} characters long (the limit is {HEADLINE_LIMIT})"),
+            "shorten it and move the detail into the dek: long headlines wrap badly on phones \
+             and are cut off in search results",
+        )
+    })
+}
+
+/// A story without a dek, or with one over [`DEK_LIMIT`] characters.
+pub fn dek(story: &Story) -> Option<Diagnostic> {
+    let Some(dek) = &story.front.dek else {
+        let span = story.front.dek_span.clone();
+        return Some(warning_at(
+            story,
+            span.unwrap_or_else(|| story.front.headline_span.clone()),
+            "the story has no dek".into(),
+            "add `dek:` with one sentence under the headline saying why the story matters; \
+             listings, feeds and search results show it",
+        ));
+    };
+    let length = dek.chars().count();
+    (length > DEK_LIMIT).then(|| {
+        let span = story
+            .front
+            .dek_span
+            .clone()
+            .unwrap_or_else(|| story.front.headline_span.clone());
+        warning_at(
+            story,
+            span,
+            format!("the dek is {length} characters long (the limit is {DEK_LIMIT})"),
+            "keep it to one or two sentences; listings cut long deks off",
+        )
+    })
+}
+
+/// A lead photo without a credit.
+pub fn photo_credit(story: &Story) -> Option<Diagnostic> {
+    let photo = story.front.photo.as_ref()?;
+    photo.credit.is_none().then(|| {
+        warning_at(
+            story,
+            photo.span.clone(),
+            "the photo has no credit".into(),
+            "add `credit:` to the photo with the photographer or agency, e.g. `credit: \"Ana \
+             Lopes / Reuters\"`",
+        )
+    })
+}
+
+/// A story dated after `now`: it stays off the site until a build runs after that time.
+pub fn future_date(story: &Story, now: Timestamp) -> Option<Diagnostic> {
+    let date = story.front.date.as_ref()?;
+    (date.timestamp() > now).then(|| {
+        let span = story
+            .front
+            .date_span
+            .clone()
+            .unwrap_or_else(|| story.front.headline_span.clone());
+        let when = date.strftime("%Y-%m-%d %H:%M %Z");
+        warning_at(
+            story,
+            span,
+            format!("the story is dated in the future ({when}) and is not published yet"),
+            "it goes live with the first build after that time; if the date is a typo, fix it",
+        )
+    })
+}
+
+/// Tags that differ only by case (`ukraine`, `Ukraine`) share one topic page but show two
+/// spellings: warn at every spelling but the most used one.
+pub fn tag_case(stories: &[&Story]) -> Diagnostics {
+    type Uses<'a> = BTreeMap<&'a str, Vec<(&'a Story, Range<usize>)>>;
+    let mut by_lowercase: BTreeMap<String, Uses<'_>> = BTreeMap::new();
+    for story in stories {
+        for (tag, span) in story.front.tags.iter().zip(&story.front.tag_spans) {
+            by_lowercase
+                .entry(tag.to_lowercase())
+                .or_default()
+                .entry(tag.as_str())
+                .or_default()
+                .push((story, span.clone()));
+        }
+    }
+    let mut warnings = Diagnostics::new();
+    for spellings in by_lowercase.values().filter(|s| s.len() > 1) {
+        // The most used spelling wins; on a tie, the first in sort order (capitalised first).
+        let Some((preferred, uses)) = spellings
+            .iter()
+            .max_by(|(a, x), (b, y)| x.len().cmp(&y.len()).then_with(|| b.cmp(a)))
+        else {
+            continue;
+        };
+        for (spelling, places) in spellings.iter().filter(|(s, _)| *s != preferred) {
+            for (story, span) in places {
+                warnings.push(warning_at(
+                    story,
+                    span.clone(),
+                    format!("the tag `{spelling}` differs from `{preferred}` only by case"),
+                    &format!(
+                        "write it `{preferred}` as in {} so that its topic page shows one name",
+                        crate::cmd::plural(uses.len(), "story")
+                    ),
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Site;
+    use crate::load::SourceFile;
+
+    const NOW: &str = "2025-06-01T12:00:00Z";
+
+    fn story(path: &str, front_matter: &str) -> Story {
+        let site = Site::parse(
+            "title = \"T\"\nbase_url = \"https://example.org\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        let text = format!("---\n{front_matter}\n---\nBody.\n");
+        let file = SourceFile {
+            path: path.into(),
+            display: Path::new("content").join(path),
+            hash: crate::output::hash_of(&text),
+            text: Arc::from(text),
+        };
+        crate::story::parse(Arc::new(file), &site, NOW.parse().unwrap()).unwrap()
+    }
+
+    fn good(extra: &str) -> Story {
+        story(
+            "world/a.md",
+            &format!("headline: Talks resume\ndek: Why it matters.\ndate: 2025-05-01\n{extra}"),
+        )
+    }
+
+    fn warnings(stories: &[&Story]) -> Vec<Diagnostic> {
+        check(stories, NOW.parse().unwrap()).sorted()
+    }
+
+    #[test]
+    fn a_story_in_house_style_has_no_warnings() {
+        let s = good("photo: {src: a.jpg, alt: A, credit: Staff}\ntags: [Ukraine]");
+        assert_eq!(warnings(&[&s]), []);
+    }
+
+    #[test]
+    fn long_headline_is_a_warning_at_the_headline_line() {
+        let long = "A".repeat(HEADLINE_LIMIT + 1);
+        let s = story(
+            "world/a.md",
+            &format!("date: 2025-05-01\ndek: D\nheadline: {long}"),
+        );
+        let w = warnings(&[&s]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("111 characters"), "{}", w[0].message);
+        assert_eq!(
+            (w[0].line, w[0].severity),
+            (4, crate::diagnostic::Severity::Warning)
+        );
+        let exact = "É".repeat(HEADLINE_LIMIT);
+        let s = story(
+            "world/a.md",
+            &format!("date: 2025-05-01\ndek: D\nheadline: {exact}"),
+        );
+        assert_eq!(
+            warnings(&[&s]),
+            [],
+            "the limit counts characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn missing_and_long_deks_are_warnings() {
+        let s = story("world/a.md", "headline: H\ndate: 2025-05-01");
+        let w = warnings(&[&s]);
+        assert_eq!(w[0].message, "the story has no dek");
+        assert_eq!(w[0].line, 2);
+        let long = "word ".repeat(41);
+        let s = story(
+            "world/a.md",
+            &format!("headline: H\ndate: 2025-05-01\ndek: {long}"),
+        );
+        let w = warnings(&[&s]);
+        assert!(
+            w[0].message.starts_with("the dek is 204 characters"),
+            "{w:?}"
+        );
+        assert_eq!(w[0].line, 4);
+    }
+
+    #[test]
+    fn photo_without_credit_is_a_warning_at_the_photo_block() {
+        let s = good("photo:\n  src: a.jpg\n  alt: A");
+        let w = warnings(&[&s]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].message, "the photo has no credit");
+        assert_eq!(w[0].line, 6);
+    }
+
+    #[test]
+    fn future_date_is_relative_to_now() {
+        let s = story(
+            "world/a.md",
+            "headline: H\ndek: D\ndate: 2025-06-01T12:00:01Z",
+        );
+        let w = warnings(&[&s]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].message.contains("2025-06-01 12:00 UTC"),
+            "{}",
+            w[0].message
+        );
+        assert_eq!(w[0].line, 4);
+        let now = story(
+            "world/b.md",
+            "headline: H\ndek: D\ndate: 2025-06-01T12:00:00Z",
+        );
+        assert_eq!(warnings(&[&now]), []);
+    }
+
+    #[test]
+    fn tags_differing_only_by_case_warn_at_the_less_used_spelling() {
+        let a = good("tags: [Ukraine, Energy]");
+        let b = story(
+            "world/b.md",
+            "headline: B\ndek: D\ndate: 2025-05-02\ntags: [Ukraine]",
+        );
+        let c = story(
+            "world/c.md",
+            "headline: C\ndek: D\ndate: 2025-05-03\ntags:\n  - energy\n  - ukraine",
+        );
+        let w = warnings(&[&a, &b, &c]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(
+            w[0].message, "the tag `energy` differs from `Energy` only by case",
+            "on a tie the capitalised spelling wins"
+        );
+        assert_eq!(
+            w[1].message,
+            "the tag `ukraine` differs from `Ukraine` only by case"
+        );
+        assert_eq!(
+            (w[1].file.as_path(), w[1].line),
+            (Path::new("content/world/c.md"), 7)
+        );
+        assert!(w[1].help.as_deref().unwrap().contains("2 stories"));
+    }
+
+    #[test]
+    fn pages_are_not_held_to_story_rules() {
+        let page = story("about.md", "headline: About us\nlayout: page");
+        assert_eq!(warnings(&[&page]), []);
+    }
+}

@@ -1,0 +1,88 @@
+//! Rebuilds as `serve` does them, through the library's `Builder`: what feeds and page
+//! metadata show must follow an edit, and be exactly what a fresh build writes.
+
+use dateline::build::{BuildOptions, Builder};
+use dateline::newsroom::Publishing;
+use dateline::output::Output;
+
+use crate::harness::*;
+
+fn options(site: &Site) -> BuildOptions {
+    BuildOptions {
+        root: site.root().to_path_buf(),
+        publishing: Publishing {
+            drafts: false,
+            future: false,
+            now: NOW.parse().expect("a timestamp"),
+        },
+        base_url: None,
+    }
+}
+
+fn text(builder: &mut Builder, path: &str) -> String {
+    let built = builder.build().expect("the site builds");
+    match built.outputs.get(path) {
+        Some(Output::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+/// The header of a 320×200 PNG (a different length from the JPEG it replaces).
+const PNG_320_200: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 1,
+    0x40, 0, 0, 0, 0xC8, 8, 6, 0, 0, 0, 0, 0, 0, 0,
+];
+
+#[test]
+fn a_replaced_photo_updates_its_size_in_pages_and_feeds() {
+    let site = Site::newsroom();
+    let mut builder = Builder::new(options(&site));
+    assert!(text(&mut builder, HOSTILE_PAGE).contains("content=\"1200\""));
+    site.write_bytes("content/world/hostile/photo.jpg", PNG_320_200);
+    let photo = site.root().join("content/world/hostile/photo.jpg");
+    builder.changed(&photo);
+    let page = text(&mut builder, HOSTILE_PAGE);
+    assert!(
+        page.contains("<meta property=\"og:image:width\" content=\"320\">"),
+        "{page}"
+    );
+    assert!(page.contains("<meta property=\"og:image:height\" content=\"200\">"));
+    let feed = text(&mut builder, "world/feed.xml");
+    assert!(feed.contains("width=\"320\""), "{feed}");
+
+    let fresh = Builder::new(options(&site)).build().expect("a fresh build");
+    let again = builder.build().expect("a rebuild");
+    assert!(
+        again.outputs.changed_since(&fresh.outputs).is_empty(),
+        "the rebuild equals a fresh build"
+    );
+}
+
+#[test]
+fn an_edited_headline_reaches_every_feed_and_sitemap_that_shows_it() {
+    let site = Site::newsroom();
+    let mut builder = Builder::new(options(&site));
+    builder.build().expect("the site builds");
+    let path = "content/politics/vote.md";
+    site.write(
+        path,
+        "---\nheadline: Parliament votes again\ndate: 2025-05-19 09:00\n\
+         author: \"Bob <Jones> & Co\"\ntags: [Elections]\n---\nThe vote passed.\n",
+    );
+    builder.changed(&site.root().join(path));
+    for feed in [
+        "feed.xml",
+        "feed.json",
+        "politics/feed.xml",
+        "tags/elections/feed.xml",
+        "authors/bob-jones-co/feed.xml",
+        "news-sitemap.xml",
+        "politics/2025/05/vote/index.html",
+    ] {
+        assert!(
+            text(&mut builder, feed).contains("Parliament votes again"),
+            "{feed}"
+        );
+    }
+    assert!(!text(&mut builder, "world/feed.xml").contains("Parliament votes"));
+}

@@ -1,0 +1,196 @@
+//! The live-reload event stream (`/__dateline/events`) as open tabs receive it: which pages to
+//! reload, which stylesheets to swap, and the errors of a broken build.
+
+use std::io::{BufRead, BufReader};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+/// One subscriber to the server's events, as the reload script is.
+struct Events {
+    messages: Receiver<Value>,
+}
+
+impl Events {
+    /// Subscribes; the server has subscribed us once it answered, which `call` waits for.
+    fn connect(server: &Server) -> Events {
+        let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+        let response = agent
+            .get(server.url("/__dateline/events"))
+            .header("Accept", "text/event-stream")
+            .call()
+            .expect("subscribe to the events");
+        assert_eq!(response.status().as_u16(), 200);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
+        let (sender, messages) = channel();
+        let reader = response.into_body().into_reader();
+        // Ends when the server is killed and the stream closes.
+        std::thread::spawn(move || {
+            for line in BufReader::new(reader).lines() {
+                let Ok(line) = line else { break };
+                if let Some(data) = line.strip_prefix("data:")
+                    && let Ok(value) = serde_json::from_str(data.trim())
+                    && sender.send(value).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events { messages }
+    }
+
+    /// The next message, within the change timeout.
+    fn next(&self, what: &str) -> Value {
+        self.messages
+            .recv_timeout(CHANGE_TIMEOUT)
+            .unwrap_or_else(|_| panic!("no event within {CHANGE_TIMEOUT:?}: {what}"))
+    }
+
+    /// Skips messages until one satisfies `wanted`.
+    fn until(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + CHANGE_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(_) => {}
+                Err(_) => panic!("no event within {CHANGE_TIMEOUT:?}: {what}"),
+            }
+        }
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ceasefire(headline: &str) -> String {
+    newsroom_stories()[0].1.clone().headline(headline).text()
+}
+
+#[test]
+fn headline_edit_tells_open_tabs_which_pages_to_reload() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    site.write(CEASEFIRE, &ceasefire("Ceasefire collapses overnight"));
+    let message = events.until("a reload after a headline edit", |m| m["kind"] == "reload");
+    let mut pages = strings(&message["pages"]);
+    pages.sort();
+    let mut expected = vec![
+        "/",
+        "/world/",
+        CEASEFIRE_URL,
+        "/tags/diplomacy/",
+        "/tags/security/",
+        "/authors/ana-lima/",
+    ];
+    expected.sort();
+    assert_eq!(pages, expected, "{message}");
+    assert_eq!(strings(&message["styles"]), Vec::<String>::new());
+}
+
+#[test]
+fn body_edit_tells_only_the_story_page_to_reload() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    let story = newsroom_stories()[0]
+        .1
+        .clone()
+        .closing("The truce was extended by a week.");
+    site.write(CEASEFIRE, &story.text());
+    let message = events.until("a reload after a body edit", |m| m["kind"] == "reload");
+    assert_eq!(strings(&message["pages"]), vec![CEASEFIRE_URL], "{message}");
+}
+
+#[test]
+fn broken_build_sends_its_errors_and_new_tabs_get_them_first() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    site.write(
+        CEASEFIRE,
+        &ceasefire("Never shown").replacen("headline:", "hedline:", 1),
+    );
+    let message = events.next("after breaking the front matter");
+    assert_eq!(message["kind"], "error", "{message}");
+    let error = &message["errors"][0];
+    assert!(
+        error["location"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("content/world/ceasefire-holds.md:2")),
+        "{message}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hedline")),
+        "{message}"
+    );
+
+    let late = Events::connect(&server);
+    assert_eq!(late.next("on connecting to a broken site")["kind"], "error");
+
+    site.write(CEASEFIRE, &ceasefire("Ceasefire holds for a second week"));
+    for tab in [&events, &late] {
+        let message = tab.until("a reload after the fix", |m| m["kind"] == "reload");
+        assert!(
+            strings(&message["pages"]).contains(&CEASEFIRE_URL.to_string()),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn new_stylesheet_is_swapped_without_reloading_pages() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    site.write("static/style.css", "body { color: rebeccapurple; }\n");
+    let message = events.until("styles after adding static/style.css", |m| {
+        !strings(&m["styles"]).is_empty()
+    });
+    assert_eq!(strings(&message["styles"]), vec!["/style.css"], "{message}");
+    assert_eq!(
+        strings(&message["pages"]),
+        Vec::<String>::new(),
+        "{message}"
+    );
+    server.wait_for("/style.css", "rebeccapurple");
+}
+
+#[test]
+fn stylesheet_edit_is_swapped_in_open_tabs() {
+    let site = Site::newsroom();
+    site.write("static/style.css", "body { color: black; }\n");
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    site.write("static/style.css", "body { color: rebeccapurple; }\n");
+    // The server does serve the new file at once: only the tabs are not told.
+    server.wait_for("/style.css", "rebeccapurple");
+    let message = events.until("styles after editing static/style.css", |m| {
+        !strings(&m["styles"]).is_empty()
+    });
+    assert_eq!(strings(&message["styles"]), vec!["/style.css"], "{message}");
+}
