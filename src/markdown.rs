@@ -2,7 +2,7 @@
 //! links to other stories' files become their URLs, photos beside a story get their published
 //! path, headings get anchors, and code blocks are highlighted.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
