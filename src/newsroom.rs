@@ -2,13 +2,12 @@
 //! sections, tags and authors that group them. Pure data: no I/O and no clock (`now` is given).
 
 use std::collections::BTreeMap;
-
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
