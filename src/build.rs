@@ -5,12 +5,12 @@
 //! changed files are re-read and re-parsed, bodies re-rendered only when their text or the
 //! site's links changed, and pages re-rendered only when what they show changed.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -72,7 +72,7 @@ impl Builder {
             sources: None,
             pending: Vec::new(),
             config_changed: false,
-            stories: HashMap::new(),
+            stories: HashMap::default(),
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),

@@ -12,7 +12,7 @@ use dateline::newsroom::Publishing;
 
 /// A fast, safe static site generator for news outlets.
 #[derive(Parser)]
-#[command(name = "dateline", version, about, long_about = None, propagate_version = true)]
+#[command(name = "dateline", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

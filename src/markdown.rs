@@ -2,12 +2,12 @@
 //! links to other stories' files become their URLs, photos beside a story get their published
 //! path, headings get anchors, and code blocks are highlighted.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::slug::slugify;

@@ -1,12 +1,13 @@
 //! The in-memory model of the whole site: stories sorted newest first, pages, and the
 //! sections, tags and authors that group them. Pure data: no I/O and no clock (`now` is given).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -248,7 +249,7 @@ fn check_unique_routes(
     sections: &[(String, String)],
     problems: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<&str, &Story> = HashMap::new();
+    let mut seen: HashMap<&str, &Story> = HashMap::default();
     let reserved: Vec<String> = RESERVED_ROUTES
         .iter()
         .map(|r| format!("/{r}/"))
@@ -338,7 +339,7 @@ fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> L
             .iter()
             .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
             .collect(),
-        unpublished: HashSet::new(),
+        unpublished: HashSet::default(),
     }
 }
 

@@ -3,11 +3,11 @@
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -281,7 +281,7 @@ pub fn render(
         .collect();
     let mut outputs = Outputs::default();
     let mut problems = Diagnostics::new();
-    let mut pages = HashMap::with_capacity(results.len());
+    let mut pages = HashMap::with_capacity_and_hasher(results.len(), Default::default());
     for result in results {
         match result {
             Ok((path, key, bytes)) => {
