@@ -66,9 +66,15 @@ enum Command {
         timings: bool,
     },
     /// Preview the site: build it in memory, serve it, rebuild and reload on every save
+    ///
+    /// Drafts and scheduled stories are always shown, and pages link to the server's own address.
     Serve {
-        #[command(flatten)]
-        site: SiteArgs,
+        /// The site's folder, holding site.toml and content/
+        #[arg(long, short, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The time to preview as of [default: now]
+        #[arg(long, value_name = "RFC 3339")]
+        now: Option<jiff::Timestamp>,
         /// The address to listen on
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
@@ -149,13 +155,22 @@ fn main() -> ExitCode {
             timings,
         } => dateline::cmd::build::build(&site.options(), output.as_deref(), *timings),
         Command::Serve {
-            site,
+            root,
+            now,
             bind,
             port,
             open,
             poll,
         } => dateline::serve::serve(dateline::serve::ServeOptions {
-            build: site.options(),
+            build: BuildOptions {
+                root: root.clone(),
+                base_url: None,
+                publishing: Publishing {
+                    drafts: true,
+                    future: true,
+                    now: now.unwrap_or_else(jiff::Timestamp::now),
+                },
+            },
             bind: *bind,
             port: *port,
             open: *open,

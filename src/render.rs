@@ -155,6 +155,7 @@ struct PageView<'a> {
     permalink: String,
     slug: &'a str,
     corrections: Vec<CorrectionView<'a>>,
+    has_code: bool,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -830,6 +831,7 @@ fn page_view<'a>(site: &Site, page: &'a Story) -> PageView<'a> {
         path,
         slug: &page.slug,
         corrections: correction_views(page),
+        has_code: page.body.has_code,
         extra: &page.front.extra,
     }
 }

@@ -11,6 +11,14 @@ use crate::write::{check_output_dir, write_site};
 /// Builds the site; returns the process exit code.
 pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i32 {
     let started = Instant::now();
+    if !options.root.is_dir() {
+        eprintln!(
+            "error: the site folder {} does not exist
+  = help: pass the folder that holds site.toml with --root",
+            options.root.display()
+        );
+        return 1;
+    }
     let explicit = output.is_some();
     let output: PathBuf = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
     if let Err(err) = check_output_dir(&options.root, &output, explicit) {

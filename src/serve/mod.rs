@@ -63,7 +63,14 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     build.base_url = Some(url.clone());
     build.publishing.drafts = true;
     build.publishing.future = true;
-    let root = build.root.clone();
+    // File events name absolute paths: the root must be one too (`--root .` is the default).
+    let root = build.root.canonicalize().map_err(|err| {
+        format!(
+            "cannot open the site folder {}: {err}",
+            build.root.display()
+        )
+    })?;
+    build.root = root.clone();
 
     let (watch, changes) = watch::watch(&root, options.poll)
         .map_err(|err| format!("cannot watch {} for changes: {err}", root.display()))?;

@@ -69,16 +69,9 @@ fn version_prints_the_package_version() {
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         assert_eq!(run.stdout, expected);
     }
+    // Subcommands have no version of their own: `dateline build --version` is a usage error.
     let run = dateline(&["build", "--version"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(
-        run.stdout.starts_with("dateline")
-            && run
-                .stdout
-                .ends_with(&format!(" {}\n", env!("CARGO_PKG_VERSION"))),
-        "{}",
-        run.stdout
-    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
 
 #[test]
@@ -217,9 +210,8 @@ fn root_that_does_not_exist_is_an_error_not_a_crash() {
         missing.join("public"),
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let errors = run.diagnostics();
     assert!(
-        errors.iter().any(|e| e.location == "site.toml"),
+        run.stderr.contains("the site folder") && run.stderr.contains("does not exist"),
         "{}",
         run.stderr
     );

@@ -390,11 +390,20 @@ impl Server {
 
     /// Serves `root` with more arguments; waits until it says where it listens.
     pub fn start_with(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(DATELINE)
-            .arg("serve")
-            .arg("--root")
-            .arg(root)
-            .args(args)
+        let mut command = Command::new(DATELINE);
+        command.arg("serve").arg("--root").arg(root).args(args);
+        Server::spawn(command)
+    }
+
+    /// Serves the site the way `init` tells people to: from inside its folder, with no --root.
+    pub fn start_inside(root: &Path) -> Server {
+        let mut command = Command::new(DATELINE);
+        command.current_dir(root).args(["serve", "--port", "0"]);
+        Server::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

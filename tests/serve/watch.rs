@@ -31,6 +31,14 @@ fn write_in_place_is_served() {
     server.wait_for("/", "Written in place");
 }
 
+#[test]
+fn serve_started_inside_the_site_folder_sees_saves() {
+    let site = Site::newsroom();
+    let server = Server::start_inside(&site.root());
+    site.write(CEASEFIRE, &ceasefire("Seen from inside"));
+    server.wait_for(CEASEFIRE_URL, "Seen from inside");
+}
+
 /// Dates the story's last save a minute back, so that the next save is in a later second.
 fn saved_a_minute_ago(site: &Site) -> SystemTime {
     let then = SystemTime::now() - Duration::from_secs(60);
