@@ -72,6 +72,11 @@ pub struct Newsroom {
     /// The pixel size of each story's photo when its file is local and readable. The newsroom
     /// reads no files: the builder measures them (see [`crate::photo::PhotoSizes`]).
     pub photo_sizes: Vec<Option<crate::photo::Size>>,
+    /// The resized copies of each story's photo, when it is a local JPEG, PNG or WebP. Made by
+    /// the builder too (see [`crate::picture::attach`]).
+    pub pictures: Vec<Option<crate::picture::Picture>>,
+    /// Encoded image files to publish: output path, file in the image cache, its stamp.
+    pub picture_files: Vec<(String, PathBuf, FileStamp)>,
 }
 
 impl Newsroom {
@@ -141,6 +146,8 @@ impl Newsroom {
             site,
             content_dir,
             photo_sizes: vec![None; stories.len()],
+            pictures: vec![None; stories.len()],
+            picture_files: Vec::new(),
             stories,
             pages,
             sections,

@@ -96,6 +96,12 @@ struct PhotoView<'a> {
     /// The media type from the file name (`image/jpeg`), when known.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     media_type: Option<&'static str>,
+    /// Resized copies in the photo's own format (`url 480w, url 800w`), when it is local.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    srcset: Option<String>,
+    /// The same sizes as WebP, for a `<source type="image/webp">`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    srcset_webp: Option<String>,
 }
 
 /// A story as listings see it: everything but the body.
@@ -627,6 +633,7 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
     newsroom.photo_sizes.get(index).hash(&mut hasher);
+    newsroom.pictures.get(index).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
 }
@@ -798,6 +805,12 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .zip(newsroom.photos[index].as_deref())
             .map(|(photo, src)| {
                 let size = newsroom.photo_sizes.get(index).copied().flatten();
+                let picture = newsroom.pictures.get(index).and_then(Option::as_ref);
+                let srcset = |variants: &[crate::picture::Variant]| {
+                    crate::picture::Picture::srcset(variants, |file| {
+                        site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR))
+                    })
+                };
                 PhotoView {
                     src,
                     url: site.absolute_url(src),
@@ -807,6 +820,8 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
                     width: size.map(|s| s.width),
                     height: size.map(|s| s.height),
                     media_type: crate::photo::media_type(src),
+                    srcset: picture.map(|p| srcset(&p.original)),
+                    srcset_webp: picture.map(|p| srcset(&p.webp)),
                 }
             }),
         summary: &story.body.summary,
@@ -850,6 +865,10 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
             asset.output.clone(),
             Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
         );
+    }
+    // After the assets: a re-encoded image replaces its original, metadata and all.
+    for (output, file, stamp) in &newsroom.picture_files {
+        outputs.insert(output.clone(), Output::Copy(file.clone(), *stamp));
     }
     let has_code = newsroom
         .stories
