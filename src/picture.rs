@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
@@ -39,10 +38,14 @@ pub const CACHE_DIR: &str = ".dateline-cache/images";
 pub const OUTPUT_DIR: &str = "img";
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
-const ENCODER_VERSION: u32 = 1;
+const ENCODER_VERSION: u32 = 2;
 
 /// JPEG quality: visually clean for news photos at about a tenth of a camera file's size.
 const JPEG_QUALITY: u8 = 80;
+
+/// Lossy WebP quality for photos (JPEG and WebP sources): about the JPEG's look, smaller.
+/// PNG sources (charts, screenshots) get lossless WebP, which keeps their sharp edges.
+const WEBP_QUALITY: f32 = 80.0;
 
 /// The image formats Dateline re-encodes; others (GIF, SVG) are published as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,7 +177,7 @@ fn cache_key(bytes: &[u8], widths: &[u32]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     widths.hash(&mut hasher);
-    (ENCODER_VERSION, JPEG_QUALITY).hash(&mut hasher);
+    (ENCODER_VERSION, JPEG_QUALITY, WEBP_QUALITY.to_bits()).hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
 
@@ -203,9 +206,10 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
     std::fs::create_dir_all(cache)
         .map_err(|err| format!("cannot create {}: {}", cache.display(), io_reason(&err)))?;
     let variants: Vec<&Variant> = picture.files().collect();
+    let lossless = format == Format::Png;
     variants
         .par_iter()
-        .try_for_each(|variant| encode_into(&image, variant, cache))?;
+        .try_for_each(|variant| encode_into(&image, variant, lossless, cache))?;
     write_atomically(
         &manifest,
         format!(
@@ -258,8 +262,14 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), String> {
     Ok((image, format))
 }
 
-/// Resizes (unless full size) and encodes one variant into the cache folder.
-fn encode_into(image: &DynamicImage, variant: &Variant, cache: &Path) -> Result<(), String> {
+/// Resizes (unless full size) and encodes one variant into the cache folder; WebP from a PNG
+/// source is `lossless`.
+fn encode_into(
+    image: &DynamicImage,
+    variant: &Variant,
+    lossless: bool,
+    cache: &Path,
+) -> Result<(), String> {
     let resized;
     let pixels = if variant.width == image.width() {
         image
@@ -272,13 +282,32 @@ fn encode_into(image: &DynamicImage, variant: &Variant, cache: &Path) -> Result<
         Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
             .encode_image(&DynamicImage::ImageRgb8(pixels.to_rgb8())),
         Format::Png => pixels.write_with_encoder(PngEncoder::new(&mut bytes)),
-        Format::WebP if pixels.color().has_alpha() => DynamicImage::ImageRgba8(pixels.to_rgba8())
-            .write_with_encoder(WebPEncoder::new_lossless(&mut bytes)),
-        Format::WebP => DynamicImage::ImageRgb8(pixels.to_rgb8())
-            .write_with_encoder(WebPEncoder::new_lossless(&mut bytes)),
+        Format::WebP => {
+            let bytes = encode_webp(pixels, lossless)?;
+            return write_atomically(&cache.join(&variant.file), &bytes);
+        }
     };
     result.map_err(|err| format!("cannot encode it at {} pixels: {err}", variant.width))?;
     write_atomically(&cache.join(&variant.file), &bytes)
+}
+
+/// Encodes WebP with libwebp (the `image` crate's own encoder is lossless only, which makes
+/// photos larger than their JPEG). Only the pixels are given to it: no metadata is written.
+fn encode_webp(pixels: &DynamicImage, lossless: bool) -> Result<Vec<u8>, String> {
+    let (width, height) = (pixels.width(), pixels.height());
+    let failed = |err| format!("cannot encode it as WebP at {width} pixels: {err:?}");
+    let encoded = if pixels.color().has_alpha() {
+        let rgba = pixels.to_rgba8();
+        webp::Encoder::from_rgba(&rgba, width, height)
+            .encode_simple(lossless, WEBP_QUALITY)
+            .map(|memory| memory.to_vec())
+    } else {
+        let rgb = pixels.to_rgb8();
+        webp::Encoder::from_rgb(&rgb, width, height)
+            .encode_simple(lossless, WEBP_QUALITY)
+            .map(|memory| memory.to_vec())
+    };
+    encoded.map_err(failed)
 }
 
 /// Writes beside the target and renames, so that an interrupted build leaves no half file that
