@@ -77,6 +77,8 @@ pub struct Newsroom {
     pub pictures: Vec<Option<crate::picture::Picture>>,
     /// Encoded image files to publish: output path, file in the image cache, its stamp.
     pub picture_files: Vec<(String, PathBuf, FileStamp)>,
+    /// Pictures of the images under `content/`, by their URL, for images in story text.
+    pub pictures_by_url: std::collections::HashMap<String, crate::picture::Picture>,
 }
 
 impl Newsroom {
@@ -148,6 +150,7 @@ impl Newsroom {
             photo_sizes: vec![None; stories.len()],
             pictures: vec![None; stories.len()],
             picture_files: Vec::new(),
+            pictures_by_url: Default::default(),
             stories,
             pages,
             sections,

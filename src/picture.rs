@@ -529,7 +529,63 @@ pub fn attach(
         }
     }
     newsroom.picture_files = files;
+    newsroom.pictures_by_url = by_url
+        .into_iter()
+        .filter_map(|(url, path)| Some((url, batch.results.get(&path)?.clone().ok()?)))
+        .collect();
     (problems, batch.encoded)
+}
+
+/// How wide images in a story's text are shown: the text column (`--measure` in the theme).
+const BODY_SIZES: &str = "(min-width: 41rem) 41rem, 100vw";
+
+/// The body HTML with each `<img src="URL">` whose URL has a picture turned into a `<picture>`
+/// with a WebP `<source>`, a `srcset`, its size (no layout shift) and lazy loading; `None` when
+/// nothing changed. `url_of` makes a URL from an encoded file's name. The `<img>` comes from the
+/// Markdown renderer, which escapes `"` and `>` in attributes, so the tag ends at the first `>`.
+pub fn responsive_html(
+    html: &str,
+    pictures: &HashMap<String, Picture>,
+    url_of: impl Fn(&str) -> String,
+) -> Option<String> {
+    const START: &str = "<img src=\"";
+    if pictures.is_empty() || !html.contains(START) {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    let mut changed = false;
+    while let Some(at) = rest.find(START) {
+        let after = &rest[at + START.len()..];
+        let Some(url_end) = after.find('"') else {
+            break;
+        };
+        let url = &after[..url_end];
+        let (Some(picture), Some(tag_end)) = (
+            pictures.get(url),
+            after[url_end..].find('>').map(|i| i + url_end),
+        ) else {
+            out.push_str(&rest[..at + START.len()]);
+            rest = after;
+            continue;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(&format!(
+            "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{BODY_SIZES}\">\
+             <img src=\"{url}\" srcset=\"{original}\" sizes=\"{BODY_SIZES}\" width=\"{width}\" \
+             height=\"{height}\" loading=\"lazy\" decoding=\"async\"",
+            webp = Picture::srcset(&picture.webp, &url_of),
+            original = Picture::srcset(&picture.original, &url_of),
+            width = picture.width,
+            height = picture.height,
+        ));
+        out.push_str(&after[url_end + 1..=tag_end]);
+        out.push_str("</picture>");
+        rest = &after[tag_end + 1..];
+        changed = true;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 #[cfg(test)]
@@ -570,6 +626,30 @@ mod tests {
         assert_eq!(picture.files().count(), 4);
         let webp = Picture::plan("k", Format::WebP, 1000, 500, &[480]);
         assert_eq!(webp.files().count(), 2);
+    }
+
+    #[test]
+    fn body_images_with_a_picture_become_picture_elements() {
+        let pictures = HashMap::from([(
+            "/a/map.jpg".to_string(),
+            Picture::plan("k", Format::Jpeg, 1000, 500, &[480]),
+        )]);
+        let html = "<p>See <img src=\"/a/map.jpg\" alt=\"A &gt; B\" /> and \
+                    <img src=\"https://x.org/y.jpg\" alt=\"\" /></p>";
+        let out = responsive_html(html, &pictures, |f| format!("/img/{f}")).unwrap();
+        assert_eq!(
+            out,
+            "<p>See <picture><source type=\"image/webp\" \
+             srcset=\"/img/k-480.webp 480w, /img/k-1000.webp 1000w\" sizes=\"(min-width: 41rem) 41rem, 100vw\">\
+             <img src=\"/a/map.jpg\" srcset=\"/img/k-480.jpg 480w, /img/k-1000.jpg 1000w\" \
+             sizes=\"(min-width: 41rem) 41rem, 100vw\" width=\"1000\" height=\"500\" loading=\"lazy\" \
+             decoding=\"async\" alt=\"A &gt; B\" /></picture> and \
+             <img src=\"https://x.org/y.jpg\" alt=\"\" /></p>"
+        );
+        assert_eq!(
+            responsive_html("<p>no images</p>", &pictures, |f| f.into()),
+            None
+        );
     }
 
     #[test]

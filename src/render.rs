@@ -402,6 +402,7 @@ impl<'a> Renderer<'a> {
             Job::Page(page) => {
                 page.file.hash.hash(&mut hasher);
                 page.body.hash.hash(&mut hasher);
+                body_pictures_hash(self.newsroom, page).hash(&mut hasher);
             }
             Job::Listing {
                 kind,
@@ -447,18 +448,26 @@ impl<'a> Renderer<'a> {
                         .map(|name| feed::link(site, feed::Kind::Section, name)),
                 );
                 json_ld = Some(structured_data::news_article(self.newsroom, *index));
+                let content = body_html(self.newsroom, story);
                 context.insert(
                     "story",
                     &StoryView {
                         card: &self.cards[*index],
-                        content: &story.body.html,
+                        content: &content,
                         corrections: correction_views(story),
                     },
                 );
                 "story.html"
             }
             Job::Page(page) => {
-                context.insert("page", &page_view(site, page));
+                let content = body_html(self.newsroom, page);
+                context.insert(
+                    "page",
+                    &PageView {
+                        content: &content,
+                        ..page_view(site, page)
+                    },
+                );
                 "page.html"
             }
             Job::Listing {
@@ -634,8 +643,32 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     newsroom.photos[index].hash(&mut hasher);
     newsroom.photo_sizes.get(index).hash(&mut hasher);
     newsroom.pictures.get(index).hash(&mut hasher);
+    body_pictures_hash(newsroom, story).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
+}
+
+/// A hash of the pictures of the images a body shows, which its page renders as `<picture>`:
+/// a replaced image changes the page even though the body's text is the same.
+fn body_pictures_hash(newsroom: &Newsroom, story: &Story) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (_, url) in &story.body.links {
+        if let Some(picture) = url.as_ref().and_then(|u| newsroom.pictures_by_url.get(u)) {
+            picture.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// A body's HTML with its local images as responsive `<picture>`s.
+fn body_html<'a>(newsroom: &Newsroom, story: &'a Story) -> std::borrow::Cow<'a, str> {
+    let site = &newsroom.site;
+    let url_of = |file: &str| site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR));
+    match crate::picture::responsive_html(&story.body.html, &newsroom.pictures_by_url, url_of) {
+        Some(html) => std::borrow::Cow::Owned(html),
+        None => std::borrow::Cow::Borrowed(&story.body.html),
+    }
 }
 
 /// Where the site's corrections page is published.

@@ -401,3 +401,37 @@ fn corrupt_image_is_reported_by_name_and_published_as_it_is() {
     );
     assert!(site.public("world/2025/05/broken/photo.jpg").is_file());
 }
+
+#[test]
+fn markdown_images_beside_a_story_become_pictures_without_metadata() {
+    let site = Site::new();
+    site.write(
+        "content/world/map/index.md",
+        "---\nheadline: The map\ndate: 2025-05-19 10:00\n---\nIntro.\n\n![Where they met](map.jpg)\n",
+    );
+    site.write(
+        "content/world/map/map.jpg",
+        jpeg_with_exif(&halves(300, 150), 1),
+    );
+    site.build();
+    let page = site.html("world/2025/05/map/index.html");
+    let img = select(&page, ".story-body picture img");
+    assert_eq!(img.attr("alt"), Some("Where they met"));
+    assert_eq!(
+        (img.attr("width"), img.attr("height")),
+        (Some("300"), Some("150"))
+    );
+    assert_eq!(img.attr("loading"), Some("lazy"));
+    assert!(
+        img.attr("srcset")
+            .is_some_and(|s| s.contains("-100.jpg 100w"))
+    );
+    let source = select(&page, ".story-body picture source[type='image/webp']");
+    assert!(
+        source
+            .attr("srcset")
+            .is_some_and(|s| s.contains("-300.webp 300w"))
+    );
+    let published = fs::read(site.public("world/2025/05/map/map.jpg")).expect("the image");
+    assert!(!contains(&published, &GPS_MARKER));
+}
