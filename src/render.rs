@@ -255,6 +255,7 @@ pub fn render(
         &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
     );
     global.insert("stylesheet", &site.path("/style.css"));
+    register_resize_image(newsroom, theme);
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
         .stories
@@ -646,6 +647,78 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     body_pictures_hash(newsroom, story).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
+}
+
+/// One size of a picture, as `resize_image` gives it to templates.
+#[derive(Serialize)]
+struct SizedImage {
+    /// In the source's format.
+    url: String,
+    /// The same size as WebP.
+    webp: String,
+    width: u32,
+    height: u32,
+}
+
+/// Registers `resize_image(path=..., width=...)` for this build: the smallest published size of
+/// the local image at `path` (a URL as templates see it, such as `story.photo.src`) that is at
+/// least `width` wide, or its largest; `{url, webp, width, height}`. Sizes are the site's
+/// `[images] widths`, made by the build, so the function encodes nothing. A path without a
+/// picture (a photo on another site) gives back `{url: path}`, so teasers still show it. Pages
+/// that call it with a story's photo are re-rendered when the photo changes (it is part of the
+/// story's fingerprint); other images are not tracked by the page cache.
+fn register_resize_image(newsroom: &Newsroom, theme: &mut Theme) {
+    let site = &newsroom.site;
+    let mut pictures = newsroom.pictures_by_url.clone();
+    for (url, picture) in newsroom.photos.iter().zip(&newsroom.pictures) {
+        if let (Some(url), Some(picture)) = (url, picture) {
+            pictures.insert(url.clone(), picture.clone());
+        }
+    }
+    let output = site.path(&format!("/{}/", crate::picture::OUTPUT_DIR));
+    register_resize_image_with(&mut theme.tera, pictures, output);
+}
+
+/// Registers `resize_image` over `pictures` (by URL), with encoded files under `output`. The
+/// theme registers it with no pictures when it compiles, because Tera refuses templates that
+/// call unknown functions; each build registers it again with its own.
+pub fn register_resize_image_with(
+    tera: &mut tera::Tera,
+    pictures: std::collections::HashMap<String, crate::picture::Picture>,
+    output: String,
+) {
+    tera.register_function(
+        "resize_image",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let width: u32 = kwargs.get("width")?.unwrap_or(0);
+            let Some(picture) = pictures.get(path) else {
+                return Ok(Value::from_serializable(
+                    &serde_json::json!({ "url": path }),
+                ));
+            };
+            let pick = |variants: &[crate::picture::Variant]| {
+                variants
+                    .iter()
+                    .find(|v| v.width >= width)
+                    .or(variants.last())
+                    .map(|v| (format!("{output}{}", v.file), v.width, v.height))
+            };
+            let (Some((url, width, height)), Some((webp, _, _))) =
+                (pick(&picture.original), pick(&picture.webp))
+            else {
+                return Ok(Value::from_serializable(
+                    &serde_json::json!({ "url": path }),
+                ));
+            };
+            Ok(Value::from_serializable(&SizedImage {
+                url,
+                webp,
+                width,
+                height,
+            }))
+        },
+    );
 }
 
 /// A hash of the pictures of the images a body shows, which its page renders as `<picture>`:

@@ -435,3 +435,42 @@ fn markdown_images_beside_a_story_become_pictures_without_metadata() {
     let published = fs::read(site.public("world/2025/05/map/map.jpg")).expect("the image");
     assert!(!contains(&published, &GPS_MARKER));
 }
+
+#[test]
+fn resize_image_gives_templates_the_smallest_size_at_least_as_wide() {
+    let site = Site::new();
+    site.story_with_photo(
+        "teaser",
+        "photo.jpg",
+        &encode(&halves(300, 150), ImageFormat::Jpeg),
+    );
+    site.write(
+        "templates/index.html",
+        "{% for s in paginator.stories %}{% if s.photo %}\
+         {% set small = resize_image(path=s.photo.src, width=150) %}\
+         <img class=\"teaser\" src=\"{{ small.url }}\" data-webp=\"{{ small.webp }}\" \
+         width=\"{{ small.width }}\" height=\"{{ small.height }}\" alt=\"\">\
+         {% set far = resize_image(path=\"https://cdn.example.org/x.jpg\", width=150) %}\
+         <img class=\"external\" src=\"{{ far.url }}\" alt=\"\">{% endif %}{% endfor %}",
+    );
+    site.build();
+    let front = site.html("index.html");
+    let teaser = select(&front, "img.teaser");
+    let url = teaser.attr("src").expect("a src");
+    assert!(
+        url.starts_with("/img/") && url.ends_with("-200.jpg"),
+        "{url}"
+    );
+    assert!(
+        teaser
+            .attr("data-webp")
+            .is_some_and(|u| u.ends_with("-200.webp"))
+    );
+    assert_eq!(
+        (teaser.attr("width"), teaser.attr("height")),
+        (Some("200"), Some("100"))
+    );
+    assert!(site.public(url.trim_start_matches('/')).is_file());
+    let external = select(&front, "img.external");
+    assert_eq!(external.attr("src"), Some("https://cdn.example.org/x.jpg"));
+}
