@@ -207,9 +207,20 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
         .map_err(|err| format!("cannot create {}: {}", cache.display(), io_reason(&err)))?;
     let variants: Vec<&Variant> = picture.files().collect();
     let lossless = format == Format::Png;
-    variants
-        .par_iter()
-        .try_for_each(|variant| encode_into(&image, variant, lossless, cache))?;
+    // Each size is resized once and encoded in both formats; sizes run in parallel.
+    picture.original.par_iter().try_for_each(|size| {
+        let resized;
+        let pixels = if size.width == image.width() {
+            &image
+        } else {
+            resized = image.resize_exact(size.width, size.height, FilterType::CatmullRom);
+            &resized
+        };
+        variants
+            .iter()
+            .filter(|v| v.width == size.width)
+            .try_for_each(|variant| encode_into(pixels, variant, lossless, cache))
+    })?;
     write_atomically(
         &manifest,
         format!(
@@ -262,21 +273,14 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), String> {
     Ok((image, format))
 }
 
-/// Resizes (unless full size) and encodes one variant into the cache folder; WebP from a PNG
+/// Encodes `pixels` (already at the variant's size) into the cache folder; WebP from a PNG
 /// source is `lossless`.
 fn encode_into(
-    image: &DynamicImage,
+    pixels: &DynamicImage,
     variant: &Variant,
     lossless: bool,
     cache: &Path,
 ) -> Result<(), String> {
-    let resized;
-    let pixels = if variant.width == image.width() {
-        image
-    } else {
-        resized = image.resize_exact(variant.width, variant.height, FilterType::CatmullRom);
-        &resized
-    };
     let mut bytes = Vec::new();
     let result = match variant.format {
         Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
