@@ -474,3 +474,26 @@ fn resize_image_gives_templates_the_smallest_size_at_least_as_wide() {
     let external = select(&front, "img.external");
     assert_eq!(external.attr("src"), Some("https://cdn.example.org/x.jpg"));
 }
+
+#[test]
+fn a_static_photo_is_resized_and_stripped_at_its_own_path() {
+    let site = Site::new();
+    site.write(
+        "static/images/lead.jpg",
+        jpeg_with_exif(&halves(300, 150), 1),
+    );
+    site.write(
+        "content/world/square.md",
+        "---\nheadline: Square\ndate: 2025-05-19 10:00\nphoto:\n  src: /images/lead.jpg\n  \
+         alt: The square\n---\nText.\n",
+    );
+    site.build();
+    let page = site.html("world/2025/05/square/index.html");
+    let img = select(&page, "figure.story-photo picture img");
+    assert!(
+        img.attr("srcset")
+            .is_some_and(|s| s.contains("-300.jpg 300w"))
+    );
+    let published = fs::read(site.public("images/lead.jpg")).expect("the static photo");
+    assert!(!contains(&published, &GPS_MARKER) && !contains(&published, b"Exif"));
+}
