@@ -1,0 +1,5 @@
+//! Hardening: hostile front matter renders as text, oversized or malicious input ends in a clear
+//! error within bounded time, and a failing build loses nothing.
+
+mod harness;
+mod hostile;
