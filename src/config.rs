@@ -52,6 +52,12 @@ pub struct SiteConfig {
     /// What feeds carry.
     #[serde(default)]
     pub feeds: Feeds,
+    /// Keep raw HTML written in story bodies (embeds, `<aside>` boxes). Set it to `false` when
+    /// stories come from people you do not trust with the site's pages: raw HTML tags and
+    /// blocks are then dropped (the Markdown around them still renders), so a body cannot
+    /// inject scripts. Front matter is always text, whatever this says.
+    #[serde(default = "default_true")]
+    pub unsafe_html: bool,
     /// Who publishes the site, for search engines' article data and feed images.
     #[serde(default)]
     pub publisher: Publisher,
@@ -322,6 +328,7 @@ const SITE_KEYS: &[&str] = &[
     "paginate",
     "feed_limit",
     "feeds",
+    "unsafe_html",
     "publisher",
     "sections",
     "support",

@@ -121,8 +121,9 @@ impl Newsroom {
             .iter()
             .map(|story| photo_url(&site, story, &links, &mut problems))
             .collect();
-        render_bodies(&mut stories, &links, bodies, &mut problems);
-        render_bodies(&mut pages, &links, bodies, &mut problems);
+        let raw_html = site.config.unsafe_html;
+        render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
+        render_bodies(&mut pages, &links, raw_html, bodies, &mut problems);
         let live: HashSet<&Path> = stories
             .iter()
             .chain(&pages)
@@ -384,12 +385,15 @@ pub struct BodyCache {
 #[derive(Debug)]
 struct CachedBody {
     text: Arc<str>,
+    /// The `unsafe_html` setting it was rendered with.
+    raw_html: bool,
     body: Arc<Body>,
 }
 
 fn render_bodies(
     stories: &mut [Story],
     links: &Links,
+    raw_html: bool,
     cache: &mut BodyCache,
     problems: &mut Diagnostics,
 ) {
@@ -398,6 +402,7 @@ fn render_bodies(
         .par_iter()
         .map(|story| {
             if let Some(hit) = previous.get(&story.file.path)
+                && hit.raw_html == raw_html
                 && hit.body.links_unchanged(links)
                 && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
             {
@@ -408,6 +413,7 @@ fn render_bodies(
                 path: &story.file.path,
                 text: &story.file.text,
                 body_offset: story.body_offset,
+                raw_html,
             };
             markdown::render(&source, links).map(Arc::new)
         })
@@ -419,6 +425,7 @@ fn render_bodies(
                     story.file.path.clone(),
                     CachedBody {
                         text: Arc::clone(&story.file.text),
+                        raw_html,
                         body: Arc::clone(&body),
                     },
                 );

@@ -1,5 +1,5 @@
 //! Hostile content: bidirectional controls are refused at their line, `</script>` cannot leave
-//! the JSON-LD block.
+//! the JSON-LD block, and `unsafe_html = false` strips raw HTML from bodies.
 
 use scraper::{Html, Selector};
 
@@ -70,4 +70,44 @@ fn closing_script_tag_in_a_headline_stays_inside_the_json_ld() {
     let json: serde_json::Value =
         serde_json::from_str(&scripts[0].text().collect::<String>()).expect("JSON-LD parses");
     assert_eq!(json["headline"], "</script><script>alert(1)</script><!--");
+}
+
+const RAW_HTML_BODY: &str = "---\nheadline: Talks\ndate: 2025-05-19\n---\n\
+    Before <script>alert(1)</script> after.\n\n<div onclick=\"x()\">block</div>\n\n\
+    <iframe src=\"https://evil.example\"></iframe>\n\nThe *end*.\n";
+
+fn body_of(site_toml_extra: &str) -> Html {
+    let dir = site(&[("content/world/odd.md", RAW_HTML_BODY.as_bytes())]);
+    let toml = format!("{}{site_toml_extra}", crate::harness::SITE_TOML);
+    std::fs::write(dir.path().join("site.toml"), toml).expect("write site.toml");
+    let files = build_in_process(dir.path()).expect("builds");
+    let html = String::from_utf8(files["world/2025/05/odd/index.html"].clone()).expect("UTF-8");
+    Html::parse_document(&html)
+}
+
+fn count(page: &Html, selector: &str) -> usize {
+    page.select(&Selector::parse(selector).expect("selector"))
+        .count()
+}
+
+#[test]
+fn raw_html_in_bodies_is_kept_by_default() {
+    let page = body_of("");
+    assert_eq!(count(&page, ".story-body script"), 1);
+    assert_eq!(count(&page, ".story-body div[onclick]"), 1);
+}
+
+#[test]
+fn unsafe_html_false_strips_raw_html_from_bodies() {
+    let page = body_of("unsafe_html = false\n");
+    assert_eq!(count(&page, ".story-body script"), 0);
+    assert_eq!(count(&page, ".story-body [onclick]"), 0);
+    assert_eq!(count(&page, ".story-body iframe"), 0);
+    assert_eq!(count(&page, ".story-body em"), 1, "Markdown still renders");
+    let text: String = page
+        .select(&Selector::parse(".story-body").expect("selector"))
+        .flat_map(|e| e.text())
+        .collect();
+    assert!(text.contains("Before"), "{text}");
+    assert!(text.contains("after."), "{text}");
 }
