@@ -29,7 +29,7 @@ measure() { # measure NAME SITE
   (cd "$2" && timeout 120 /usr/bin/time -f '%e %M' -o "$out" "$BIN" build >/dev/null 2>"$WORK/$1.err")
   local code=$?
   set -e
-  read -r secs kb < "$out" || { secs=n/a; kb=n/a; }
+  read -r secs kb < <(tail -n 1 "$out") || { secs=n/a; kb=n/a; }
   printf '%-22s exit %-3s %8s s %10s KB peak RSS   %s\n' "$1" "$code" "$secs" "$kb" \
     "$(grep -m1 -E '^(error|warning)' "$WORK/$1.err" | cut -c1-70)"
 }

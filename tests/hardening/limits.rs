@@ -90,4 +90,9 @@ fn symlink_loop_under_content_ends_cleanly() {
     } else {
         assert!(run.stderr.contains("content/world/self"), "{}", run.stderr);
     }
+    assert!(
+        run.stderr.contains("this link leads nowhere"),
+        "a link to itself is not reported as such: {}",
+        run.stderr
+    );
 }
