@@ -619,8 +619,17 @@ fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::o
         }
     };
     let len = span.byte_len().unwrap_or(1) as usize;
-    let end = (start + len.max(1)).min(source.len());
-    let end = source[start.min(end)..end]
+    let mut end = (start + len.max(1)).min(source.len());
+    // The span may end inside a multi-byte character (found by fuzzing): widen it to the
+    // whole character rather than slice through it.
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut start = start.min(end);
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = source[start..end]
         .find('\n')
         .map_or(end, |newline| start + newline);
     start.min(end)..end
@@ -790,6 +799,18 @@ mod tests {
         let source: Arc<str> = Arc::from(text);
         let split = split(&source).map_err(|e| vec![Diagnostic::error("a.md", e)])?;
         parse(Path::new("a.md"), &source, &split, &TimeZone::UTC).map_err(Diagnostics::sorted)
+    }
+
+    #[test]
+    fn span_ending_inside_a_multibyte_character_does_not_panic() {
+        // Minimised from fuzz/artifacts/front_matter/crash-801842d4: the photo's span ended
+        // inside the four-byte character that follows the flow mapping.
+        let text = "---\nheadline: \"Talks\"\ndate: 2025-0r, \"Sea\"]\n\
+                    photo: {src: /a.jpg, alt: \"A quay\", credit: AP, caption: Dawn}\u{5c40d}rections:\n\
+                    ---\nBody\n";
+        assert!(parse_text(text).is_err());
+        // From fuzz/artifacts/story/crash-48921b76: a byte-order mark inside the front matter.
+        assert!(parse_text("---\n\u{feff}>>>/b>.\n---\nBody\n").is_err());
     }
 
     #[test]
