@@ -117,21 +117,24 @@ impl Newsroom {
             .into_iter()
             .map(|story| story.file.path.clone())
             .collect();
-        let photos = stories
-            .iter()
-            .map(|story| photo_url(&site, story, &links, &mut problems))
-            .collect();
+        let (photos, missing): (Vec<Option<String>>, Vec<Option<Diagnostic>>) = stories
+            .par_iter()
+            .map(|story| photo_url(&site, story, &links))
+            .unzip();
+        problems.extend(missing.into_iter().flatten());
         let raw_html = site.config.unsafe_html;
         render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
         render_bodies(&mut pages, &links, raw_html, bodies, &mut problems);
-        let live: HashSet<&Path> = stories
-            .iter()
-            .chain(&pages)
-            .map(|s| s.file.path.as_path())
-            .collect();
-        bodies
-            .entries
-            .retain(|path, _| live.contains(path.as_path()));
+        if bodies.entries.len() > stories.len() + pages.len() {
+            let live: HashSet<&Path> = stories
+                .iter()
+                .chain(&pages)
+                .map(|s| s.file.path.as_path())
+                .collect();
+            bodies
+                .entries
+                .retain(|path, _| live.contains(path.as_path()));
+        }
         if problems.has_errors() {
             return Err(problems);
         }
@@ -332,7 +335,7 @@ fn place_assets(
 fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> Links {
     Links {
         documents: stories
-            .iter()
+            .par_iter()
             .chain(pages)
             .map(|s| (s.file.path.clone(), site.path(&s.route)))
             .collect(),
@@ -345,34 +348,34 @@ fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> L
 }
 
 /// The photo's URL for pages: a file beside the story, a path on the site, or any web URL.
-fn photo_url(
-    site: &Site,
-    story: &Story,
-    links: &Links,
-    problems: &mut Diagnostics,
-) -> Option<String> {
-    let photo = story.front.photo.as_ref()?;
+/// The second value is the error when a local photo file does not exist.
+fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Option<Diagnostic>) {
+    let Some(photo) = story.front.photo.as_ref() else {
+        return (None, None);
+    };
     if crate::url::is_external(&photo.src) {
-        return Some(photo.src.clone());
+        return (Some(photo.src.clone()), None);
     }
     if photo.src.starts_with('/') {
-        return Some(site.path(&photo.src));
+        return (Some(site.path(&photo.src)), None);
     }
-    let url = links.asset(&story.file.path, &photo.src);
-    if url.is_none() {
-        problems.push(
-            Diagnostic::error(
-                &story.file.display,
-                format!("the photo `{}` does not exist", photo.src),
-            )
-            .with_span(story.text(), photo.span.clone())
-            .with_help(
-                "put the image next to the story (make it a folder: world/my-story/index.md \
-                 with the photo beside it), or use a path under static/ starting with /",
+    match links.asset(&story.file.path, &photo.src) {
+        Some(url) => (Some(url), None),
+        None => (
+            None,
+            Some(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the photo `{}` does not exist", photo.src),
+                )
+                .with_span(story.text(), photo.span.clone())
+                .with_help(
+                    "put the image next to the story (make it a folder: world/my-story/index.md \
+                     with the photo beside it), or use a path under static/ starting with /",
+                ),
             ),
-        );
+        ),
     }
-    url
 }
 
 /// Rendered bodies of the last build, reused while a file's text and the URLs of the files it
@@ -398,7 +401,8 @@ fn render_bodies(
     problems: &mut Diagnostics,
 ) {
     let previous = &cache.entries;
-    let results: Vec<Result<Arc<Body>, Diagnostics>> = stories
+    // `Ok(None)`: the cached body still holds.
+    let results: Vec<Result<Option<Arc<Body>>, Diagnostics>> = stories
         .par_iter()
         .map(|story| {
             if let Some(hit) = previous.get(&story.file.path)
@@ -406,7 +410,7 @@ fn render_bodies(
                 && hit.body.links_unchanged(links)
                 && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
             {
-                return Ok(Arc::clone(&hit.body));
+                return Ok(None);
             }
             let source = markdown::Source {
                 display: &story.file.display,
@@ -415,12 +419,12 @@ fn render_bodies(
                 body_offset: story.body_offset,
                 raw_html,
             };
-            markdown::render(&source, links).map(Arc::new)
+            markdown::render(&source, links).map(|body| Some(Arc::new(body)))
         })
         .collect();
     for (story, result) in stories.iter_mut().zip(results) {
         match result {
-            Ok(body) => {
+            Ok(Some(body)) => {
                 cache.entries.insert(
                     story.file.path.clone(),
                     CachedBody {
@@ -430,6 +434,11 @@ fn render_bodies(
                     },
                 );
                 story.body = body;
+            }
+            Ok(None) => {
+                if let Some(hit) = cache.entries.get(&story.file.path) {
+                    story.body = Arc::clone(&hit.body);
+                }
             }
             Err(diagnostics) => problems.extend(diagnostics),
         }

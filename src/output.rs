@@ -66,27 +66,32 @@ impl Outputs {
         self.files.is_empty()
     }
 
-    /// The paths whose contents differ from `previous`, including added and removed ones.
+    /// The paths whose contents differ from `previous`, including added and removed ones, in
+    /// order. Both maps are sorted, so one walk over the two compares them.
     pub fn changed_since(&self, previous: &Outputs) -> Vec<String> {
-        let mut changed: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(path, output)| {
-                !previous
-                    .files
-                    .get(*path)
-                    .is_some_and(|old| old.same_as(output))
-            })
-            .map(|(path, _)| path.clone())
-            .collect();
-        changed.extend(
-            previous
-                .files
-                .keys()
-                .filter(|path| !self.files.contains_key(*path))
-                .cloned(),
-        );
-        changed.sort();
+        use std::cmp::Ordering;
+        let mut changed = Vec::new();
+        let mut new = self.files.iter().peekable();
+        let mut old = previous.files.iter().peekable();
+        loop {
+            let order = match (new.peek(), old.peek()) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some((a, _)), Some((b, _))) => a.cmp(b),
+            };
+            match order {
+                Ordering::Less => changed.extend(new.next().map(|(path, _)| path.clone())),
+                Ordering::Greater => changed.extend(old.next().map(|(path, _)| path.clone())),
+                Ordering::Equal => {
+                    if let (Some((path, a)), Some((_, b))) = (new.next(), old.next())
+                        && !a.same_as(b)
+                    {
+                        changed.push(path.clone());
+                    }
+                }
+            }
+        }
         changed
     }
 }

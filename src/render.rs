@@ -219,7 +219,8 @@ type CachedPage = (String, u64, Arc<[u8]>);
 #[derive(Debug, Default)]
 pub struct RenderCache {
     cards: HashMap<PathBuf, (u64, Value)>,
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// By the key of a page's inputs (which includes its route): its output path and bytes.
+    pages: HashMap<u64, (String, Arc<[u8]>)>,
     feeds: crate::feed::FeedCache,
 }
 
@@ -269,15 +270,15 @@ pub fn render(
     let results: Vec<Result<CachedPage, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
+            let key = renderer.key(job);
+            if let Some((path, bytes)) = previous.get(&key) {
+                return Ok((path.clone(), key, Arc::clone(bytes)));
+            }
             let route = renderer.route(job);
             let path = route_file(&route);
-            let key = renderer.key(job);
-            match previous.get(&path) {
-                Some((old, bytes)) if *old == key => Ok((path, key, Arc::clone(bytes))),
-                _ => renderer
-                    .render_job(job, &route)
-                    .map(|html| (path, key, Arc::<[u8]>::from(html.into_bytes()))),
-            }
+            renderer
+                .render_job(job, &route)
+                .map(|html| (path, key, Arc::<[u8]>::from(html.into_bytes())))
         })
         .collect();
     let mut outputs = Outputs::default();
@@ -287,7 +288,7 @@ pub fn render(
         match result {
             Ok((path, key, bytes)) => {
                 outputs.insert(path.clone(), Output::Bytes(Arc::clone(&bytes)));
-                pages.insert(path, (key, bytes));
+                pages.insert(key, (path, bytes));
             }
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -389,11 +390,16 @@ impl<'a> Renderer<'a> {
     fn key(&self, job: &Job<'_>) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        // What tells two pages apart is hashed without building their routes: the key is
+        // computed for every page on every rebuild.
         self.site_hash.hash(&mut hasher);
-        self.route(job).hash(&mut hasher);
         match job {
-            Job::Story(index) => self.fingerprints[*index].hash(&mut hasher),
+            Job::Story(index) => {
+                self.newsroom.stories[*index].route.hash(&mut hasher);
+                self.fingerprints[*index].hash(&mut hasher);
+            }
             Job::Page(page) => {
+                page.route.hash(&mut hasher);
                 page.file.hash.hash(&mut hasher);
                 page.body.hash.hash(&mut hasher);
             }
@@ -409,16 +415,18 @@ impl<'a> Renderer<'a> {
                 }
             }
             Job::Tags => {
+                "tags".hash(&mut hasher);
                 for tag in &self.newsroom.tags {
                     (&tag.name, tag.stories.len()).hash(&mut hasher);
                 }
             }
             Job::Corrections => {
+                "corrections".hash(&mut hasher);
                 for entry in corrections_page(self.newsroom) {
                     (entry.date, entry.text, entry.headline, entry.path).hash(&mut hasher);
                 }
             }
-            Job::NotFound => {}
+            Job::NotFound => "404".hash(&mut hasher),
         }
         hasher.finish()
     }
