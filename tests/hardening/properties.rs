@@ -36,8 +36,18 @@ fn name() -> impl Strategy<Value = String> {
     })
 }
 
+/// A YAML double-quoted scalar: JSON string syntax, plus `\\u` escapes for what JSON leaves raw
+/// but YAML does not allow raw (DEL, C1 controls, the byte-order mark).
 fn yaml(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serialises")
+    let json = serde_json::to_string(text).expect("a string serialises");
+    json.chars()
+        .map(|c| match c {
+            '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{feff}' => {
+                format!("\\u{:04X}", c as u32)
+            }
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Debug)]
@@ -186,5 +196,34 @@ proptest! {
         prop_assert_eq!(description, vec![fields.dek.clone()]);
         prop_assert_eq!(rss_item(&rss, "creator"), vec![fields.author.clone()]);
         prop_assert!(rss_item(&rss, "category").contains(&fields.tag), "{:?}", rss_item(&rss, "category"));
+    }
+}
+
+/// Printable text with C0 controls, DEL and C1 controls mixed in.
+fn text_with_controls() -> impl Strategy<Value = String> {
+    "[a-z<&\u{0}-\u{8}\u{b}\u{c}\u{e}-\u{1f}\u{7f}\u{80}-\u{9f}]{1,30}"
+        .prop_map(|s| format!("A{s}Z"))
+}
+
+/// Whether XML 1.0 allows the character (what feeds drop).
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn control_characters_are_dropped_in_xml_and_kept_in_json(headline in text_with_controls()) {
+        let story = format!("---\nheadline: {}\ndate: 2025-05-19 10:00\n---\nBody.\n", yaml(&headline));
+        let dir = site(&[("content/world/odd.md", story.as_bytes())]);
+        let files = Built { files: build_in_process(dir.path()).unwrap_or_else(|e| panic!("{story}\n{e}")) };
+        let in_xml: String = headline.chars().filter(|c| allowed_in_xml(*c)).collect();
+        prop_assert_eq!(rss_item(&files.text("feed.xml"), "title"), vec![in_xml]);
+        let feed: serde_json::Value =
+            serde_json::from_str(&files.text("feed.json")).expect("feed.json parses");
+        prop_assert_eq!(feed["items"][0]["title"].as_str(), Some(headline.as_str()));
+        let ld = json_ld(&files.page());
+        prop_assert!(ld["headline"].is_string());
     }
 }
