@@ -1,6 +1,6 @@
 //! Property tests: whatever text a front matter field holds comes back exactly, as text, from
 //! every output that shows it: the story page (parsed with scraper), its JSON-LD and the JSON
-//! Feed (serde_json) and the RSS feed (roxmltree). Sites are built in-process to stay fast.
+//! Feed (serde_json), the RSS feed and the news sitemap (roxmltree). Sites are built in-process to stay fast.
 //!
 //! Generated strings are written as YAML double-quoted scalars with `serde_json::to_string`
 //! (JSON string syntax is valid YAML). They have no surrounding whitespace, since fields are
@@ -12,7 +12,8 @@ use scraper::{Html, Selector};
 
 use crate::harness::{build_in_process, site};
 
-const STORY: &str = "world/2025/05/odd/index.html";
+/// Dated the day before the build's "now", so that the news sitemap lists it too.
+const STORY: &str = "world/2025/12/odd/index.html";
 
 /// Text a newsroom or an attacker might write: printable Unicode, or markup and quoting.
 fn text() -> impl Strategy<Value = String> {
@@ -106,7 +107,7 @@ fn build(fields: &Fields) -> Built {
         caption,
     } = fields;
     let front = format!(
-        "---\nheadline: {}\ndek: {}\ndate: 2025-05-19 10:00\nauthor: {}\ntags: [{}]\n\
+        "---\nheadline: {}\ndek: {}\ndate: 2025-12-31 10:00\nauthor: {}\ntags: [{}]\n\
          photo:\n  src: /lead.jpg\n  alt: {}\n  credit: {}\n  caption: {}\n---\nBody.\n",
         yaml(headline),
         yaml(dek),
@@ -186,6 +187,15 @@ proptest! {
         prop_assert_eq!(item["authors"][0]["name"].as_str(), Some(fields.author.as_str()));
         prop_assert!(item["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == fields.tag.as_str())));
 
+        let sitemap = built.text("news-sitemap.xml");
+        let doc = roxmltree::Document::parse(&sitemap).expect("news-sitemap.xml is well-formed");
+        let titles: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("title"))
+            .filter_map(|n| n.text())
+            .collect();
+        prop_assert_eq!(titles, vec![fields.headline.as_str()]);
+
         let rss = built.text("feed.xml");
         prop_assert_eq!(rss_item(&rss, "title"), vec![fields.headline.clone()]);
         // An RSS description is HTML, escaped once more as XML text.
@@ -215,11 +225,15 @@ proptest! {
 
     #[test]
     fn control_characters_are_dropped_in_xml_and_kept_in_json(headline in text_with_controls()) {
-        let story = format!("---\nheadline: {}\ndate: 2025-05-19 10:00\n---\nBody.\n", yaml(&headline));
+        let story = format!("---\nheadline: {}\ndate: 2025-12-31 10:00\n---\nBody.\n", yaml(&headline));
         let dir = site(&[("content/world/odd.md", story.as_bytes())]);
         let files = Built { files: build_in_process(dir.path()).unwrap_or_else(|e| panic!("{story}\n{e}")) };
         let in_xml: String = headline.chars().filter(|c| allowed_in_xml(*c)).collect();
-        prop_assert_eq!(rss_item(&files.text("feed.xml"), "title"), vec![in_xml]);
+        prop_assert_eq!(rss_item(&files.text("feed.xml"), "title"), vec![in_xml.clone()]);
+        let sitemap = files.text("news-sitemap.xml");
+        let doc = roxmltree::Document::parse(&sitemap).expect("news-sitemap.xml is well-formed");
+        let title = doc.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text());
+        prop_assert_eq!(title, Some(in_xml.as_str()));
         let feed: serde_json::Value =
             serde_json::from_str(&files.text("feed.json")).expect("feed.json parses");
         prop_assert_eq!(feed["items"][0]["title"].as_str(), Some(headline.as_str()));
