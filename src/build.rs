@@ -19,6 +19,7 @@ use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::photo::PhotoSizes;
+use crate::picture::{self, Pictures};
 use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Status, Story};
 use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
@@ -41,6 +42,8 @@ pub struct Built {
     pub warnings: Diagnostics,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Image files encoded by this build: none when no photo or image setting changed.
+    pub images_encoded: usize,
 }
 
 /// Runs the stages once, from nothing.
@@ -63,6 +66,7 @@ pub struct Builder {
     bodies: BodyCache,
     pages: RenderCache,
     photo_sizes: PhotoSizes,
+    pictures: Pictures,
 }
 
 impl Builder {
@@ -77,6 +81,7 @@ impl Builder {
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
             photo_sizes: PhotoSizes::default(),
+            pictures: Pictures::default(),
         }
     }
 
@@ -121,6 +126,14 @@ impl Builder {
             return Err(problems);
         }
         newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
+        let (image_problems, encoded) = picture::attach(
+            &mut self.pictures,
+            &mut newsroom,
+            &sources.theme,
+            &self.options.root,
+        );
+        // Counted in the render stage: `--timings` lists a fixed set of stages.
+        problems.extend(image_problems);
         let has_corrections = newsroom
             .stories
             .iter()
@@ -152,6 +165,7 @@ impl Builder {
             counts,
             warnings: problems,
             timings,
+            images_encoded: encoded,
         })
     }
 

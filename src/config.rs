@@ -58,6 +58,9 @@ pub struct SiteConfig {
     /// inject scripts. Front matter is always text, whatever this says.
     #[serde(default = "default_true")]
     pub unsafe_html: bool,
+    /// How local photos are resized for pages.
+    #[serde(default)]
+    pub images: Images,
     /// Who publishes the site, for search engines' article data and feed images.
     #[serde(default)]
     pub publisher: Publisher,
@@ -89,6 +92,28 @@ impl Default for Feeds {
     fn default() -> Feeds {
         Feeds { full_content: true }
     }
+}
+
+/// `[images]`: the sizes local JPEG, PNG and WebP photos are published at.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// Widths in pixels, for `srcset`: browsers pick the smallest that fills the space. Widths
+    /// above a photo's own are skipped (photos are never enlarged), and its own is always added.
+    #[serde(default = "default_image_widths")]
+    pub widths: Vec<u32>,
+}
+
+impl Default for Images {
+    fn default() -> Images {
+        Images {
+            widths: default_image_widths(),
+        }
+    }
+}
+
+fn default_image_widths() -> Vec<u32> {
+    vec![480, 800, 1200, 1600]
 }
 
 /// `[publisher]`: the organisation behind the site, as search engines and feed readers show it.
@@ -351,6 +376,7 @@ const SITE_KEYS: &[&str] = &[
     "feed_limit",
     "feeds",
     "unsafe_html",
+    "images",
     "publisher",
     "sections",
     "support",

@@ -22,6 +22,7 @@ pub mod newsroom_style;
 pub mod output;
 pub mod permalink;
 pub mod photo;
+pub mod picture;
 pub mod redirect;
 pub mod render;
 pub mod serve;

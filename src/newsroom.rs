@@ -72,6 +72,13 @@ pub struct Newsroom {
     /// The pixel size of each story's photo when its file is local and readable. The newsroom
     /// reads no files: the builder measures them (see [`crate::photo::PhotoSizes`]).
     pub photo_sizes: Vec<Option<crate::photo::Size>>,
+    /// The resized copies of each story's photo, when it is a local JPEG, PNG or WebP. Made by
+    /// the builder too (see [`crate::picture::attach`]).
+    pub pictures: Vec<Option<crate::picture::Picture>>,
+    /// Encoded image files to publish: output path, file in the image cache, its stamp.
+    pub picture_files: Vec<(String, PathBuf, FileStamp)>,
+    /// Pictures of the images under `content/`, by their URL, for images in story text.
+    pub pictures_by_url: std::collections::HashMap<String, crate::picture::Picture>,
 }
 
 impl Newsroom {
@@ -145,6 +152,9 @@ impl Newsroom {
             site,
             content_dir,
             photo_sizes: vec![None; stories.len()],
+            pictures: vec![None; stories.len()],
+            picture_files: Vec::new(),
+            pictures_by_url: Default::default(),
             stories,
             pages,
             sections,

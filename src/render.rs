@@ -96,6 +96,12 @@ struct PhotoView<'a> {
     /// The media type from the file name (`image/jpeg`), when known.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     media_type: Option<&'static str>,
+    /// Resized copies in the photo's own format (`url 480w, url 800w`), when it is local.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    srcset: Option<String>,
+    /// The same sizes as WebP, for a `<source type="image/webp">`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    srcset_webp: Option<String>,
 }
 
 /// A story as listings see it: everything but the body.
@@ -250,6 +256,7 @@ pub fn render(
         &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
     );
     global.insert("stylesheet", &site.path("/style.css"));
+    register_resize_image(newsroom, theme);
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
         .stories
@@ -402,6 +409,7 @@ impl<'a> Renderer<'a> {
                 page.route.hash(&mut hasher);
                 page.file.hash.hash(&mut hasher);
                 page.body.hash.hash(&mut hasher);
+                body_pictures_hash(self.newsroom, page).hash(&mut hasher);
             }
             Job::Listing {
                 kind,
@@ -449,18 +457,26 @@ impl<'a> Renderer<'a> {
                         .map(|name| feed::link(site, feed::Kind::Section, name)),
                 );
                 json_ld = Some(structured_data::news_article(self.newsroom, *index));
+                let content = body_html(self.newsroom, story);
                 context.insert(
                     "story",
                     &StoryView {
                         card: &self.cards[*index],
-                        content: &story.body.html,
+                        content: &content,
                         corrections: correction_views(story),
                     },
                 );
                 "story.html"
             }
             Job::Page(page) => {
-                context.insert("page", &page_view(site, page));
+                let content = body_html(self.newsroom, page);
+                context.insert(
+                    "page",
+                    &PageView {
+                        content: &content,
+                        ..page_view(site, page)
+                    },
+                );
                 "page.html"
             }
             Job::Listing {
@@ -635,8 +651,105 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
     newsroom.photo_sizes.get(index).hash(&mut hasher);
+    newsroom.pictures.get(index).hash(&mut hasher);
+    body_pictures_hash(newsroom, story).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
+}
+
+/// One size of a picture, as `resize_image` gives it to templates.
+#[derive(Serialize)]
+struct SizedImage {
+    /// In the source's format.
+    url: String,
+    /// The same size as WebP.
+    webp: String,
+    width: u32,
+    height: u32,
+}
+
+/// Registers `resize_image(path=..., width=...)` for this build: the smallest published size of
+/// the local image at `path` (a URL as templates see it, such as `story.photo.src`) that is at
+/// least `width` wide, or its largest; `{url, webp, width, height}`. Sizes are the site's
+/// `[images] widths`, made by the build, so the function encodes nothing. A path without a
+/// picture (a photo on another site) gives back `{url: path}`, so teasers still show it. Pages
+/// that call it with a story's photo are re-rendered when the photo changes (it is part of the
+/// story's fingerprint); other images are not tracked by the page cache.
+fn register_resize_image(newsroom: &Newsroom, theme: &mut Theme) {
+    let site = &newsroom.site;
+    let mut pictures = newsroom.pictures_by_url.clone();
+    for (url, picture) in newsroom.photos.iter().zip(&newsroom.pictures) {
+        if let (Some(url), Some(picture)) = (url, picture) {
+            pictures.insert(url.clone(), picture.clone());
+        }
+    }
+    let output = site.path(&format!("/{}/", crate::picture::OUTPUT_DIR));
+    register_resize_image_with(&mut theme.tera, pictures, output);
+}
+
+/// Registers `resize_image` over `pictures` (by URL), with encoded files under `output`. The
+/// theme registers it with no pictures when it compiles, because Tera refuses templates that
+/// call unknown functions; each build registers it again with its own.
+pub fn register_resize_image_with(
+    tera: &mut tera::Tera,
+    pictures: std::collections::HashMap<String, crate::picture::Picture>,
+    output: String,
+) {
+    tera.register_function(
+        "resize_image",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let width: u32 = kwargs.get("width")?.unwrap_or(0);
+            let Some(picture) = pictures.get(path) else {
+                return Ok(Value::from_serializable(
+                    &serde_json::json!({ "url": path }),
+                ));
+            };
+            let pick = |variants: &[crate::picture::Variant]| {
+                variants
+                    .iter()
+                    .find(|v| v.width >= width)
+                    .or(variants.last())
+                    .map(|v| (format!("{output}{}", v.file), v.width, v.height))
+            };
+            let (Some((url, width, height)), Some((webp, _, _))) =
+                (pick(&picture.original), pick(&picture.webp))
+            else {
+                return Ok(Value::from_serializable(
+                    &serde_json::json!({ "url": path }),
+                ));
+            };
+            Ok(Value::from_serializable(&SizedImage {
+                url,
+                webp,
+                width,
+                height,
+            }))
+        },
+    );
+}
+
+/// A hash of the pictures of the images a body shows, which its page renders as `<picture>`:
+/// a replaced image changes the page even though the body's text is the same.
+fn body_pictures_hash(newsroom: &Newsroom, story: &Story) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (_, url) in &story.body.links {
+        if let Some(picture) = url.as_ref().and_then(|u| newsroom.pictures_by_url.get(u)) {
+            picture.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// A body's HTML with its local images as responsive `<picture>`s.
+fn body_html<'a>(newsroom: &Newsroom, story: &'a Story) -> std::borrow::Cow<'a, str> {
+    let site = &newsroom.site;
+    let url_of = |file: &str| site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR));
+    match crate::picture::responsive_html(&story.body.html, &newsroom.pictures_by_url, url_of) {
+        Some(html) => std::borrow::Cow::Owned(html),
+        None => std::borrow::Cow::Borrowed(&story.body.html),
+    }
 }
 
 /// Where the site's corrections page is published.
@@ -806,6 +919,12 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
             .zip(newsroom.photos[index].as_deref())
             .map(|(photo, src)| {
                 let size = newsroom.photo_sizes.get(index).copied().flatten();
+                let picture = newsroom.pictures.get(index).and_then(Option::as_ref);
+                let srcset = |variants: &[crate::picture::Variant]| {
+                    crate::picture::Picture::srcset(variants, |file| {
+                        site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR))
+                    })
+                };
                 PhotoView {
                     src,
                     url: site.absolute_url(src),
@@ -815,6 +934,8 @@ fn card_view(newsroom: &Newsroom, index: usize) -> CardView<'_> {
                     width: size.map(|s| s.width),
                     height: size.map(|s| s.height),
                     media_type: crate::photo::media_type(src),
+                    srcset: picture.map(|p| srcset(&p.original)),
+                    srcset_webp: picture.map(|p| srcset(&p.webp)),
                 }
             }),
         summary: &story.body.summary,
@@ -858,6 +979,10 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
             asset.output.clone(),
             Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
         );
+    }
+    // After the assets: a re-encoded image replaces its original, metadata and all.
+    for (output, file, stamp) in &newsroom.picture_files {
+        outputs.insert(output.clone(), Output::Copy(file.clone(), *stamp));
     }
     let has_code = newsroom
         .stories

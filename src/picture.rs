@@ -1,0 +1,664 @@
+//! Responsive pictures: every local photo re-encoded at the site's widths, as WebP and in its
+//! own format, with the camera's metadata gone.
+//!
+//! A 6000-pixel photo straight from a camera is slow on a phone and can carry where it was taken
+//! (GPS), so local JPEG, PNG and WebP files are decoded, turned upright by their EXIF
+//! orientation, resized to each width in `[images] widths` that is narrower than the original
+//! (plus the original width: never upscaled) and encoded again from the pixels alone. Nothing
+//! of the source's metadata survives, not even in the full-size copy, which also replaces the
+//! file at its own path so that no URL of the site serves the untouched original.
+//!
+//! Encoding is the slowest thing a build does, so the files are kept in a cache folder
+//! under the site root, named by a hash of the source's bytes and the settings: a rebuild reads
+//! and hashes each photo but encodes nothing unless the photo or the settings changed. The
+//! builder also remembers each file's stamp, so `serve` does not even re-read unchanged photos.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::load::{CONTENT_DIR, io_reason};
+use crate::newsroom::Newsroom;
+use crate::output::FileStamp;
+use crate::photo::Size;
+use crate::theme::{StaticSource, ThemeFiles};
+
+/// Where encoded images are kept between builds, relative to the site root.
+pub const CACHE_DIR: &str = ".dateline-cache/images";
+
+/// The site folder the encoded images are published in.
+pub const OUTPUT_DIR: &str = "img";
+
+/// Part of every cache key: bumped when encoding changes, so that old files are not reused.
+const ENCODER_VERSION: u32 = 2;
+
+/// JPEG quality: visually clean for news photos at about a tenth of a camera file's size.
+const JPEG_QUALITY: u8 = 80;
+
+/// Lossy WebP quality for photos (JPEG and WebP sources): about the JPEG's look, smaller.
+/// PNG sources (charts, screenshots) get lossless WebP, which keeps their sharp edges.
+const WEBP_QUALITY: f32 = 80.0;
+
+/// The image formats Dateline re-encodes; others (GIF, SVG) are published as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl Format {
+    /// The format a file name promises, for choosing which files to process at all.
+    pub fn from_name(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "png" => Some(Format::Png),
+            "webp" => Some(Format::WebP),
+            _ => None,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+        }
+    }
+}
+
+/// One encoded file of a picture.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+    /// The file's name, both in the cache folder and under [`OUTPUT_DIR`]:
+    /// `<hash>-800.webp`.
+    pub file: String,
+}
+
+/// A photo ready for `<picture>`: its upright size and its encoded files, narrowest first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    /// In the source's own format, for browsers without WebP; the last is full size.
+    pub original: Vec<Variant>,
+    /// WebP; the same as `original` when the source is WebP.
+    pub webp: Vec<Variant>,
+}
+
+impl Picture {
+    /// The sizes to encode a `width`×`height` photo at, and the files' names.
+    fn plan(key: &str, format: Format, width: u32, height: u32, widths: &[u32]) -> Picture {
+        let variants = |format: Format| {
+            produced_widths(widths, width)
+                .into_iter()
+                .map(|w| Variant {
+                    width: w,
+                    height: scaled_height(width, height, w),
+                    format,
+                    file: format!("{key}-{w}.{}", format.extension()),
+                })
+                .collect::<Vec<_>>()
+        };
+        let original = variants(format);
+        let webp = if format == Format::WebP {
+            original.clone()
+        } else {
+            variants(Format::WebP)
+        };
+        Picture {
+            width,
+            height,
+            original,
+            webp,
+        }
+    }
+
+    /// Every file of the picture, each once.
+    pub fn files(&self) -> impl Iterator<Item = &Variant> {
+        let webp = (self.webp != self.original).then_some(&self.webp);
+        self.original.iter().chain(webp.into_iter().flatten())
+    }
+
+    /// The full-size copy in the source's format, which replaces the source at its own path.
+    pub fn full_size(&self) -> Option<&Variant> {
+        self.original.last()
+    }
+
+    /// A `srcset` attribute: `url 480w, url 800w`, with `url` made by `url_of` from a file name.
+    pub fn srcset(variants: &[Variant], url_of: impl Fn(&str) -> String) -> String {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", url_of(&v.file), v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The configured widths narrower than the original, and the original width: small photos are
+/// never blown up, and the largest file is always the photo at its full size.
+pub fn produced_widths(configured: &[u32], original: u32) -> Vec<u32> {
+    let mut widths: Vec<u32> = configured
+        .iter()
+        .copied()
+        .filter(|w| *w > 0 && *w < original)
+        .collect();
+    widths.push(original);
+    widths.sort_unstable();
+    widths.dedup();
+    widths
+}
+
+/// The height of a `width` wide copy, keeping the aspect ratio (rounded, at least 1).
+fn scaled_height(original_width: u32, original_height: u32, width: u32) -> u32 {
+    let (ow, oh, w) = (
+        u64::from(original_width),
+        u64::from(original_height),
+        u64::from(width),
+    );
+    u32::try_from(((oh * w + ow / 2) / ow).max(1)).unwrap_or(u32::MAX)
+}
+
+/// The cache key of a source: its bytes and every setting that changes the encoded files.
+/// (The standard library's SipHash: a change of its algorithm only costs one re-encode.)
+fn cache_key(bytes: &[u8], widths: &[u32]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    widths.hash(&mut hasher);
+    (ENCODER_VERSION, JPEG_QUALITY, WEBP_QUALITY.to_bits()).hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// The result of processing one source: its picture, and how many files were encoded for it
+/// (none when the cache had them all).
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub picture: Picture,
+    pub encoded: usize,
+}
+
+/// Processes one source file into `cache`; the error says what is wrong with the file.
+pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed, String> {
+    let bytes =
+        std::fs::read(source).map_err(|err| format!("cannot read it: {}", io_reason(&err)))?;
+    let key = cache_key(&bytes, widths);
+    let manifest = cache.join(format!("{key}.size"));
+    if let Some(picture) = cached(&manifest, &key, cache, widths) {
+        return Ok(Processed {
+            picture,
+            encoded: 0,
+        });
+    }
+    let (image, format) = decode(&bytes)?;
+    let picture = Picture::plan(&key, format, image.width(), image.height(), widths);
+    std::fs::create_dir_all(cache)
+        .map_err(|err| format!("cannot create {}: {}", cache.display(), io_reason(&err)))?;
+    let variants: Vec<&Variant> = picture.files().collect();
+    let lossless = format == Format::Png;
+    // Each size is resized once and encoded in both formats; sizes run in parallel.
+    picture.original.par_iter().try_for_each(|size| {
+        let resized;
+        let pixels = if size.width == image.width() {
+            &image
+        } else {
+            resized = image.resize_exact(size.width, size.height, FilterType::CatmullRom);
+            &resized
+        };
+        variants
+            .iter()
+            .filter(|v| v.width == size.width)
+            .try_for_each(|variant| encode_into(pixels, variant, lossless, cache))
+    })?;
+    write_atomically(
+        &manifest,
+        format!(
+            "{} {} {}",
+            picture.width,
+            picture.height,
+            format.extension()
+        )
+        .as_bytes(),
+    )?;
+    Ok(Processed {
+        encoded: variants.len(),
+        picture,
+    })
+}
+
+/// The picture of `key` when the cache holds its manifest (size and format) and every file.
+fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Picture> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let mut fields = text.split_whitespace();
+    let width = fields.next()?.parse().ok()?;
+    let height = fields.next()?.parse().ok()?;
+    let format = Format::from_name(Path::new(&format!("x.{}", fields.next()?)))?;
+    let picture = Picture::plan(key, format, width, height, widths);
+    let complete = picture.files().all(|v| cache.join(&v.file).is_file());
+    complete.then_some(picture)
+}
+
+/// Decodes a JPEG, PNG or WebP (found by its bytes, not its name) and turns it upright.
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), String> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|err| format!("cannot read it: {err}"))?;
+    let format = match reader.format() {
+        Some(ImageFormat::Jpeg) => Format::Jpeg,
+        Some(ImageFormat::Png) => Format::Png,
+        Some(ImageFormat::WebP) => Format::WebP,
+        _ => return Err("it is not a JPEG, PNG or WebP image".into()),
+    };
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|err| format!("it is not a valid image: {err}"))?;
+    // A broken EXIF block is no reason to refuse the photo: it is then shown as stored.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder)
+        .map_err(|err| format!("it is not a valid image: {err}"))?;
+    image.apply_orientation(orientation);
+    Ok((image, format))
+}
+
+/// Encodes `pixels` (already at the variant's size) into the cache folder; WebP from a PNG
+/// source is `lossless`.
+fn encode_into(
+    pixels: &DynamicImage,
+    variant: &Variant,
+    lossless: bool,
+    cache: &Path,
+) -> Result<(), String> {
+    let mut bytes = Vec::new();
+    let result = match variant.format {
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+            .encode_image(&DynamicImage::ImageRgb8(pixels.to_rgb8())),
+        Format::Png => pixels.write_with_encoder(PngEncoder::new(&mut bytes)),
+        Format::WebP => {
+            let bytes = encode_webp(pixels, lossless)?;
+            return write_atomically(&cache.join(&variant.file), &bytes);
+        }
+    };
+    result.map_err(|err| format!("cannot encode it at {} pixels: {err}", variant.width))?;
+    write_atomically(&cache.join(&variant.file), &bytes)
+}
+
+/// Encodes WebP with libwebp (the `image` crate's own encoder is lossless only, which makes
+/// photos larger than their JPEG). Only the pixels are given to it: no metadata is written.
+fn encode_webp(pixels: &DynamicImage, lossless: bool) -> Result<Vec<u8>, String> {
+    let (width, height) = (pixels.width(), pixels.height());
+    let failed = |err| format!("cannot encode it as WebP at {width} pixels: {err:?}");
+    let encoded = if pixels.color().has_alpha() {
+        let rgba = pixels.to_rgba8();
+        webp::Encoder::from_rgba(&rgba, width, height)
+            .encode_simple(lossless, WEBP_QUALITY)
+            .map(|memory| memory.to_vec())
+    } else {
+        let rgb = pixels.to_rgb8();
+        webp::Encoder::from_rgb(&rgb, width, height)
+            .encode_simple(lossless, WEBP_QUALITY)
+            .map(|memory| memory.to_vec())
+    };
+    encoded.map_err(failed)
+}
+
+/// Writes beside the target and renames, so that an interrupted build leaves no half file that
+/// a later build would take for a finished one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|err| {
+            let _ = std::fs::remove_file(&partial);
+            format!("cannot write {}: {}", path.display(), io_reason(&err))
+        })
+}
+
+/// Pictures of the last build, by source file, with the stamp and widths they were made with.
+#[derive(Debug, Default)]
+pub struct Pictures {
+    known: HashMap<PathBuf, (FileStamp, Vec<u32>, Picture)>,
+}
+
+/// What [`Pictures::process_all`] made of the build's image files.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// By source path: the picture, or what is wrong with the file.
+    pub results: BTreeMap<PathBuf, Result<Picture, String>>,
+    /// Files encoded by this build (0 when nothing changed).
+    pub encoded: usize,
+}
+
+impl Pictures {
+    /// Processes every source in parallel, then deletes the cache files no source uses any more.
+    pub fn process_all(
+        &mut self,
+        sources: &[(PathBuf, FileStamp)],
+        cache: &Path,
+        widths: &[u32],
+    ) -> Batch {
+        let known = &self.known;
+        let done: Vec<(PathBuf, FileStamp, Result<Processed, String>)> = sources
+            .par_iter()
+            .map(|(path, stamp)| {
+                let result = match known.get(path) {
+                    Some((old, old_widths, picture))
+                        if old == stamp
+                            && old_widths == widths
+                            && picture.files().all(|v| cache.join(&v.file).is_file()) =>
+                    {
+                        Ok(Processed {
+                            picture: picture.clone(),
+                            encoded: 0,
+                        })
+                    }
+                    _ => process(path, cache, widths),
+                };
+                (path.clone(), *stamp, result)
+            })
+            .collect();
+        let mut batch = Batch::default();
+        self.known.clear();
+        for (path, stamp, result) in done {
+            let result = result.map(|processed| {
+                batch.encoded += processed.encoded;
+                self.known.insert(
+                    path.clone(),
+                    (stamp, widths.to_vec(), processed.picture.clone()),
+                );
+                processed.picture
+            });
+            batch.results.insert(path, result);
+        }
+        prune(cache, &batch);
+        batch
+    }
+}
+
+/// Deletes cache files that no picture of this build uses: a replaced photo's old sizes.
+fn prune(cache: &Path, batch: &Batch) {
+    let mut used: HashSet<String> = HashSet::new();
+    for picture in batch.results.values().flatten() {
+        used.extend(picture.files().map(|v| v.file.clone()));
+        if let Some((key, _)) = picture
+            .original
+            .first()
+            .and_then(|v| v.file.split_once('-'))
+        {
+            used.insert(format!("{key}.size"));
+        }
+    }
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !used.contains(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Processes the build's local images and records the results in the newsroom: each story's
+/// picture and upright size, and the files to publish. The images are every JPEG, PNG and WebP
+/// under `content/` (so that none is published with its metadata) and the `static/` files that
+/// stories use as their photo. Returns the problems and how many files were encoded.
+///
+/// A file that cannot be decoded is a warning naming it (at the story's `photo:` when it is
+/// one), not an error: the site's existing tests publish placeholder bytes as photos and expect
+/// the build to succeed with the file copied as it is. See the photos issue for turning this
+/// into an error once those fixtures are real images.
+pub fn attach(
+    pictures: &mut Pictures,
+    newsroom: &mut Newsroom,
+    theme: &ThemeFiles,
+    root: &Path,
+) -> (Diagnostics, usize) {
+    let site = &newsroom.site;
+    // Source file -> (output path, path for messages).
+    let mut outputs: BTreeMap<PathBuf, (String, PathBuf)> = BTreeMap::new();
+    let mut by_url: HashMap<String, PathBuf> = HashMap::new();
+    for asset in &newsroom.assets {
+        if Format::from_name(&asset.source).is_some() {
+            let path = newsroom.content_dir.join(&asset.source);
+            by_url.insert(site.path(&format!("/{}", asset.output)), path.clone());
+            let display = Path::new(CONTENT_DIR).join(&asset.source);
+            outputs.insert(path, (asset.output.clone(), display));
+        }
+    }
+    let mut stamps: BTreeMap<PathBuf, FileStamp> = newsroom
+        .assets
+        .iter()
+        .map(|a| (newsroom.content_dir.join(&a.source), a.stamp))
+        .filter(|(path, _)| outputs.contains_key(path))
+        .collect();
+    let story_sources: Vec<Option<PathBuf>> = newsroom
+        .photos
+        .iter()
+        .map(|url| {
+            let url = url.as_deref()?;
+            if let Some(path) = by_url.get(url) {
+                return Some(path.clone());
+            }
+            let route = url
+                .strip_prefix(site.base_path.as_str())?
+                .strip_prefix('/')?;
+            match theme.statics.get(route)? {
+                StaticSource::Disk(path, stamp) if Format::from_name(path).is_some() => {
+                    outputs.insert(path.clone(), (route.to_string(), display_path(root, path)));
+                    stamps.insert(path.clone(), *stamp);
+                    Some(path.clone())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let sources: Vec<(PathBuf, FileStamp)> = stamps.into_iter().collect();
+    let cache = root.join(CACHE_DIR);
+    let batch = pictures.process_all(&sources, &cache, &site.config.images.widths);
+
+    let mut problems = Diagnostics::new();
+    let mut files = Vec::new();
+    let mut failed_stories: HashSet<&Path> = HashSet::new();
+    for (index, source) in story_sources.iter().enumerate() {
+        let Some(source) = source else { continue };
+        let story = &newsroom.stories[index];
+        match batch.results.get(source) {
+            Some(Ok(picture)) => {
+                newsroom.pictures[index] = Some(picture.clone());
+                newsroom.photo_sizes[index] = Some(Size {
+                    width: picture.width,
+                    height: picture.height,
+                });
+            }
+            Some(Err(reason)) => {
+                failed_stories.insert(source);
+                let display = outputs.get(source).map_or(source.as_path(), |(_, d)| d);
+                let mut diagnostic = Diagnostic::warning(
+                    &story.file.display,
+                    format!(
+                        "the photo {} cannot be resized, so it is published as it is: {reason}",
+                        display.display()
+                    ),
+                )
+                .with_help("export it again as a JPEG, PNG or WebP file");
+                if let Some(photo) = &story.front.photo {
+                    diagnostic = diagnostic.with_span(story.text(), photo.span.clone());
+                }
+                problems.push(diagnostic);
+            }
+            None => {}
+        }
+    }
+    for (source, result) in &batch.results {
+        let Some((output, display)) = outputs.get(source) else {
+            continue;
+        };
+        match result {
+            Ok(picture) => {
+                let full = picture.full_size().map(|v| (output.clone(), &v.file));
+                let sized = picture
+                    .files()
+                    .map(|v| (format!("{OUTPUT_DIR}/{}", v.file), &v.file));
+                for (output, file) in full.into_iter().chain(sized) {
+                    let path = cache.join(file);
+                    let stamp = std::fs::metadata(&path)
+                        .map(|m| FileStamp::of(&m))
+                        .unwrap_or_default();
+                    files.push((output, path, stamp));
+                }
+            }
+            Err(_) if failed_stories.contains(source.as_path()) => {}
+            Err(reason) => problems.push(
+                Diagnostic::warning(
+                    display,
+                    format!("the image cannot be resized, so it is published as it is: {reason}"),
+                )
+                .with_help("export it again as a JPEG, PNG or WebP file, or remove it"),
+            ),
+        }
+    }
+    newsroom.picture_files = files;
+    newsroom.pictures_by_url = by_url
+        .into_iter()
+        .filter_map(|(url, path)| Some((url, batch.results.get(&path)?.clone().ok()?)))
+        .collect();
+    (problems, batch.encoded)
+}
+
+/// How wide images in a story's text are shown: the text column (`--measure` in the theme).
+const BODY_SIZES: &str = "(min-width: 41rem) 41rem, 100vw";
+
+/// The body HTML with each `<img src="URL">` whose URL has a picture turned into a `<picture>`
+/// with a WebP `<source>`, a `srcset`, its size (no layout shift) and lazy loading; `None` when
+/// nothing changed. `url_of` makes a URL from an encoded file's name. The `<img>` comes from the
+/// Markdown renderer, which escapes `"` and `>` in attributes, so the tag ends at the first `>`.
+pub fn responsive_html(
+    html: &str,
+    pictures: &HashMap<String, Picture>,
+    url_of: impl Fn(&str) -> String,
+) -> Option<String> {
+    const START: &str = "<img src=\"";
+    if pictures.is_empty() || !html.contains(START) {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    let mut changed = false;
+    while let Some(at) = rest.find(START) {
+        let after = &rest[at + START.len()..];
+        let Some(url_end) = after.find('"') else {
+            break;
+        };
+        let url = &after[..url_end];
+        let (Some(picture), Some(tag_end)) = (
+            pictures.get(url),
+            after[url_end..].find('>').map(|i| i + url_end),
+        ) else {
+            out.push_str(&rest[..at + START.len()]);
+            rest = after;
+            continue;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(&format!(
+            "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{BODY_SIZES}\">\
+             <img src=\"{url}\" srcset=\"{original}\" sizes=\"{BODY_SIZES}\" width=\"{width}\" \
+             height=\"{height}\" loading=\"lazy\" decoding=\"async\"",
+            webp = Picture::srcset(&picture.webp, &url_of),
+            original = Picture::srcset(&picture.original, &url_of),
+            width = picture.width,
+            height = picture.height,
+        ));
+        out.push_str(&after[url_end + 1..=tag_end]);
+        out.push_str("</picture>");
+        rest = &after[tag_end + 1..];
+        changed = true;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_above_the_original_are_skipped_and_the_original_is_kept() {
+        assert_eq!(
+            produced_widths(&[480, 800, 1200, 1600], 1000),
+            [480, 800, 1000]
+        );
+        assert_eq!(produced_widths(&[480, 800], 800), [480, 800]);
+        assert_eq!(produced_widths(&[480, 800], 300), [300]);
+        assert_eq!(produced_widths(&[800, 0, 480, 480], 2000), [480, 800, 2000]);
+    }
+
+    #[test]
+    fn heights_keep_the_aspect_ratio() {
+        assert_eq!(scaled_height(4000, 3000, 800), 600);
+        assert_eq!(scaled_height(3, 2, 1), 1);
+        assert_eq!(scaled_height(1000, 1, 10), 1);
+    }
+
+    #[test]
+    fn the_key_changes_with_the_bytes_and_the_settings() {
+        let a = cache_key(b"photo", &[480]);
+        assert_eq!(a, cache_key(b"photo", &[480]));
+        assert_ne!(a, cache_key(b"photo!", &[480]));
+        assert_ne!(a, cache_key(b"photo", &[480, 800]));
+    }
+
+    #[test]
+    fn srcset_lists_each_width() {
+        let picture = Picture::plan("k", Format::Jpeg, 1000, 500, &[480, 1600]);
+        let srcset = Picture::srcset(&picture.webp, |f| format!("/img/{f}"));
+        assert_eq!(srcset, "/img/k-480.webp 480w, /img/k-1000.webp 1000w");
+        assert_eq!(picture.files().count(), 4);
+        let webp = Picture::plan("k", Format::WebP, 1000, 500, &[480]);
+        assert_eq!(webp.files().count(), 2);
+    }
+
+    #[test]
+    fn body_images_with_a_picture_become_picture_elements() {
+        let pictures = HashMap::from([(
+            "/a/map.jpg".to_string(),
+            Picture::plan("k", Format::Jpeg, 1000, 500, &[480]),
+        )]);
+        let html = "<p>See <img src=\"/a/map.jpg\" alt=\"A &gt; B\" /> and \
+                    <img src=\"https://x.org/y.jpg\" alt=\"\" /></p>";
+        let out = responsive_html(html, &pictures, |f| format!("/img/{f}")).unwrap();
+        assert_eq!(
+            out,
+            "<p>See <picture><source type=\"image/webp\" \
+             srcset=\"/img/k-480.webp 480w, /img/k-1000.webp 1000w\" sizes=\"(min-width: 41rem) 41rem, 100vw\">\
+             <img src=\"/a/map.jpg\" srcset=\"/img/k-480.jpg 480w, /img/k-1000.jpg 1000w\" \
+             sizes=\"(min-width: 41rem) 41rem, 100vw\" width=\"1000\" height=\"500\" loading=\"lazy\" \
+             decoding=\"async\" alt=\"A &gt; B\" /></picture> and \
+             <img src=\"https://x.org/y.jpg\" alt=\"\" /></p>"
+        );
+        assert_eq!(
+            responsive_html("<p>no images</p>", &pictures, |f| f.into()),
+            None
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode(b"not an image").is_err());
+        assert!(decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F']).is_err());
+    }
+}
