@@ -52,6 +52,12 @@ pub struct SiteConfig {
     /// What feeds carry.
     #[serde(default)]
     pub feeds: Feeds,
+    /// Keep raw HTML written in story bodies (embeds, `<aside>` boxes). Set it to `false` when
+    /// stories come from people you do not trust with the site's pages: raw HTML tags and
+    /// blocks are then dropped (the Markdown around them still renders), so a body cannot
+    /// inject scripts. Front matter is always text, whatever this says.
+    #[serde(default = "default_true")]
+    pub unsafe_html: bool,
     /// How local photos are resized for pages.
     #[serde(default)]
     pub images: Images,
@@ -264,6 +270,28 @@ impl Site {
                 .with_help("write the full address, e.g. `https://news.example.org/`"),
             );
         }
+        // Links written in site.toml become `href`s on every page: none may run a script.
+        let links = config
+            .support
+            .iter()
+            .map(|support| ("support.url".to_string(), &support.url))
+            .chain(config.authors.iter().filter_map(|(name, info)| {
+                let url = info.url.as_ref()?;
+                Some((format!("the url of author `{name}`"), url))
+            }));
+        for (what, url) in links {
+            if crate::url::is_script_url(url) {
+                let key = if what == "support.url" {
+                    "support.url"
+                } else {
+                    "authors"
+                };
+                problems.push(
+                    at_key(key, format!("{what} `{url}` is a script, not a link"))
+                        .with_help("use a page of the site (`/support/`) or an https:// address"),
+                );
+            }
+        }
         match (timezone, base, permalink) {
             (Some(timezone), Some((base_url, base_path)), Some(permalink))
                 if !problems.has_errors() =>
@@ -347,6 +375,7 @@ const SITE_KEYS: &[&str] = &[
     "paginate",
     "feed_limit",
     "feeds",
+    "unsafe_html",
     "images",
     "publisher",
     "sections",
@@ -503,6 +532,26 @@ mod tests {
 
     fn parse(text: &str) -> Result<Site, Vec<Diagnostic>> {
         Site::parse(text, Path::new("site.toml")).map_err(Diagnostics::sorted)
+    }
+
+    #[test]
+    fn script_urls_in_site_toml_links_are_refused() {
+        let text = "title = \"G\"\nbase_url = \"https://x.org/\"\n\
+                    [support]\ntitle = \"T\"\ntext = \"x\"\nurl = \" JavaScript:alert(1)\"\n\
+                    [authors.\"Ana\"]\nurl = \"javascript:alert(2)\"\n";
+        let errors = Site::parse(text, Path::new("site.toml"))
+            .unwrap_err()
+            .sorted();
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.starts_with("support.url")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("author `Ana`")),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -230,6 +230,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn check(mut self, raw: Raw) -> Result<FrontMatter, Diagnostics> {
+        self.refuse_bidi_controls(&raw);
         let layout = match &raw.layout {
             None => Layout::Story,
             Some(layout) if layout.value == "page" => Layout::Page,
@@ -491,6 +492,78 @@ impl Checker<'_> {
         })
     }
 
+    /// Refuses Unicode bidirectional controls in every text value ("Trojan Source"): they make
+    /// a headline or a name display differently from what it says, in pages, feeds and search
+    /// results alike, and a newsroom never needs them (the browser orders right-to-left text
+    /// by itself). Values without a position of their own point at their block.
+    fn refuse_bidi_controls(&mut self, raw: &Raw) {
+        let single = [
+            ("headline", &raw.headline),
+            ("dek", &raw.dek),
+            ("date", &raw.date),
+            ("updated", &raw.updated),
+            ("author", &raw.author),
+            ("section", &raw.section),
+            ("slug", &raw.slug),
+            ("layout", &raw.layout),
+        ];
+        for (key, value) in single {
+            if let Some(value) = value {
+                self.bidi(key, &value.value, &value.referenced);
+            }
+        }
+        if let Some(authors) = &raw.authors {
+            for author in &authors.value {
+                self.bidi("authors", author, &authors.referenced);
+            }
+        }
+        if let Some(tags) = &raw.tags {
+            for tag in &tags.value {
+                self.bidi("tags", &tag.value, &tag.referenced);
+            }
+        }
+        if let Some(photo) = &raw.photo {
+            let RawPhoto {
+                src,
+                alt,
+                credit,
+                caption,
+            } = &photo.value;
+            for (key, value) in [
+                ("src", src),
+                ("alt", alt),
+                ("credit", credit),
+                ("caption", caption),
+            ] {
+                if let Some(value) = value {
+                    self.bidi(&format!("photo {key}"), value, &photo.referenced);
+                }
+            }
+        }
+        for correction in &raw.corrections {
+            if let Some(text) = &correction.value.text {
+                self.bidi("correction", text, &correction.referenced);
+            }
+        }
+        for path in &raw.redirect_from {
+            self.bidi("redirect_from", &path.value, &path.referenced);
+        }
+    }
+
+    fn bidi(&mut self, key: &str, value: &str, location: &Location) {
+        if let Some(control) = value.chars().find(|c| is_bidi_control(*c)) {
+            self.error_at(
+                location,
+                format!(
+                    "the {key} holds an invisible bidirectional control character (U+{:04X})",
+                    control as u32
+                ),
+                "delete it: it can make the text display differently from what it says; \
+                 right-to-left text needs no control characters",
+            );
+        }
+    }
+
     fn error_at(&mut self, location: &Location, message: String, help: &str) {
         let span = self.span_of(location);
         self.problems.push(
@@ -508,6 +581,12 @@ impl Checker<'_> {
     fn fence_span(&self) -> std::ops::Range<usize> {
         0..3.min(self.source.len())
     }
+}
+
+/// The Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One name as a list of one, keeping its location.
@@ -540,8 +619,17 @@ fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::o
         }
     };
     let len = span.byte_len().unwrap_or(1) as usize;
-    let end = (start + len.max(1)).min(source.len());
-    let end = source[start.min(end)..end]
+    let mut end = (start + len.max(1)).min(source.len());
+    // The span may end inside a multi-byte character (found by fuzzing): widen it to the
+    // whole character rather than slice through it.
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut start = start.min(end);
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = source[start..end]
         .find('\n')
         .map_or(end, |newline| start + newline);
     start.min(end)..end
@@ -711,6 +799,18 @@ mod tests {
         let source: Arc<str> = Arc::from(text);
         let split = split(&source).map_err(|e| vec![Diagnostic::error("a.md", e)])?;
         parse(Path::new("a.md"), &source, &split, &TimeZone::UTC).map_err(Diagnostics::sorted)
+    }
+
+    #[test]
+    fn span_ending_inside_a_multibyte_character_does_not_panic() {
+        // Minimised from fuzz/artifacts/front_matter/crash-801842d4: the photo's span ended
+        // inside the four-byte character that follows the flow mapping.
+        let text = "---\nheadline: \"Talks\"\ndate: 2025-0r, \"Sea\"]\n\
+                    photo: {src: /a.jpg, alt: \"A quay\", credit: AP, caption: Dawn}\u{5c40d}rections:\n\
+                    ---\nBody\n";
+        assert!(parse_text(text).is_err());
+        // From fuzz/artifacts/story/crash-48921b76: a byte-order mark inside the front matter.
+        assert!(parse_text("---\n\u{feff}>>>/b>.\n---\nBody\n").is_err());
     }
 
     #[test]

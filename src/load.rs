@@ -213,6 +213,14 @@ fn walk_content(root: &Path, dir: &Path) -> Walked {
             )
             .with_help("move the folder into content/ instead of linking to it");
             problems.push((relative.to_path_buf(), diagnostic));
+        } else if entry.path_is_symlink() && entry.path().canonicalize().is_err() {
+            // A broken link, or one that loops: saying "outside the site" would mislead.
+            let diagnostic = Diagnostic::error(
+                display_path(root, entry.path()),
+                "this link leads nowhere: its target is missing or it links back to itself",
+            )
+            .with_help("point the link at a file inside the site, or delete it");
+            problems.push((relative.to_path_buf(), diagnostic));
         } else if entry.path_is_symlink() && !stays_inside(root, entry.path()) {
             let diagnostic = Diagnostic::error(
                 display_path(root, entry.path()),

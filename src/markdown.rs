@@ -158,6 +158,9 @@ pub struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a Arc<str>,
     pub body_offset: usize,
+    /// Keep raw HTML written in the body (`unsafe_html` in `site.toml`); when false, raw HTML
+    /// tags and blocks are dropped and only the Markdown around them renders.
+    pub raw_html: bool,
 }
 
 /// Renders a body, reporting every broken link or missing image at its line.
@@ -226,6 +229,9 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                     id,
                 }));
             }
+            // Only HTML the parser found in the body: the wrappers added here are pushed as
+            // `Event::Html` directly and never pass this match.
+            Event::Html(_) | Event::InlineHtml(_) if !source.raw_html => {}
             Event::Text(text) => {
                 word_count += text.split_whitespace().count();
                 events.push(Event::Text(text));
@@ -435,6 +441,7 @@ mod tests {
             path: Path::new(path),
             text: &text,
             body_offset: 19,
+            raw_html: true,
         };
         render(&source, links).map_err(Diagnostics::sorted)
     }

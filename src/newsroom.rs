@@ -129,8 +129,9 @@ impl Newsroom {
             .map(|story| photo_url(&site, story, &links))
             .unzip();
         problems.extend(missing.into_iter().flatten());
-        render_bodies(&mut stories, &links, bodies, &mut problems);
-        render_bodies(&mut pages, &links, bodies, &mut problems);
+        let raw_html = site.config.unsafe_html;
+        render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
+        render_bodies(&mut pages, &links, raw_html, bodies, &mut problems);
         if bodies.entries.len() > stories.len() + pages.len() {
             let live: HashSet<&Path> = stories
                 .iter()
@@ -397,12 +398,15 @@ pub struct BodyCache {
 #[derive(Debug)]
 struct CachedBody {
     text: Arc<str>,
+    /// The `unsafe_html` setting it was rendered with.
+    raw_html: bool,
     body: Arc<Body>,
 }
 
 fn render_bodies(
     stories: &mut [Story],
     links: &Links,
+    raw_html: bool,
     cache: &mut BodyCache,
     problems: &mut Diagnostics,
 ) {
@@ -412,6 +416,7 @@ fn render_bodies(
         .par_iter()
         .map(|story| {
             if let Some(hit) = previous.get(&story.file.path)
+                && hit.raw_html == raw_html
                 && hit.body.links_unchanged(links)
                 && (Arc::ptr_eq(&hit.text, &story.file.text) || hit.text == story.file.text)
             {
@@ -422,6 +427,7 @@ fn render_bodies(
                 path: &story.file.path,
                 text: &story.file.text,
                 body_offset: story.body_offset,
+                raw_html,
             };
             markdown::render(&source, links).map(|body| Some(Arc::new(body)))
         })
@@ -433,6 +439,7 @@ fn render_bodies(
                     story.file.path.clone(),
                     CachedBody {
                         text: Arc::clone(&story.file.text),
+                        raw_html,
                         body: Arc::clone(&body),
                     },
                 );

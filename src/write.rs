@@ -150,7 +150,9 @@ fn sibling(output: &Path, kind: &str) -> PathBuf {
     output.with_file_name(sibling_name)
 }
 
-/// Staging and old folders of builds that were interrupted (killed, power cut).
+/// Staging and old folders of builds that were interrupted (killed, power cut). A build
+/// interrupted between its two renames in [`swap`] leaves no `output` but its previous site in
+/// an old folder: that one is put back, not deleted.
 fn remove_leftovers(output: &Path) {
     let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
         return;
@@ -169,7 +171,12 @@ fn remove_leftovers(output: &Path) {
                 .is_some_and(|pid| pid.parse::<u32>().is_ok())
         });
         if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = fs::remove_dir_all(entry.path());
+            let restored = rest.starts_with("old-")
+                && !output.exists()
+                && fs::rename(entry.path(), output).is_ok();
+            if !restored {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 }
@@ -245,6 +252,21 @@ mod tests {
             "old"
         );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn site_moved_aside_by_an_interrupted_swap_is_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let old = dir.path().join(".public.old-99999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        remove_leftovers(&output);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists());
     }
 
     #[test]

@@ -1,0 +1,8 @@
+//! Hardening: hostile front matter renders as text, oversized or malicious input ends in a clear
+//! error within bounded time, and a failing build loses nothing.
+
+mod failures;
+mod harness;
+mod hostile;
+mod limits;
+mod properties;
