@@ -419,17 +419,6 @@ fn first_paragraph(events: &[Event<'_>]) -> String {
     String::new()
 }
 
-/// Plain text of some HTML-free Markdown, for feeds and meta descriptions.
-pub fn plain_text(markdown: &str) -> String {
-    Parser::new_ext(markdown, options())
-        .filter_map(|event| match event {
-            Event::Text(t) | Event::Code(t) => Some(t.into_string()),
-            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 //! can reach a file the build did not publish, whatever it contains (`..`, encoded or not).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -177,11 +176,6 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
         text,
     )
         .into_response()
-}
-
-/// Whether the address is a loopback one, where the Host check guards against DNS rebinding.
-pub fn is_loopback(address: &SocketAddr) -> bool {
-    address.ip().is_loopback()
 }
 
 #[cfg(test)]
