@@ -134,6 +134,9 @@ impl Builder {
         );
         // Counted in the render stage: `--timings` lists a fixed set of stages.
         problems.extend(image_problems);
+        if problems.has_errors() {
+            return Err(problems);
+        }
         let has_corrections = newsroom
             .stories
             .iter()
