@@ -67,6 +67,8 @@ pub struct Builder {
     /// Each file's parse result, by its path relative to `content/`: the same keys, in the same
     /// order, as the loaded sources' content.
     stories: BTreeMap<PathBuf, Result<Story, Diagnostics>>,
+    /// `site.toml` as last parsed, with the text it was parsed from.
+    site: Option<(Arc<str>, Site)>,
     /// The compiled templates, with the time zone their `date` filter was compiled for.
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
@@ -83,6 +85,7 @@ impl Builder {
             pending: Vec::new(),
             config_changed: false,
             dirty: Vec::new(),
+            site: None,
             stories: BTreeMap::new(),
             theme: None,
             bodies: BodyCache::default(),
@@ -219,8 +222,15 @@ impl Builder {
             return (None, problems);
         };
         problems.extend(sources.unreadable.values().cloned());
-        let site = match parse_site(&sources.config, &self.options) {
-            Ok(site) => site,
+        let site = match self.site.take() {
+            Some((config, site)) if Arc::ptr_eq(&config, &sources.config) => Ok(site),
+            _ => parse_site(&sources.config, &self.options),
+        };
+        let site = match site {
+            Ok(site) => {
+                self.site = Some((Arc::clone(&sources.config), site.clone()));
+                site
+            }
             Err(errors) => {
                 problems.extend(errors);
                 return (None, problems);

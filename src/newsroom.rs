@@ -115,14 +115,7 @@ impl Newsroom {
         stories.sort_by_cached_key(|s| (std::cmp::Reverse(s.timestamp()), Arc::clone(&s.route)));
         pages.sort_by(|a, b| a.route.cmp(&b.route));
         let assets = place_assets(&asset_files, &all_bundles, &stories, &pages);
-        let mut links = links(&site, &stories, &pages, &assets);
-        links
-            .documents
-            .extend(unparsed.into_iter().map(|path| (path, String::new())));
-        links.unpublished = hidden
-            .into_iter()
-            .map(|story| story.file.path.clone())
-            .collect();
+        let links = bodies.links(&site, &stories, &pages, &assets, unparsed, &hidden);
         let (photos, missing): (Vec<Option<String>>, Vec<Option<Diagnostic>>) = stories
             .par_iter()
             .map(|story| photo_url(&site, story, &links))
@@ -328,18 +321,54 @@ fn place_assets(
         .collect()
 }
 
-fn links(site: &Site, stories: &[Story], pages: &[Story], assets: &[Asset]) -> Links {
-    Links {
-        documents: stories
-            .par_iter()
-            .chain(pages)
-            .map(|s| (s.file.path.clone(), site.path(&s.route)))
-            .collect(),
-        assets: assets
-            .iter()
-            .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
-            .collect(),
-        unpublished: HashSet::default(),
+impl BodyCache {
+    /// Where every file of the site is published, for resolving links: the last build's map
+    /// while no file moved, appeared or went away (most saves), else a new one.
+    fn links(
+        &mut self,
+        site: &Site,
+        stories: &[Story],
+        pages: &[Story],
+        assets: &[Asset],
+        unparsed: Vec<PathBuf>,
+        hidden: &[Story],
+    ) -> Arc<Links> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        site.base_path.hash(&mut hasher);
+        for story in stories.iter().chain(pages) {
+            (story.file.path.as_os_str().as_encoded_bytes(), &story.route).hash(&mut hasher);
+        }
+        for asset in assets {
+            (asset.source.as_os_str().as_encoded_bytes(), &asset.output).hash(&mut hasher);
+        }
+        for path in unparsed.iter().chain(hidden.iter().map(|s| &s.file.path)) {
+            path.as_os_str().as_encoded_bytes().hash(&mut hasher);
+        }
+        let key = hasher.finish();
+        if let Some((previous, links)) = &self.links
+            && *previous == key
+        {
+            return Arc::clone(links);
+        }
+        let mut links = Links {
+            documents: stories
+                .par_iter()
+                .chain(pages)
+                .map(|s| (s.file.path.clone(), site.path(&s.route)))
+                .collect(),
+            assets: assets
+                .iter()
+                .map(|a| (a.source.clone(), site.path(&format!("/{}", a.output))))
+                .collect(),
+            unpublished: hidden.iter().map(|s| s.file.path.clone()).collect(),
+        };
+        links
+            .documents
+            .extend(unparsed.into_iter().map(|path| (path, String::new())));
+        let links = Arc::new(links);
+        self.links = Some((key, Arc::clone(&links)));
+        links
     }
 }
 
@@ -375,7 +404,8 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
 }
 
 /// Rendered bodies of the last build, reused while a file's text and the URLs of the files it
-/// links to are unchanged: an edit, even a new story, re-renders only the edited story.
+/// links to are unchanged: an edit, even a new story, re-renders only the edited story. The
+/// links map they were resolved with is kept too.
 ///
 /// Bodies are found by the address of the loaded file they were rendered from: a file that is
 /// read again is a new [`SourceFile`], and an unchanged one keeps its address between builds.
@@ -383,6 +413,8 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
 #[derive(Debug, Default)]
 pub struct BodyCache {
     entries: HashMap<usize, CachedBody>,
+    /// The links map of the last build, with the key of the files and URLs it was made from.
+    links: Option<(u64, Arc<Links>)>,
 }
 
 fn address(file: &Arc<SourceFile>) -> usize {

@@ -563,6 +563,16 @@ fn many_edits_in_a_row_stay_identical_to_fresh_builds() {
             vec![TALKS, "content/world/geneva-talks.md", RUNOFF],
         ),
         (
+            // The story that links to it is not saved: its body must follow the new URL.
+            "new slug for the linked story",
+            Box::new(|site: &Site| {
+                let talks = site.read("content/world/geneva-talks.md");
+                let moved = talks.replacen("---\n", "---\nslug: geneva-round-two\n", 1);
+                site.write("content/world/geneva-talks.md", &moved);
+            }),
+            vec!["content/world/geneva-talks.md"],
+        ),
+        (
             "template override",
             Box::new(|site: &Site| site.write("templates/story.html", &story_template("Extra"))),
             vec!["templates/story.html"],
