@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use dateline::build::{BuildOptions, Builder, Built};
+use dateline::diagnostic::Diagnostic;
 use dateline::newsroom::Publishing;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage};
 use scraper::{Html, Selector};
@@ -385,21 +386,34 @@ fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
 }
 
 #[test]
-fn corrupt_image_is_reported_by_name_and_published_as_it_is() {
+fn corrupt_image_is_an_error_at_the_photo_naming_it_until_it_is_replaced() {
     let site = Site::new();
     site.story_with_photo("broken", "photo.jpg", b"\xff\xd8\xff\xe0 not really a JPEG");
-    let built = site.build();
-    let warning = built
-        .warnings
-        .iter()
-        .find(|d| d.render(false).contains("content/world/broken/photo.jpg"))
-        .unwrap_or_else(|| panic!("no warning names the file: {:?}", built.warnings));
+    let mut builder = site.builder();
+    let errors: Vec<Diagnostic> = match builder.build() {
+        Ok(_) => panic!("a corrupt photo was published"),
+        Err(problems) => problems.into_iter().filter(Diagnostic::is_error).collect(),
+    };
+    let [error] = errors.as_slice() else {
+        panic!("one error: {errors:?}");
+    };
+    assert_eq!(error.location(), "content/world/broken/index.md:5:3");
     assert!(
-        warning.location().contains("index.md:"),
-        "{}",
-        warning.location()
+        error
+            .message
+            .starts_with("the photo `content/world/broken/photo.jpg` cannot be published:"),
+        "{error}"
     );
-    assert!(site.public("world/2025/05/broken/photo.jpg").is_file());
+    assert!(error.help.is_some(), "{error}");
+
+    // As in `serve`: the same builder, told of the new file, builds.
+    site.write(
+        "content/world/broken/photo.jpg",
+        encode(&halves(120, 60), ImageFormat::Jpeg),
+    );
+    builder.changed(&site.root().join("content/world/broken/photo.jpg"));
+    let built = builder.build().expect("the replaced photo builds");
+    assert_eq!(built.images_encoded, 4);
 }
 
 #[test]
