@@ -18,9 +18,9 @@ use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
@@ -39,7 +39,7 @@ pub const CACHE_DIR: &str = ".dateline-cache/images";
 pub const OUTPUT_DIR: &str = "img";
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
-const ENCODER_VERSION: u32 = 2;
+const ENCODER_VERSION: u32 = 3;
 
 /// JPEG quality: visually clean for news photos at about a tenth of a camera file's size.
 const JPEG_QUALITY: u8 = 80;
@@ -245,7 +245,7 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
         let pixels = if size.width == image.width() {
             &image
         } else {
-            resized = image.resize_exact(size.width, size.height, FilterType::CatmullRom);
+            resized = resize(&image, size.width, size.height)?;
             &resized
         };
         variants
@@ -303,6 +303,22 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
         DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(err.to_string()))?;
     image.apply_orientation(orientation);
     Ok((image, format))
+}
+
+/// `image` at `width`×`height` through a Catmull-Rom filter: sharp for photos shrunk to a
+/// phone's width, with less ringing around edges than Lanczos. fast_image_resize does it with SIMD, many
+/// times faster than `image::imageops` with the same filter, and weights pixels by their alpha,
+/// so that the edges of a transparent PNG keep no dark fringe.
+fn resize(image: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage, ImageError> {
+    let mut resized = DynamicImage::new(width, height, image.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    Resizer::new()
+        .resize(image, &mut resized, &options)
+        .map_err(|err| ImageError::Encode {
+            width,
+            reason: format!("resizing failed: {err}"),
+        })?;
+    Ok(resized)
 }
 
 /// Encodes `pixels` (already at the variant's size) into the cache folder; WebP from a PNG

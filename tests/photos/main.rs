@@ -12,7 +12,7 @@ use std::time::SystemTime;
 use dateline::build::{BuildOptions, Builder, Built};
 use dateline::diagnostic::Diagnostic;
 use dateline::newsroom::Publishing;
-use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage};
+use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
@@ -233,6 +233,33 @@ fn each_width_up_to_the_original_is_produced_in_webp_and_the_original_format() {
         ],
         "400 is wider than the photo: never upscaled"
     );
+}
+
+#[test]
+fn transparent_edges_keep_their_colour_when_resized() {
+    // Opaque red beside fully transparent black: a resizer that ignores alpha mixes the black
+    // into the half-transparent pixels of the edge, a dark fringe on a light page.
+    let image = DynamicImage::ImageRgba8(RgbaImage::from_fn(300, 150, |x, _| {
+        if x < 150 {
+            Rgba([255, 0, 0, 255])
+        } else {
+            Rgba([0, 0, 0, 0])
+        }
+    }));
+    let site = Site::new();
+    site.story_with_photo("logo", "logo.png", &encode(&image, ImageFormat::Png));
+    site.build();
+    let (_, small) = site
+        .images()
+        .into_iter()
+        .find(|(name, _)| name.ends_with("-100.png"))
+        .expect("a 100-pixel PNG");
+    let small = image::load_from_memory(&small).expect("a PNG").to_rgba8();
+    let edge: Vec<&Rgba<u8>> = small.pixels().filter(|p| p[3] > 0 && p[3] < 255).collect();
+    assert!(!edge.is_empty(), "the edge is half transparent");
+    for pixel in edge {
+        assert!(pixel[0] > 230, "a dark fringe: {pixel:?}");
+    }
 }
 
 #[test]
