@@ -78,6 +78,15 @@ impl ImageError {
     }
 }
 
+/// A decoder's message on one line: some end theirs with a line break and indentation, which
+/// would break the line of a diagnostic.
+fn one_line(err: &impl std::fmt::Display) -> String {
+    err.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The image formats Dateline re-encodes; others (GIF, SVG) are published as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -285,7 +294,7 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
 fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|err| ImageError::Read(err.to_string()))?;
+        .map_err(|err| ImageError::Read(one_line(&err)))?;
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => Format::Jpeg,
         Some(ImageFormat::Png) => Format::Png,
@@ -294,13 +303,13 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
     };
     let mut decoder = reader
         .into_decoder()
-        .map_err(|err| ImageError::Corrupt(err.to_string()))?;
+        .map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     // A broken EXIF block is no reason to refuse the photo: it is then shown as stored.
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(err.to_string()))?;
+        DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     image.apply_orientation(orientation);
     Ok((image, format))
 }
@@ -316,7 +325,7 @@ fn resize(image: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage,
         .resize(image, &mut resized, &options)
         .map_err(|err| ImageError::Encode {
             width,
-            reason: format!("resizing failed: {err}"),
+            reason: format!("resizing failed: {}", one_line(&err)),
         })?;
     Ok(resized)
 }
@@ -341,7 +350,7 @@ fn encode_into(
     };
     result.map_err(|err| ImageError::Encode {
         width: variant.width,
-        reason: err.to_string(),
+        reason: one_line(&err),
     })?;
     write_atomically(&cache.join(&variant.file), &bytes)
 }
@@ -776,6 +785,22 @@ mod tests {
         assert_eq!(
             responsive_html("<p>no images</p>", &pictures, |f| f.into()),
             None
+        );
+    }
+
+    #[test]
+    fn decoder_messages_are_one_line() {
+        let Err(err) = decode(b"\xff\xd8\xff\xe0 truncated") else {
+            panic!("a truncated JPEG decoded");
+        };
+        let message = err.to_string();
+        assert!(
+            message.starts_with("it is not a valid image: "),
+            "{message}"
+        );
+        assert!(
+            !message.contains('\n') && message.trim_end() == message,
+            "{message:?}"
         );
     }
 
