@@ -5,16 +5,17 @@
 //! changed files are re-read and re-parsed, bodies re-rendered only when their text or the
 //! site's links changed, and pages re-rendered only when what they show changed.
 
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{CONTENT_DIR, Sources, load};
+use crate::load::{CONTENT_DIR, SourceFile, Sources, load};
 use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::newsroom_style;
 use crate::output::Outputs;
@@ -60,7 +61,12 @@ pub struct Builder {
     /// Something outside `content/` changed: re-read `site.toml` and the theme, and redo
     /// whatever they affect (a static file alone affects nothing else).
     config_changed: bool,
-    stories: HashMap<PathBuf, (Arc<str>, Result<Story, Diagnostics>)>,
+    /// Files (relative to `content/`) or folders under which something changed since the
+    /// last parse: only their files are parsed again.
+    dirty: Vec<PathBuf>,
+    /// Each file's parse result, by its path relative to `content/`: the same keys, in the same
+    /// order, as the loaded sources' content.
+    stories: BTreeMap<PathBuf, Result<Story, Diagnostics>>,
     /// The compiled templates, with the time zone their `date` filter was compiled for.
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
@@ -76,7 +82,8 @@ impl Builder {
             sources: None,
             pending: Vec::new(),
             config_changed: false,
-            stories: HashMap::default(),
+            dirty: Vec::new(),
+            stories: BTreeMap::new(),
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
@@ -195,8 +202,12 @@ impl Builder {
                 self.pages.clear();
             }
         }
+        let content = self.options.root.join(CONTENT_DIR);
         for path in std::mem::take(&mut self.pending) {
             sources.refresh_content(&path);
+            if let Ok(relative) = path.strip_prefix(&content) {
+                self.dirty.push(relative.to_path_buf());
+            }
         }
         Ok(())
     }
@@ -216,26 +227,19 @@ impl Builder {
             }
         };
         let now = self.options.publishing.now;
-        let previous = &self.stories;
-        // Only files whose text changed are parsed again; `None` means "as last time".
-        let fresh: Vec<Option<Result<Story, Diagnostics>>> = sources
-            .content
-            .par_iter()
-            .map(|(path, file)| match previous.get(path) {
-                Some((text, _)) if *text == file.text => None,
-                _ => Some(story::parse(file.clone(), &site, now)),
-            })
-            .collect();
-        // The cache is updated in place: after an edit, one entry changes.
-        for ((path, file), result) in sources.content.iter().zip(fresh) {
-            if let Some(result) = result {
-                self.stories
-                    .insert(path.clone(), (Arc::clone(&file.text), result));
+        let dirty = std::mem::take(&mut self.dirty);
+        if self.stories.is_empty() {
+            self.stories = sources
+                .content
+                .par_iter()
+                .map(|(path, file)| (path.clone(), story::parse(Arc::clone(file), &site, now)))
+                .collect();
+        } else {
+            for prefix in &dirty {
+                reparse(&mut self.stories, &sources.content, prefix, |file| {
+                    story::parse(file, &site, now)
+                });
             }
-        }
-        if self.stories.len() != sources.content.len() {
-            self.stories
-                .retain(|path, _| sources.content.contains_key(path));
         }
         let mut parsed = Parsed {
             assets: sources
@@ -245,14 +249,13 @@ impl Builder {
                 .collect(),
             ..Parsed::default()
         };
-        for path in sources.content.keys() {
-            match self.stories.get(path).map(|(_, result)| result) {
-                Some(Ok(story)) => parsed.stories.push(story.clone()),
-                Some(Err(errors)) => {
+        for (path, result) in &self.stories {
+            match result {
+                Ok(story) => parsed.stories.push(story.clone()),
+                Err(errors) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
                 }
-                None => {}
             }
         }
         let publishing = self.options.publishing;
@@ -291,6 +294,34 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Parses again the files at or under `prefix` (one changed file, or a folder that appeared,
+/// moved or went away), and forgets those that are gone.
+fn reparse(
+    stories: &mut BTreeMap<PathBuf, Result<Story, Diagnostics>>,
+    content: &BTreeMap<PathBuf, Arc<SourceFile>>,
+    prefix: &Path,
+    parse: impl Fn(Arc<SourceFile>) -> Result<Story, Diagnostics> + Sync,
+) {
+    let gone: Vec<PathBuf> = stories
+        .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
+        .map(|(path, _)| path)
+        .take_while(|path| path.starts_with(prefix))
+        .cloned()
+        .collect();
+    for path in gone {
+        stories.remove(&path);
+    }
+    let files: Vec<(&PathBuf, &Arc<SourceFile>)> = content
+        .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(|(path, _)| path.starts_with(prefix))
+        .collect();
+    let parsed: Vec<(PathBuf, Result<Story, Diagnostics>)> = files
+        .into_par_iter()
+        .map(|(path, file)| (path.clone(), parse(Arc::clone(file))))
+        .collect();
+    stories.extend(parsed);
 }
 
 fn parse_site(config: &str, options: &BuildOptions) -> Result<Site, Diagnostics> {

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::story::Story;
@@ -22,13 +24,21 @@ pub const DEK_LIMIT: usize = 200;
 /// what is in the future.
 pub fn check(stories: &[&Story], now: Timestamp) -> Diagnostics {
     let stories: Vec<&Story> = stories.iter().copied().filter(|s| !s.is_page()).collect();
-    let mut warnings = Diagnostics::new();
-    for story in &stories {
-        warnings.extend(headline_length(story));
-        warnings.extend(dek(story));
-        warnings.extend(photo_credit(story));
-        warnings.extend(future_date(story, now));
-    }
+    let mut warnings: Diagnostics = stories
+        .par_iter()
+        .flat_map_iter(|story| {
+            [
+                headline_length(story),
+                dek(story),
+                photo_credit(story),
+                future_date(story, now),
+            ]
+            .into_iter()
+            .flatten()
+        })
+        .collect::<Vec<Diagnostic>>()
+        .into_iter()
+        .collect();
     warnings.extend(tag_case(&stories));
     warnings
 }
@@ -118,15 +128,35 @@ pub fn future_date(story: &Story, now: Timestamp) -> Option<Diagnostic> {
 /// spellings: warn at every spelling but the most used one.
 pub fn tag_case(stories: &[&Story]) -> Diagnostics {
     type Uses<'a> = BTreeMap<&'a str, Vec<(&'a Story, Range<usize>)>>;
+    // Ten thousand stories use a few hundred spellings: compare those, and look at the uses
+    // only when two of them clash (a rebuild in `serve` runs this at every save).
+    let spellings: HashSet<&str> = stories
+        .iter()
+        .flat_map(|s| &s.front.tags)
+        .map(String::as_str)
+        .collect();
+    let mut lowercase: HashMap<String, usize> = HashMap::default();
+    for spelling in &spellings {
+        *lowercase.entry(spelling.to_lowercase()).or_default() += 1;
+    }
+    let clashing: HashSet<&str> = spellings
+        .into_iter()
+        .filter(|s| lowercase.get(&s.to_lowercase()).is_some_and(|&n| n > 1))
+        .collect();
+    if clashing.is_empty() {
+        return Diagnostics::new();
+    }
     let mut by_lowercase: BTreeMap<String, Uses<'_>> = BTreeMap::new();
     for story in stories {
         for (tag, span) in story.front.tags.iter().zip(&story.front.tag_spans) {
-            by_lowercase
-                .entry(tag.to_lowercase())
-                .or_default()
-                .entry(tag.as_str())
-                .or_default()
-                .push((story, span.clone()));
+            if clashing.contains(tag.as_str()) {
+                by_lowercase
+                    .entry(tag.to_lowercase())
+                    .or_default()
+                    .entry(tag.as_str())
+                    .or_default()
+                    .push((story, span.clone()));
+            }
         }
     }
     let mut warnings = Diagnostics::new();

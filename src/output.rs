@@ -22,7 +22,7 @@ pub enum Output {
 /// A hash of some text, stable within one process: for telling inputs apart between rebuilds.
 pub fn hash_of(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     text.hash(&mut hasher);
     hasher.finish()
 }
@@ -46,11 +46,12 @@ impl FileStamp {
 /// Output paths (relative, `/`-separated: `world/2025/05/talks/index.html`) to their contents.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outputs {
-    pub files: BTreeMap<String, Output>,
+    /// Shared paths: a rebuild reuses most of them from the last one.
+    pub files: BTreeMap<Arc<str>, Output>,
 }
 
 impl Outputs {
-    pub fn insert(&mut self, path: impl Into<String>, output: Output) {
+    pub fn insert(&mut self, path: impl Into<Arc<str>>, output: Output) {
         self.files.insert(path.into(), output);
     }
 
@@ -81,13 +82,13 @@ impl Outputs {
                 (Some((a, _)), Some((b, _))) => a.cmp(b),
             };
             match order {
-                Ordering::Less => changed.extend(new.next().map(|(path, _)| path.clone())),
-                Ordering::Greater => changed.extend(old.next().map(|(path, _)| path.clone())),
+                Ordering::Less => changed.extend(new.next().map(|(path, _)| path.to_string())),
+                Ordering::Greater => changed.extend(old.next().map(|(path, _)| path.to_string())),
                 Ordering::Equal => {
                     if let (Some((path, a)), Some((_, b))) = (new.next(), old.next())
                         && !a.same_as(b)
                     {
-                        changed.push(path.clone());
+                        changed.push(path.to_string());
                     }
                 }
             }

@@ -57,7 +57,12 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics {
     let site = &newsroom.site;
     let mut problems = Diagnostics::new();
     let mut redirects: HashMap<String, (&Story, String)> = HashMap::new();
-    for story in newsroom.stories.iter().chain(&newsroom.pages) {
+    let redirecting = newsroom
+        .stories
+        .iter()
+        .chain(&newsroom.pages)
+        .filter(|s| !s.front.redirect_from.is_empty());
+    for story in redirecting {
         let target = site.absolute(&site.path(&story.route));
         for from in &story.front.redirect_from {
             let file = route_file(&from.path);

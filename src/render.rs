@@ -3,11 +3,10 @@
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -217,17 +216,20 @@ struct Renderer<'a> {
     site_hash: u64,
 }
 
-/// A rendered page: its output path, the key of its inputs, and its bytes.
-type CachedPage = (String, u64, Arc<[u8]>);
+/// A rendered page: its output path and its bytes.
+type CachedPage = (Arc<str>, Arc<[u8]>);
 
-/// Pages and cards of the last build, reused when their inputs hash the same: an edit to one
-/// story re-renders only the pages that show something of it. Cleared when templates change.
+/// Pages and cards of the recent builds, reused when their inputs hash the same: an edit to
+/// one story re-renders only the pages that show something of it. Cleared when templates
+/// change. Entries no build used are dropped once they are as many as the used ones.
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    cards: HashMap<PathBuf, (u64, Value)>,
-    /// By the key of a page's inputs (which includes its route): its output path and bytes.
-    pages: HashMap<u64, (String, Arc<[u8]>)>,
+    /// By story fingerprint.
+    cards: HashMap<u64, Value>,
+    /// By the key of a page's inputs (which includes its route).
+    pages: HashMap<u64, CachedPage>,
     feeds: crate::feed::FeedCache,
+    sitemap: crate::sitemap::SitemapCache,
 }
 
 impl RenderCache {
@@ -235,6 +237,7 @@ impl RenderCache {
         self.cards.clear();
         self.pages.clear();
         self.feeds.clear();
+        self.sitemap = Default::default();
     }
 }
 
@@ -260,7 +263,7 @@ pub fn render(
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
         .stories
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, story)| story_fingerprint(newsroom, i, story))
         .collect();
@@ -273,34 +276,15 @@ pub fn render(
         site_hash,
     };
     let jobs = renderer.jobs();
-    let previous = &cache.pages;
-    let results: Vec<Result<CachedPage, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let key = renderer.key(job);
-            if let Some((path, bytes)) = previous.get(&key) {
-                return Ok((path.clone(), key, Arc::clone(bytes)));
-            }
-            let route = renderer.route(job);
-            let path = route_file(&route);
-            renderer
-                .render_job(job, &route)
-                .map(|html| (path, key, Arc::<[u8]>::from(html.into_bytes())))
-        })
-        .collect();
-    let mut outputs = Outputs::default();
-    let mut problems = Diagnostics::new();
-    let mut pages = HashMap::with_capacity_and_hasher(results.len(), Default::default());
-    for result in results {
-        match result {
-            Ok((path, key, bytes)) => {
-                outputs.insert(path.clone(), Output::Bytes(Arc::clone(&bytes)));
-                pages.insert(key, (path, bytes));
-            }
-            Err(diagnostic) => problems.push(diagnostic),
-        }
-    }
-    cache.pages = pages;
+    let (mut pages, problems) = render_pages(&renderer, &jobs, &mut cache.pages);
+    // Sorted first, the map is built in one pass instead of fifteen thousand inserts.
+    pages.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    let mut outputs = Outputs {
+        files: pages
+            .into_iter()
+            .map(|(path, bytes)| (path, Output::Bytes(bytes)))
+            .collect(),
+    };
     if problems.has_errors() {
         return Err(problems);
     }
@@ -315,7 +299,7 @@ pub fn render(
         &mut cache.feeds,
         &mut outputs,
     );
-    crate::sitemap::render(newsroom, &mut outputs);
+    crate::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
     add_static_files(newsroom, files, &mut outputs);
     let clashes = crate::redirect::render(newsroom, &mut outputs);
     if clashes.has_errors() {
@@ -328,6 +312,50 @@ pub fn render(
         feeds,
     };
     Ok((outputs, counts))
+}
+
+/// Renders the pages whose key is not in the cache, in parallel, and adds them to it.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    jobs: &[Job<'_>],
+    cache: &mut HashMap<u64, CachedPage>,
+) -> (Vec<CachedPage>, Diagnostics) {
+    let keys: Vec<u64> = jobs.par_iter().map(|job| renderer.key(job)).collect();
+    let previous = &*cache;
+    let results: Vec<Result<Option<CachedPage>, Diagnostic>> = jobs
+        .par_iter()
+        .zip(&keys)
+        .map(|(job, key)| {
+            if previous.contains_key(key) {
+                return Ok(None);
+            }
+            let route = renderer.route(job);
+            let path = Arc::from(route_file(&route));
+            renderer
+                .render_job(job, &route)
+                .map(|html| Some((path, Arc::<[u8]>::from(html.into_bytes()))))
+        })
+        .collect();
+    let mut problems = Diagnostics::new();
+    for (key, result) in keys.iter().zip(results) {
+        match result {
+            Ok(Some(page)) => {
+                cache.insert(*key, page);
+            }
+            Ok(None) => {}
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if cache.len() > 2 * keys.len() {
+        let used: HashSet<u64> = keys.iter().copied().collect();
+        cache.retain(|key, _| used.contains(key));
+    }
+    let pages = keys
+        .iter()
+        .filter_map(|key| cache.get(key))
+        .map(|(path, bytes)| (Arc::clone(path), Arc::clone(bytes)))
+        .collect();
+    (pages, problems)
 }
 
 impl<'a> Renderer<'a> {
@@ -384,8 +412,8 @@ impl<'a> Renderer<'a> {
     /// The URL path a job renders (without the base path).
     fn route(&self, job: &Job<'_>) -> String {
         match job {
-            Job::Story(index) => self.newsroom.stories[*index].route.clone(),
-            Job::Page(page) => page.route.clone(),
+            Job::Story(index) => self.newsroom.stories[*index].route.to_string(),
+            Job::Page(page) => page.route.to_string(),
             Job::Listing { kind, number, .. } => page_route(&self.listing_route(*kind), *number),
             Job::Tags => "/tags/".to_string(),
             Job::Corrections => CORRECTIONS_ROUTE.to_string(),
@@ -396,7 +424,7 @@ impl<'a> Renderer<'a> {
     /// A hash of everything the job's page shows: equal keys render equal pages.
     fn key(&self, job: &Job<'_>) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         // What tells two pages apart is hashed without building their routes: the key is
         // computed for every page on every rebuild.
         self.site_hash.hash(&mut hasher);
@@ -617,34 +645,33 @@ fn listing_name<'g>(kind: Listing<'g>) -> (&'static str, &'g str) {
 }
 
 /// Listing cards, serialised once per story and reused while its fingerprint holds.
-fn cards(
-    newsroom: &Newsroom,
-    fingerprints: &[u64],
-    cache: &mut HashMap<PathBuf, (u64, Value)>,
-) -> Vec<Value> {
+fn cards(newsroom: &Newsroom, fingerprints: &[u64], cache: &mut HashMap<u64, Value>) -> Vec<Value> {
     let previous = &*cache;
-    let cards: Vec<Value> = (0..newsroom.stories.len())
+    // `true`: made now, to be cached.
+    let cards: Vec<(Value, bool)> = (0..newsroom.stories.len())
         .into_par_iter()
-        .map(|i| match previous.get(&newsroom.stories[i].file.path) {
-            Some((fingerprint, card)) if *fingerprint == fingerprints[i] => card.clone(),
-            _ => Value::from_serializable(&card_view(newsroom, i)),
+        .map(|i| match previous.get(&fingerprints[i]) {
+            Some(card) => (card.clone(), false),
+            None => (Value::from_serializable(&card_view(newsroom, i)), true),
         })
         .collect();
-    *cache = newsroom
-        .stories
-        .iter()
-        .zip(fingerprints)
-        .zip(&cards)
-        .map(|((story, fingerprint), card)| (story.file.path.clone(), (*fingerprint, card.clone())))
-        .collect();
-    cards
+    for (fingerprint, (card, new)) in fingerprints.iter().zip(&cards) {
+        if *new {
+            cache.insert(*fingerprint, card.clone());
+        }
+    }
+    if cache.len() > 2 * fingerprints.len() {
+        let used: HashSet<u64> = fingerprints.iter().copied().collect();
+        cache.retain(|fingerprint, _| used.contains(fingerprint));
+    }
+    cards.into_iter().map(|(card, _)| card).collect()
 }
 
 /// Everything a story's card and page are made from: its text, where it is published, the
 /// section name it is shown under, its photo's URL and size, and its rendered body.
 fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     story.file.hash.hash(&mut hasher);
     story.route.hash(&mut hasher);
     story.section.hash(&mut hasher);
@@ -733,7 +760,7 @@ pub fn register_resize_image_with(
 /// a replaced image changes the page even though the body's text is the same.
 fn body_pictures_hash(newsroom: &Newsroom, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     for (_, url) in &story.body.links {
         if let Some(picture) = url.as_ref().and_then(|u| newsroom.pictures_by_url.get(u)) {
             picture.hash(&mut hasher);

@@ -9,6 +9,8 @@
 //! - `robots.txt` points crawlers to both.
 
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 use quick_xml::escape::escape;
@@ -40,31 +42,32 @@ pub struct Url {
     pub lastmod: Option<ZonedDateTime>,
 }
 
+/// The sitemap files of the last build, with the key of what they list: an edit that changes
+/// no URL and no date (most edits) re-renders none of the site's ten thousand URLs.
+#[derive(Debug, Default)]
+pub struct SitemapCache {
+    key: u64,
+    files: Vec<(String, Arc<[u8]>)>,
+}
+
 /// Writes the sitemap (split when it is large), the news sitemap and `robots.txt`.
-pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
+pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCache) {
     let site = &newsroom.site;
     let root = site.absolute(&site.path("/"));
-    let mut urls = urls(newsroom);
-    let corrections = crate::render::CORRECTIONS_ROUTE;
-    if outputs
-        .get(&crate::output::route_file(corrections))
-        .is_some()
-    {
-        let newest_correction = newsroom
-            .stories
-            .iter()
-            .chain(&newsroom.pages)
-            .flat_map(|s| &s.front.corrections)
-            .map(|c| &c.date)
-            .max_by_key(|date| date.timestamp())
-            .cloned();
-        urls.push(Url {
-            loc: site.absolute(&site.path(corrections)),
-            lastmod: newest_correction,
-        });
+    let corrections = outputs
+        .get(&crate::output::route_file(crate::render::CORRECTIONS_ROUTE))
+        .is_some();
+    let key = key(newsroom, corrections, &root);
+    if cache.files.is_empty() || cache.key != key {
+        let files = sitemap_files(&urls(newsroom, corrections), MAX_URLS, &root);
+        cache.key = key;
+        cache.files = files
+            .into_iter()
+            .map(|(path, xml)| (path, Arc::from(xml_safe(xml).into_bytes())))
+            .collect();
     }
-    for (path, xml) in sitemap_files(&urls, MAX_URLS, &root) {
-        outputs.insert(path, Output::text(xml_safe(xml)));
+    for (path, xml) in &cache.files {
+        outputs.insert(path.clone(), Output::Bytes(Arc::clone(xml)));
     }
     outputs.insert(NEWS_SITEMAP, Output::text(xml_safe(news_sitemap(newsroom))));
     let robots = format!(
@@ -73,8 +76,28 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) {
     outputs.insert(ROBOTS, Output::text(robots));
 }
 
-/// Every story, page and first listing page, front page first.
-fn urls(newsroom: &Newsroom) -> Vec<Url> {
+/// A hash of everything [`urls`] lists: each page's route and last change, and the groups'
+/// members (whose changes date the group pages).
+fn key(newsroom: &Newsroom, corrections: bool, root: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    (root, corrections).hash(&mut hasher);
+    for story in newsroom.stories.iter().chain(&newsroom.pages) {
+        story.route.hash(&mut hasher);
+        last_change(story).hash(&mut hasher);
+        if corrections {
+            story.front.corrections.len().hash(&mut hasher);
+        }
+    }
+    for groups in [&newsroom.sections, &newsroom.tags, &newsroom.authors] {
+        for group in groups.iter() {
+            (&group.slug, &group.stories).hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// Every story, page and first listing page, front page first; the corrections page last.
+fn urls(newsroom: &Newsroom, corrections: bool) -> Vec<Url> {
     let site = &newsroom.site;
     let url = |route: &str, lastmod: Option<ZonedDateTime>| Url {
         loc: site.absolute(&site.path(route)),
@@ -97,6 +120,20 @@ fn urls(newsroom: &Newsroom) -> Vec<Url> {
             let stories = group.stories.iter().map(|&i| &newsroom.stories[i]);
             url(&format!("{prefix}{}/", group.slug), newest_change(stories))
         }));
+    }
+    if corrections {
+        let newest_correction = newsroom
+            .stories
+            .iter()
+            .chain(&newsroom.pages)
+            .flat_map(|s| &s.front.corrections)
+            .map(|c| &c.date)
+            .max_by_key(|date| date.timestamp())
+            .cloned();
+        urls.push(Url {
+            loc: site.absolute(&site.path(crate::render::CORRECTIONS_ROUTE)),
+            lastmod: newest_correction,
+        });
     }
     urls
 }

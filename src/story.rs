@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::front_matter::{self, FrontMatter, Layout};
 use crate::load::SourceFile;
 use crate::markdown::Body;
+use crate::permalink::PermalinkValues;
 use crate::slug::slugify;
 
 /// Whether readers may see a story yet.
@@ -29,19 +30,22 @@ pub struct Story {
     pub body_offset: usize,
     /// Shared: rebuilds copy stories, and the front matter of an unchanged file never changes.
     pub front: Arc<FrontMatter>,
-    pub slug: String,
+    // What follows is shared too, like the front matter: `serve` copies ten thousand stories
+    // at every rebuild, which must cost no more than counting references.
+    pub slug: Arc<str>,
     /// The section name as written (front matter, or the folder), before grouping.
-    pub section: Option<String>,
+    pub section: Option<Arc<str>>,
     /// URL slugs of the section, tags and authors, made once per parse: rebuilds group
     /// thousands of stories by them.
-    pub section_slug: Option<String>,
-    pub tag_slugs: Vec<String>,
-    pub author_slugs: Vec<String>,
+    pub section_slug: Option<Arc<str>>,
+    pub tag_slugs: Arc<[String]>,
+    pub author_slugs: Arc<[String]>,
     /// For a story folder (`index.md` with its photos), the folder relative to `content/`.
-    pub bundle: Option<PathBuf>,
+    pub bundle: Option<Arc<Path>>,
     pub status: Status,
-    /// The URL path without the site's base path: `/world/2025/05/talks/`.
-    pub route: String,
+    /// The URL path without the site's base path: `/world/2025/05/talks/`. Empty for a story
+    /// without a date or a section, which is an error the newsroom reports.
+    pub route: Arc<str>,
     pub body: Arc<Body>,
 }
 
@@ -92,6 +96,7 @@ pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story
     let section_slug = section.as_deref().map(slugify);
     let tag_slugs = front.tags.iter().map(|t| slugify(t)).collect();
     let author_slugs = front.authors.iter().map(|a| slugify(a)).collect();
+    let route = route(site, &front, section_slug.as_deref(), &slug);
     let status = match (&front.date, front.draft) {
         (_, true) => Status::Draft,
         (Some(date), false) if date.timestamp() > now => Status::Scheduled,
@@ -110,15 +115,32 @@ pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story
         file,
         body_offset,
         front: Arc::new(front),
-        slug,
-        section,
-        section_slug,
+        slug: slug.into(),
+        section: section.map(Arc::from),
+        section_slug: section_slug.map(Arc::from),
         tag_slugs,
         author_slugs,
-        bundle,
+        bundle: bundle.map(Arc::from),
         status,
-        route: String::new(),
+        route: route.into(),
         body: Arc::default(),
+    })
+}
+
+/// Where the site's permalink pattern puts a story; a page is published at `/slug/`.
+fn route(site: &Site, front: &FrontMatter, section_slug: Option<&str>, slug: &str) -> String {
+    if front.layout == Layout::Page {
+        return format!("/{slug}/");
+    }
+    let (Some(date), Some(section)) = (&front.date, section_slug) else {
+        return String::new();
+    };
+    site.permalink.expand(PermalinkValues {
+        section,
+        year: date.year(),
+        month: date.month(),
+        day: date.day(),
+        slug,
     })
 }
 

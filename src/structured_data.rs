@@ -82,7 +82,7 @@ pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
         "publisher": publisher(site),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "articleSection": story.section,
+        "articleSection": story.section.as_deref(),
         "keywords": front.tags,
         "inLanguage": site.config.language,
     }))

@@ -103,7 +103,7 @@ fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
     let dirs: BTreeSet<PathBuf> = outputs
         .files
         .keys()
-        .filter_map(|path| Path::new(path).parent().map(Path::to_path_buf))
+        .filter_map(|path| Path::new(&**path).parent().map(Path::to_path_buf))
         .filter(|dir| !dir.as_os_str().is_empty())
         .collect();
     for dir in &dirs {
@@ -111,7 +111,7 @@ fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
         fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
     }
     outputs.files.par_iter().try_for_each(|(path, output)| {
-        let target = staging.join(path);
+        let target = staging.join(&**path);
         match output {
             Output::Bytes(bytes) => {
                 fs::write(&target, &bytes[..]).map_err(io_error("write", &target))

@@ -210,7 +210,7 @@ type Writer = fn(&Channel, &[&Entry]) -> String;
 
 /// A hash of everything a feed shows: the site, the feed settings, its stories.
 fn feed_key(newsroom: &Newsroom, job: &Job<'_>, fingerprints: &[u64], site_hash: u64) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     site_hash.hash(&mut hasher);
     newsroom.site.config.feeds.hash(&mut hasher);
     job.group.map(|g| (&g.name, &g.slug)).hash(&mut hasher);

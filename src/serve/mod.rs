@@ -14,7 +14,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::report;
+use crate::cmd::report::human;
+use crate::cmd::{report, use_color};
 use crate::serve::state::{Shared, Snapshot};
 
 /// How to run the preview server.
@@ -81,23 +82,31 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     })
     .await
     .map_err(|err| format!("the first build stopped: {err}"))?;
-    let snapshot = match first {
-        Ok(built) => Snapshot {
-            outputs: built.outputs,
-            error: None,
-        },
+    let (snapshot, warnings) = match first {
+        Ok(built) => {
+            let warnings = built.warnings.sorted();
+            if !warnings.is_empty() {
+                eprint!("{}", human(&warnings, use_color()));
+            }
+            let snapshot = Snapshot {
+                outputs: built.outputs,
+                error: None,
+            };
+            (snapshot, warnings)
+        }
         Err(diagnostics) => {
             let sorted = diagnostics.clone().sorted();
             report(diagnostics);
-            Snapshot {
+            let snapshot = Snapshot {
                 outputs: Default::default(),
                 error: Some(reload::failed(&sorted)),
-            }
+            };
+            (snapshot, Vec::new())
         }
     };
     let shared = Arc::new(Shared::new(address, snapshot.outputs, snapshot.error));
     let loop_shared = Arc::clone(&shared);
-    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, watch, changes));
+    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, watch, changes, warnings));
 
     println!("Serving {} at {url}", root.display());
     println!("Drafts and scheduled stories are shown. Watching for changes; press Ctrl-C to stop.");

@@ -13,7 +13,9 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
 use crate::build::Builder;
-use crate::cmd::report;
+use crate::cmd::report::human;
+use crate::cmd::{report, use_color};
+use crate::diagnostic::Diagnostic;
 use crate::load::is_ignored;
 use crate::serve::reload;
 use crate::serve::state::{Shared, Snapshot};
@@ -103,11 +105,13 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
 }
 
 /// Rebuilds after every burst of changes until the channel closes, publishing each result.
+/// `shown` are the warnings of the first build, already printed.
 pub fn rebuild_loop(
     mut builder: Builder,
     shared: Arc<Shared>,
     mut watch: Watch,
     changes: Receiver<Vec<PathBuf>>,
+    mut shown: Vec<Diagnostic>,
 ) {
     let root = builder.options.root.clone();
     while let Ok(mut paths) = changes.recv() {
@@ -124,11 +128,13 @@ pub fn rebuild_loop(
         for path in &paths {
             builder.changed(path);
         }
-        rebuild(&mut builder, &shared, &paths);
+        rebuild(&mut builder, &shared, &paths, &mut shown);
     }
 }
 
-fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
+/// Rebuilds and publishes; the terminal hears about it only once the browsers have the result.
+/// `shown` holds the warnings printed last time, which are not printed again.
+fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mut Vec<Diagnostic>) {
     let started = Instant::now();
     let previous = shared.snapshot();
     let base_path = builder
@@ -139,24 +145,8 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
         .unwrap_or_default();
     match builder.build() {
         Ok(built) => {
-            if !built.warnings.is_empty() {
-                report(built.warnings.clone());
-            }
             let changed = built.outputs.changed_since(&previous.outputs);
             let recovered = previous.error.is_some();
-            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
-            let stages: Vec<String> = built
-                .timings
-                .iter()
-                .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
-                .collect();
-            println!(
-                "{} changed: rebuilt in {} ms ({}), {} changed",
-                describe(&builder.options.root, paths),
-                started.elapsed().as_millis(),
-                stages.join(", "),
-                crate::cmd::plural(pages, "page")
-            );
             let event =
                 (recovered || !changed.is_empty()).then(|| reload::changed(&changed, &base_path));
             shared.publish(
@@ -166,11 +156,26 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
                 },
                 event,
             );
+            let elapsed = started.elapsed();
+            // The old site is large; freeing it can wait.
+            std::thread::spawn(move || drop(previous));
+            report_new_warnings(built.warnings.sorted(), shown);
+            let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+            let stages: Vec<String> = built
+                .timings
+                .iter()
+                .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+                .collect();
+            println!(
+                "{} changed: rebuilt in {} ms ({}), {} changed",
+                describe(&builder.options.root, paths),
+                elapsed.as_millis(),
+                stages.join(", "),
+                crate::cmd::plural(pages, "page")
+            );
         }
         Err(diagnostics) => {
             let sorted = diagnostics.clone().sorted();
-            report(diagnostics);
-            eprintln!("Still serving the last good build; fix the error and save again.");
             let message = reload::failed(&sorted);
             shared.publish(
                 Snapshot {
@@ -179,8 +184,32 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf]) {
                 },
                 Some(message),
             );
+            report(diagnostics);
+            eprintln!("Still serving the last good build; fix the error and save again.");
         }
     }
+}
+
+/// Prints the warnings that were not printed after the last rebuild, and how many still apply:
+/// a newsroom with twenty long headlines should not see all twenty again at every save.
+fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
+    let key = |w: &Diagnostic| (w.file.clone(), w.line, w.column, w.message.clone());
+    let before: std::collections::HashSet<_> = shown.iter().map(key).collect();
+    let (new, old): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .iter()
+        .cloned()
+        .partition(|w| !before.contains(&key(w)));
+    if !new.is_empty() {
+        eprint!("{}", human(&new, use_color()));
+    }
+    if !old.is_empty() {
+        eprintln!(
+            "{} shown before still {}",
+            crate::cmd::plural(old.len(), "warning"),
+            if old.len() == 1 { "applies" } else { "apply" }
+        );
+    }
+    *shown = warnings;
 }
 
 /// `content/world/a.md` or `3 files`, for the rebuild log line.

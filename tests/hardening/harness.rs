@@ -48,7 +48,7 @@ pub fn build_in_process(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String
         .files
         .iter()
         .filter_map(|(path, output)| match output {
-            Output::Bytes(bytes) => Some((path.clone(), bytes.to_vec())),
+            Output::Bytes(bytes) => Some((path.to_string(), bytes.to_vec())),
             _ => None,
         })
         .collect())

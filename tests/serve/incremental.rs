@@ -23,7 +23,7 @@ fn bytes(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
                 Output::Copy(source, _) => std::fs::read(source)
                     .unwrap_or_else(|e| format!("unreadable {}: {e}", source.display()).into()),
             };
-            (path.clone(), bytes)
+            (path.to_string(), bytes)
         })
         .collect()
 }
@@ -395,7 +395,7 @@ fn site_title_change_changes_every_page() {
         .files
         .keys()
         .filter(|p| p.ends_with(".html") || p.ends_with("feed.xml") || p.ends_with("feed.json"))
-        .cloned()
+        .map(|p| p.to_string())
         .collect();
     every_page.push("news-sitemap.xml".into());
     every_page.sort();
@@ -455,7 +455,7 @@ fn new_section_folder_joins_the_navigation_of_every_page() {
     // A new folder is reported as the folder alone.
     let changed = news.rebuild(&["content/sport"]);
     for page in news.outputs.files.keys().filter(|p| p.ends_with(".html")) {
-        assert!(changed.contains(page), "{page} did not change");
+        assert!(changed.contains(&page.to_string()), "{page} did not change");
     }
     assert!(news.outputs.get("sport/index.html").is_some());
     assert!(news.page(TALKS_URL).contains("href=\"/sport/\""));

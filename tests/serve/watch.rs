@@ -235,3 +235,33 @@ fn site_broken_at_start_is_served_once_fixed() {
     server.wait_for(CEASEFIRE_URL, "Fixed before the first page");
     server.wait_for("/", "Fixed before the first page");
 }
+
+#[test]
+fn warnings_already_shown_are_not_printed_again_at_every_save() {
+    let site = Site::newsroom();
+    site.write(
+        "content/world/brief.md",
+        "---\nheadline: A brief without a dek\ndate: 2025-05-10 10:00\n---\nShort.\n",
+    );
+    let server = serving(&site, &["--port", "0"]);
+    let no_dek = "the story has no dek";
+    assert_eq!(server.stderr().matches(no_dek).count(), 1);
+
+    let long = "A headline that goes on and on well past what fits on a phone screen, because the \
+                news desk never cut it down to size";
+    site.write(CEASEFIRE, &ceasefire(long));
+    server.wait_for(CEASEFIRE_URL, "goes on and on");
+    wait_until(Duration::from_secs(10), "the rebuild is logged", || {
+        server.stdout().contains("changed: rebuilt in")
+    });
+    let stderr = server.stderr();
+    assert_eq!(stderr.matches(no_dek).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("the headline is 117 characters long"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 warnings shown before still apply"),
+        "{stderr}"
+    );
+}
