@@ -117,6 +117,9 @@ pub struct Body {
     pub hash: u64,
     /// The files under `content/` this body links to, with the URL each had (or none).
     pub links: Vec<(PathBuf, Option<String>)>,
+    /// Images beside the story: the URL each was published at, and where it is written in the
+    /// file's text, so that an image that cannot be decoded is reported at its line.
+    pub images: Vec<(String, Range<usize>)>,
     /// The first paragraph, for listings and feeds that show a teaser.
     pub summary: String,
     pub word_count: usize,
@@ -170,6 +173,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         source,
         links,
         used: Vec::new(),
+        images: Vec::new(),
         problems: Diagnostics::new(),
     };
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -250,7 +254,12 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             other => events.push(other),
         }
     }
-    let Destinations { used, problems, .. } = destinations;
+    let Destinations {
+        used,
+        images,
+        problems,
+        ..
+    } = destinations;
     if problems.has_errors() {
         return Err(problems);
     }
@@ -262,6 +271,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         hash: crate::output::hash_of(&html),
         html,
         links: used,
+        images,
         summary,
         word_count,
         has_code,
@@ -274,6 +284,7 @@ struct Destinations<'s> {
     source: &'s Source<'s>,
     links: &'s Links,
     used: Vec<(PathBuf, Option<String>)>,
+    images: Vec<(String, Range<usize>)>,
     problems: Diagnostics,
 }
 
@@ -300,7 +311,12 @@ impl Destinations<'_> {
                 dest
             }
             Resolved::Unchanged => dest,
-            Resolved::Url(url) => url.into(),
+            Resolved::Url(url) => {
+                if image {
+                    self.images.push((url.clone(), line_span(source, range)));
+                }
+                url.into()
+            }
             Resolved::Unpublished => {
                 problems.push(
                 error_at(
@@ -332,12 +348,18 @@ impl Destinations<'_> {
 }
 
 fn error_at(source: &Source<'_>, range: &Range<usize>, message: String) -> Diagnostic {
+    Diagnostic::error(source.display, message).with_span(source.text, line_span(source, range))
+}
+
+/// A body range as a range of the file's text, cut at the end of its first line: a snippet
+/// underlines one line.
+fn line_span(source: &Source<'_>, range: &Range<usize>) -> Range<usize> {
     let start = source.body_offset + range.start;
     let end = source.body_offset + range.end;
     let line_end = source.text[start..end]
         .find('\n')
         .map_or(end, |newline| start + newline);
-    Diagnostic::error(source.display, message).with_span(source.text, start..line_end)
+    start..line_end
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the story.
@@ -485,6 +507,18 @@ mod tests {
         );
         let errors = render_text("world/swap/index.md", "![x](nope.jpg)", &links()).unwrap_err();
         assert!(errors[0].message.contains("nope.jpg"));
+    }
+
+    #[test]
+    fn images_beside_the_story_are_remembered_with_where_they_are_written() {
+        let body = "Intro.\n\nSee ![Delegates](photo.jpg) and [a link](photo.jpg).";
+        let text = format!("---\nheadline: x\n---\n{body}");
+        let rendered = render_text("world/swap/index.md", body, &links()).unwrap();
+        let [(url, span)] = rendered.images.as_slice() else {
+            panic!("one image: {:?}", rendered.images);
+        };
+        assert_eq!(url, "/world/2025/05/swap/photo.jpg");
+        assert_eq!(&text[span.clone()], "![Delegates](photo.jpg)");
     }
 
     #[test]

@@ -18,9 +18,9 @@ use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
@@ -29,6 +29,7 @@ use crate::load::{CONTENT_DIR, io_reason};
 use crate::newsroom::Newsroom;
 use crate::output::FileStamp;
 use crate::photo::Size;
+use crate::story::Story;
 use crate::theme::{StaticSource, ThemeFiles};
 
 /// Where encoded images are kept between builds, relative to the site root.
@@ -38,7 +39,7 @@ pub const CACHE_DIR: &str = ".dateline-cache/images";
 pub const OUTPUT_DIR: &str = "img";
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
-const ENCODER_VERSION: u32 = 2;
+const ENCODER_VERSION: u32 = 3;
 
 /// JPEG quality: visually clean for news photos at about a tenth of a camera file's size.
 const JPEG_QUALITY: u8 = 80;
@@ -46,6 +47,45 @@ const JPEG_QUALITY: u8 = 80;
 /// Lossy WebP quality for photos (JPEG and WebP sources): about the JPEG's look, smaller.
 /// PNG sources (charts, screenshots) get lossless WebP, which keeps their sharp edges.
 const WEBP_QUALITY: f32 = 80.0;
+
+/// What is wrong with an image file, said after "the photo `...` cannot be published:".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("cannot read it: {0}")]
+    Read(String),
+    #[error("it is not a JPEG, PNG or WebP image")]
+    Unsupported,
+    #[error("it is not a valid image: {0}")]
+    Corrupt(String),
+    #[error("cannot encode it at {width} pixels: {reason}")]
+    Encode { width: u32, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+}
+
+impl ImageError {
+    /// What the newsroom can do about it: most often, save the photo again.
+    pub fn help(&self) -> &'static str {
+        match self {
+            ImageError::Read(_) => "check that the file can be read",
+            ImageError::Unsupported | ImageError::Corrupt(_) | ImageError::Encode { .. } => {
+                "open it in an image editor and export it again as a JPEG, PNG or WebP file"
+            }
+            ImageError::Write { .. } => {
+                "check that the site folder is writable and the disk has room for the image cache"
+            }
+        }
+    }
+}
+
+/// A decoder's message on one line: some end theirs with a line break and indentation, which
+/// would break the line of a diagnostic.
+fn one_line(err: &impl std::fmt::Display) -> String {
+    err.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// The image formats Dateline re-encodes; others (GIF, SVG) are published as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,9 +230,8 @@ pub struct Processed {
 }
 
 /// Processes one source file into `cache`; the error says what is wrong with the file.
-pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed, String> {
-    let bytes =
-        std::fs::read(source).map_err(|err| format!("cannot read it: {}", io_reason(&err)))?;
+pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed, ImageError> {
+    let bytes = std::fs::read(source).map_err(|err| ImageError::Read(io_reason(&err)))?;
     let key = cache_key(&bytes, widths);
     let manifest = cache.join(format!("{key}.size"));
     if let Some(picture) = cached(&manifest, &key, cache, widths) {
@@ -203,8 +242,10 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
     }
     let (image, format) = decode(&bytes)?;
     let picture = Picture::plan(&key, format, image.width(), image.height(), widths);
-    std::fs::create_dir_all(cache)
-        .map_err(|err| format!("cannot create {}: {}", cache.display(), io_reason(&err)))?;
+    std::fs::create_dir_all(cache).map_err(|err| ImageError::Write {
+        path: cache.to_path_buf(),
+        reason: io_reason(&err),
+    })?;
     let variants: Vec<&Variant> = picture.files().collect();
     let lossless = format == Format::Png;
     // Each size is resized once and encoded in both formats; sizes run in parallel.
@@ -213,7 +254,7 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
         let pixels = if size.width == image.width() {
             &image
         } else {
-            resized = image.resize_exact(size.width, size.height, FilterType::CatmullRom);
+            resized = resize(&image, size.width, size.height)?;
             &resized
         };
         variants
@@ -250,27 +291,43 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
 }
 
 /// Decodes a JPEG, PNG or WebP (found by its bytes, not its name) and turns it upright.
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), String> {
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|err| format!("cannot read it: {err}"))?;
+        .map_err(|err| ImageError::Read(one_line(&err)))?;
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => Format::Jpeg,
         Some(ImageFormat::Png) => Format::Png,
         Some(ImageFormat::WebP) => Format::WebP,
-        _ => return Err("it is not a JPEG, PNG or WebP image".into()),
+        _ => return Err(ImageError::Unsupported),
     };
     let mut decoder = reader
         .into_decoder()
-        .map_err(|err| format!("it is not a valid image: {err}"))?;
+        .map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     // A broken EXIF block is no reason to refuse the photo: it is then shown as stored.
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder)
-        .map_err(|err| format!("it is not a valid image: {err}"))?;
+    let mut image =
+        DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     image.apply_orientation(orientation);
     Ok((image, format))
+}
+
+/// `image` at `width`×`height` through a Catmull-Rom filter: sharp for photos shrunk to a
+/// phone's width, with less ringing around edges than Lanczos. fast_image_resize does it with SIMD, many
+/// times faster than `image::imageops` with the same filter, and weights pixels by their alpha,
+/// so that the edges of a transparent PNG keep no dark fringe.
+fn resize(image: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage, ImageError> {
+    let mut resized = DynamicImage::new(width, height, image.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    Resizer::new()
+        .resize(image, &mut resized, &options)
+        .map_err(|err| ImageError::Encode {
+            width,
+            reason: format!("resizing failed: {}", one_line(&err)),
+        })?;
+    Ok(resized)
 }
 
 /// Encodes `pixels` (already at the variant's size) into the cache folder; WebP from a PNG
@@ -280,7 +337,7 @@ fn encode_into(
     variant: &Variant,
     lossless: bool,
     cache: &Path,
-) -> Result<(), String> {
+) -> Result<(), ImageError> {
     let mut bytes = Vec::new();
     let result = match variant.format {
         Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
@@ -291,15 +348,21 @@ fn encode_into(
             return write_atomically(&cache.join(&variant.file), &bytes);
         }
     };
-    result.map_err(|err| format!("cannot encode it at {} pixels: {err}", variant.width))?;
+    result.map_err(|err| ImageError::Encode {
+        width: variant.width,
+        reason: one_line(&err),
+    })?;
     write_atomically(&cache.join(&variant.file), &bytes)
 }
 
 /// Encodes WebP with libwebp (the `image` crate's own encoder is lossless only, which makes
 /// photos larger than their JPEG). Only the pixels are given to it: no metadata is written.
-fn encode_webp(pixels: &DynamicImage, lossless: bool) -> Result<Vec<u8>, String> {
+fn encode_webp(pixels: &DynamicImage, lossless: bool) -> Result<Vec<u8>, ImageError> {
     let (width, height) = (pixels.width(), pixels.height());
-    let failed = |err| format!("cannot encode it as WebP at {width} pixels: {err:?}");
+    let failed = |err| ImageError::Encode {
+        width,
+        reason: format!("WebP: {err:?}"),
+    };
     let encoded = if pixels.color().has_alpha() {
         let rgba = pixels.to_rgba8();
         webp::Encoder::from_rgba(&rgba, width, height)
@@ -316,7 +379,7 @@ fn encode_webp(pixels: &DynamicImage, lossless: bool) -> Result<Vec<u8>, String>
 
 /// Writes beside the target and renames, so that an interrupted build leaves no half file that
 /// a later build would take for a finished one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImageError> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
@@ -324,7 +387,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .and_then(|()| std::fs::rename(&partial, path))
         .map_err(|err| {
             let _ = std::fs::remove_file(&partial);
-            format!("cannot write {}: {}", path.display(), io_reason(&err))
+            ImageError::Write {
+                path: path.to_path_buf(),
+                reason: io_reason(&err),
+            }
         })
 }
 
@@ -338,7 +404,7 @@ pub struct Pictures {
 #[derive(Debug, Default)]
 pub struct Batch {
     /// By source path: the picture, or what is wrong with the file.
-    pub results: BTreeMap<PathBuf, Result<Picture, String>>,
+    pub results: BTreeMap<PathBuf, Result<Picture, ImageError>>,
     /// Files encoded by this build (0 when nothing changed).
     pub encoded: usize,
 }
@@ -352,7 +418,7 @@ impl Pictures {
         widths: &[u32],
     ) -> Batch {
         let known = &self.known;
-        let done: Vec<(PathBuf, FileStamp, Result<Processed, String>)> = sources
+        let done: Vec<(PathBuf, FileStamp, Result<Processed, ImageError>)> = sources
             .par_iter()
             .map(|(path, stamp)| {
                 let result = match known.get(path) {
@@ -418,126 +484,192 @@ fn prune(cache: &Path, batch: &Batch) {
 /// under `content/` (so that none is published with its metadata) and the `static/` files that
 /// stories use as their photo. Returns the problems and how many files were encoded.
 ///
-/// A file that cannot be decoded is a warning naming it (at the story's `photo:` when it is
-/// one), not an error: the site's existing tests publish placeholder bytes as photos and expect
-/// the build to succeed with the file copied as it is. See the photos issue for turning this
-/// into an error once those fixtures are real images.
+/// A file that cannot be decoded is an error at each place that uses it (a story's `photo:`, a
+/// Markdown image), or at the file itself when nothing does: publishing it as it is would serve
+/// whatever metadata it holds, and a page would show a broken image.
 pub fn attach(
     pictures: &mut Pictures,
     newsroom: &mut Newsroom,
     theme: &ThemeFiles,
     root: &Path,
 ) -> (Diagnostics, usize) {
-    let site = &newsroom.site;
-    // Source file -> (output path, path for messages).
-    let mut outputs: BTreeMap<PathBuf, (String, PathBuf)> = BTreeMap::new();
-    let mut by_url: HashMap<String, PathBuf> = HashMap::new();
-    for asset in &newsroom.assets {
-        if Format::from_name(&asset.source).is_some() {
-            let path = newsroom.content_dir.join(&asset.source);
-            by_url.insert(site.path(&format!("/{}", asset.output)), path.clone());
-            let display = Path::new(CONTENT_DIR).join(&asset.source);
-            outputs.insert(path, (asset.output.clone(), display));
-        }
-    }
-    let mut stamps: BTreeMap<PathBuf, FileStamp> = newsroom
-        .assets
-        .iter()
-        .map(|a| (newsroom.content_dir.join(&a.source), a.stamp))
-        .filter(|(path, _)| outputs.contains_key(path))
-        .collect();
-    let story_sources: Vec<Option<PathBuf>> = newsroom
-        .photos
-        .iter()
-        .map(|url| {
-            let url = url.as_deref()?;
-            if let Some(path) = by_url.get(url) {
-                return Some(path.clone());
-            }
-            let route = url
-                .strip_prefix(site.base_path.as_str())?
-                .strip_prefix('/')?;
-            match theme.statics.get(route)? {
-                StaticSource::Disk(path, stamp) if Format::from_name(path).is_some() => {
-                    outputs.insert(path.clone(), (route.to_string(), display_path(root, path)));
-                    stamps.insert(path.clone(), *stamp);
-                    Some(path.clone())
-                }
-                _ => None,
-            }
-        })
-        .collect();
-    let sources: Vec<(PathBuf, FileStamp)> = stamps.into_iter().collect();
+    let sources = Sources::collect(newsroom, theme, root);
     let cache = root.join(CACHE_DIR);
-    let batch = pictures.process_all(&sources, &cache, &site.config.images.widths);
+    let stamped: Vec<(PathBuf, FileStamp)> = sources
+        .stamps
+        .iter()
+        .map(|(p, s)| (p.clone(), *s))
+        .collect();
+    let batch = pictures.process_all(&stamped, &cache, &newsroom.site.config.images.widths);
+    let problems = unusable(&batch, &sources, newsroom);
+    record(newsroom, &batch, &sources, &cache);
+    (problems, batch.encoded)
+}
 
-    let mut problems = Diagnostics::new();
-    let mut files = Vec::new();
-    let mut failed_stories: HashSet<&Path> = HashSet::new();
-    for (index, source) in story_sources.iter().enumerate() {
-        let Some(source) = source else { continue };
-        let story = &newsroom.stories[index];
-        match batch.results.get(source) {
-            Some(Ok(picture)) => {
-                newsroom.pictures[index] = Some(picture.clone());
-                newsroom.photo_sizes[index] = Some(Size {
-                    width: picture.width,
-                    height: picture.height,
-                });
+/// The local images of a build: where each is published and how the newsroom refers to it.
+#[derive(Default)]
+struct Sources {
+    /// Source file -> (output path, path for messages).
+    outputs: BTreeMap<PathBuf, (String, PathBuf)>,
+    /// The images under `content/`, by the URL stories link them with.
+    by_url: HashMap<String, PathBuf>,
+    stamps: BTreeMap<PathBuf, FileStamp>,
+    /// Each story's photo file, by story index, when it is a local image.
+    story_photos: Vec<Option<PathBuf>>,
+}
+
+impl Sources {
+    fn collect(newsroom: &Newsroom, theme: &ThemeFiles, root: &Path) -> Sources {
+        let mut sources = Sources::default();
+        for asset in &newsroom.assets {
+            if Format::from_name(&asset.source).is_some() {
+                let path = newsroom.content_dir.join(&asset.source);
+                let url = newsroom.site.path(&format!("/{}", asset.output));
+                sources.by_url.insert(url, path.clone());
+                sources.stamps.insert(path.clone(), asset.stamp);
+                let display = Path::new(CONTENT_DIR).join(&asset.source);
+                sources
+                    .outputs
+                    .insert(path, (asset.output.clone(), display));
             }
-            Some(Err(reason)) => {
-                failed_stories.insert(source);
-                let display = outputs.get(source).map_or(source.as_path(), |(_, d)| d);
-                let mut diagnostic = Diagnostic::warning(
-                    &story.file.display,
-                    format!(
-                        "the photo {} cannot be resized, so it is published as it is: {reason}",
-                        display.display()
-                    ),
-                )
-                .with_help("export it again as a JPEG, PNG or WebP file");
-                if let Some(photo) = &story.front.photo {
-                    diagnostic = diagnostic.with_span(story.text(), photo.span.clone());
-                }
-                problems.push(diagnostic);
+        }
+        sources.story_photos = newsroom
+            .photos
+            .iter()
+            .map(|url| sources.story_photo(url.as_deref()?, newsroom, theme, root))
+            .collect();
+        sources
+    }
+
+    /// The file of a story's photo URL: an image under `content/`, or a `static/` one (which
+    /// is then added to the images to process).
+    fn story_photo(
+        &mut self,
+        url: &str,
+        newsroom: &Newsroom,
+        theme: &ThemeFiles,
+        root: &Path,
+    ) -> Option<PathBuf> {
+        if let Some(path) = self.by_url.get(url) {
+            return Some(path.clone());
+        }
+        let route = url
+            .strip_prefix(newsroom.site.base_path.as_str())?
+            .strip_prefix('/')?;
+        match theme.statics.get(route)? {
+            StaticSource::Disk(path, stamp) if Format::from_name(path).is_some() => {
+                let display = display_path(root, path);
+                self.outputs
+                    .insert(path.clone(), (route.to_string(), display));
+                self.stamps.insert(path.clone(), *stamp);
+                Some(path.clone())
             }
-            None => {}
+            _ => None,
         }
     }
-    for (source, result) in &batch.results {
-        let Some((output, display)) = outputs.get(source) else {
+
+    /// The file as the user knows it: `content/world/talks/photo.jpg`.
+    fn display<'a>(&'a self, source: &'a Path) -> &'a Path {
+        self.outputs
+            .get(source)
+            .map_or(source, |(_, display)| display)
+    }
+}
+
+/// An error for each use of an image that cannot be published: at a story's `photo:`, at each
+/// Markdown image, and at the file itself when nothing uses it.
+fn unusable(batch: &Batch, sources: &Sources, newsroom: &Newsroom) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let failed: HashMap<&Path, &ImageError> = batch
+        .results
+        .iter()
+        .filter_map(|(path, result)| Some((path.as_path(), result.as_ref().err()?)))
+        .collect();
+    if failed.is_empty() {
+        return problems;
+    }
+    let mut reported: HashSet<&Path> = HashSet::new();
+    let photos = newsroom.stories.iter().zip(&sources.story_photos);
+    for (story, source) in photos {
+        let Some((source, err)) = source.as_deref().and_then(|s| failed.get_key_value(s)) else {
             continue;
         };
-        match result {
-            Ok(picture) => {
-                let full = picture.full_size().map(|v| (output.clone(), &v.file));
-                let sized = picture
-                    .files()
-                    .map(|v| (format!("{OUTPUT_DIR}/{}", v.file), &v.file));
-                for (output, file) in full.into_iter().chain(sized) {
-                    let path = cache.join(file);
-                    let stamp = std::fs::metadata(&path)
-                        .map(|m| FileStamp::of(&m))
-                        .unwrap_or_default();
-                    files.push((output, path, stamp));
-                }
+        reported.insert(source);
+        let mut diagnostic = unusable_at(story, "photo", sources.display(source), err);
+        if let Some(photo) = &story.front.photo {
+            diagnostic = diagnostic.with_span(story.text(), photo.span.clone());
+        }
+        problems.push(diagnostic);
+    }
+    for story in newsroom.stories.iter().chain(&newsroom.pages) {
+        for (url, span) in &story.body.images {
+            let found = sources.by_url.get(url).map(PathBuf::as_path);
+            let Some((source, err)) = found.and_then(|s| failed.get_key_value(s)) else {
+                continue;
+            };
+            reported.insert(source);
+            let diagnostic = unusable_at(story, "image", sources.display(source), err);
+            problems.push(diagnostic.with_span(story.text(), span.clone()));
+        }
+    }
+    for (source, err) in failed.iter().filter(|(s, _)| !reported.contains(*s)) {
+        problems.push(
+            Diagnostic::error(
+                sources.display(source),
+                format!("this image cannot be published: {err}"),
+            )
+            .with_help(format!("{}, or remove it", err.help())),
+        );
+    }
+    problems
+}
+
+/// The error of a story whose `what` ("photo", "image") is the unusable file `display`.
+fn unusable_at(story: &Story, what: &str, display: &Path, err: &ImageError) -> Diagnostic {
+    Diagnostic::error(
+        &story.file.display,
+        format!(
+            "the {what} `{}` cannot be published: {err}",
+            display.display()
+        ),
+    )
+    .with_help(err.help())
+}
+
+/// Records the pictures in the newsroom: each story's, those of images in story text by URL,
+/// and the encoded files to publish (the full-size copy also at the source's own path).
+fn record(newsroom: &mut Newsroom, batch: &Batch, sources: &Sources, cache: &Path) {
+    for (index, source) in sources.story_photos.iter().enumerate() {
+        if let Some(Ok(picture)) = source.as_ref().and_then(|s| batch.results.get(s)) {
+            newsroom.pictures[index] = Some(picture.clone());
+            newsroom.photo_sizes[index] = Some(Size {
+                width: picture.width,
+                height: picture.height,
+            });
+        }
+    }
+    let mut files = Vec::new();
+    for (source, result) in &batch.results {
+        if let (Some((output, _)), Ok(picture)) = (sources.outputs.get(source), result) {
+            let full = picture.full_size().map(|v| (output.clone(), &v.file));
+            let sized = picture
+                .files()
+                .map(|v| (format!("{OUTPUT_DIR}/{}", v.file), &v.file));
+            for (output, file) in full.into_iter().chain(sized) {
+                let path = cache.join(file);
+                let stamp = std::fs::metadata(&path)
+                    .map(|m| FileStamp::of(&m))
+                    .unwrap_or_default();
+                files.push((output, path, stamp));
             }
-            Err(_) if failed_stories.contains(source.as_path()) => {}
-            Err(reason) => problems.push(
-                Diagnostic::warning(
-                    display,
-                    format!("the image cannot be resized, so it is published as it is: {reason}"),
-                )
-                .with_help("export it again as a JPEG, PNG or WebP file, or remove it"),
-            ),
         }
     }
     newsroom.picture_files = files;
-    newsroom.pictures_by_url = by_url
-        .into_iter()
-        .filter_map(|(url, path)| Some((url, batch.results.get(&path)?.clone().ok()?)))
+    newsroom.pictures_by_url = sources
+        .by_url
+        .iter()
+        .filter_map(|(url, path)| Some((url.clone(), batch.results.get(path)?.clone().ok()?)))
         .collect();
-    (problems, batch.encoded)
 }
 
 /// How wide images in a story's text are shown: the text column (`--measure` in the theme).
@@ -653,6 +785,22 @@ mod tests {
         assert_eq!(
             responsive_html("<p>no images</p>", &pictures, |f| f.into()),
             None
+        );
+    }
+
+    #[test]
+    fn decoder_messages_are_one_line() {
+        let Err(err) = decode(b"\xff\xd8\xff\xe0 truncated") else {
+            panic!("a truncated JPEG decoded");
+        };
+        let message = err.to_string();
+        assert!(
+            message.starts_with("it is not a valid image: "),
+            "{message}"
+        );
+        assert!(
+            !message.contains('\n') && message.trim_end() == message,
+            "{message:?}"
         );
     }
 

@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use image::ImageFormat;
 use tempfile::TempDir;
+
+use crate::images;
 
 /// The time every fixture is built at, so that output never depends on the clock.
 pub const NOW: &str = "2025-06-01T00:00:00Z";
@@ -37,7 +40,8 @@ impl Site {
     }
 
     /// The newsroom most tests read: hostile text everywhere, a photo with a known size, one
-    /// with a corrupt file, links of every kind, stories inside and outside the news window.
+    /// on another site (whose size is unknown), links of every kind, stories inside and outside
+    /// the news window.
     pub fn newsroom() -> Site {
         Site::newsroom_with("")
     }
@@ -57,7 +61,7 @@ impl Site {
                 title = toml_string(SITE_TITLE),
             ),
         );
-        site.write_bytes("static/logo.png", PNG_640_480);
+        site.write_bytes("static/logo.png", &png_640_480());
         site.write(
             "content/world/hostile/index.md",
             &format!(
@@ -83,7 +87,7 @@ impl Site {
             "content/world/istanbul-talks/photo.jpg",
             "content/world/hostile/photo.jpg",
         );
-        site.write_bytes("content/world/hostile/chart.png", PNG_640_480);
+        site.write_bytes("content/world/hostile/chart.png", &png_640_480());
         site.write(
             "content/politics/vote.md",
             "---\nheadline: Parliament votes\ndate: 2025-05-19 09:00\nauthor: \"Bob <Jones> & Co\"\n\
@@ -97,13 +101,11 @@ impl Site {
             ),
         );
         site.write(
-            "content/world/corrupt/index.md",
-            "---\nheadline: A photo that cannot be read\ndate: 2025-05-01 10:00\n\
-             photo:\n  src: photo.jpg\n  alt: Nothing to see\n---\nBody.\n",
-        );
-        site.write_bytes(
-            "content/world/corrupt/photo.jpg",
-            b"\xFF\xD8\xFF\xE0 truncated",
+            "content/world/wire.md",
+            &format!(
+                "---\nheadline: A photo from the wire\ndate: 2025-05-01 10:00\n\
+                 photo:\n  src: {WIRE_PHOTO}\n  alt: A crowd\n---\nBody.\n"
+            ),
         );
         site.write(
             "content/about.md",
@@ -131,6 +133,19 @@ impl Site {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
         let bytes = std::fs::read(&from).expect("the example site's photo");
         self.write_bytes(to, &bytes);
+    }
+
+    /// Builds the site into `public/`, asserting that it fails; returns standard error.
+    pub fn build_failure(&self) -> String {
+        let output = cargo_bin_cmd!("dateline")
+            .args(["build", "--now", NOW, "--root"])
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("dateline runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        stderr
     }
 
     /// Builds the site into `public/`, asserting success; the result keeps the folder alive.
@@ -184,11 +199,13 @@ pub fn toml_string(text: &str) -> String {
     yaml_string(text)
 }
 
-/// The header of a 640×480 PNG: all that sizes are read from.
-pub const PNG_640_480: &[u8] = &[
-    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 2,
-    0x80, 0, 0, 1, 0xE0, 8, 6, 0, 0, 0, 0x35, 0xD1, 0xDC, 0xE4,
-];
+/// The lead photo of a story, on another site: its size is not known.
+pub const WIRE_PHOTO: &str = "https://wire.example.net/photos/crowd.jpg";
+
+/// A whole 640×480 PNG (every local image is decoded, so a header alone would be an error).
+pub fn png_640_480() -> Vec<u8> {
+    images::encoded(ImageFormat::Png, 640, 480)
+}
 
 /// Text of an HTML fragment as a browser would show it (entities decoded, tags dropped).
 pub fn html_text(fragment: &str) -> String {

@@ -4,6 +4,8 @@
 
 mod feeds;
 mod harness;
+#[path = "../shared/images.rs"]
+mod images;
 mod pages;
 mod rebuild;
 mod sitemaps;

@@ -182,7 +182,7 @@ fn long_headlines_are_trimmed_for_search_engines_only() {
 }
 
 #[test]
-fn a_story_without_a_readable_photo_omits_what_is_unknown() {
+fn a_story_without_a_photo_or_its_size_omits_what_is_unknown() {
     let built = Site::newsroom().build();
     let html = Html::parse_document(&built.read("politics/2025/05/vote/index.html"));
     assert_eq!(one_meta(&html, "twitter:card").as_deref(), Some("summary"));
@@ -194,14 +194,39 @@ fn a_story_without_a_readable_photo_omits_what_is_unknown() {
     );
     assert_eq!(json_ld(&html).get("image"), None);
 
-    let html = Html::parse_document(&built.read("world/2025/05/corrupt/index.html"));
-    assert_eq!(
-        one_meta(&html, "og:image"),
-        Some(format!("{BASE}/world/2025/05/corrupt/photo.jpg"))
-    );
+    // A photo on another site: its address, but no size.
+    let html = Html::parse_document(&built.read("world/2025/05/wire/index.html"));
+    assert_eq!(one_meta(&html, "og:image").as_deref(), Some(WIRE_PHOTO));
     assert_eq!(one_meta(&html, "og:image:width"), None);
     let photo = select(&html, ".story-photo img")[0].value();
     assert_eq!(photo.attr("width"), None);
+}
+
+#[test]
+fn a_story_whose_photo_cannot_be_decoded_fails_the_build_naming_it() {
+    let site = Site::newsroom();
+    site.write(
+        "content/world/corrupt/index.md",
+        "---\nheadline: A photo that cannot be read\ndate: 2025-05-01 10:00\n\
+         photo:\n  src: photo.jpg\n  alt: Nothing to see\n---\nBody.\n",
+    );
+    site.write_bytes(
+        "content/world/corrupt/photo.jpg",
+        b"\xFF\xD8\xFF\xE0 truncated",
+    );
+    let stderr = site.build_failure();
+    assert!(
+        stderr.contains(
+            "error: the photo `content/world/corrupt/photo.jpg` cannot be published: \
+             it is not a valid image"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/world/corrupt/index.md:5:3"),
+        "{stderr}"
+    );
+    assert!(!site.root().join("public").exists(), "nothing was written");
 }
 
 #[test]

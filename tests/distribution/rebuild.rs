@@ -4,8 +4,10 @@
 use dateline::build::{BuildOptions, Builder};
 use dateline::newsroom::Publishing;
 use dateline::output::Output;
+use image::ImageFormat;
 
 use crate::harness::*;
+use crate::images;
 
 fn options(site: &Site) -> BuildOptions {
     BuildOptions {
@@ -27,18 +29,14 @@ fn text(builder: &mut Builder, path: &str) -> String {
     }
 }
 
-/// The header of a 320×200 PNG (a different length from the JPEG it replaces).
-const PNG_320_200: &[u8] = &[
-    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 1,
-    0x40, 0, 0, 0, 0xC8, 8, 6, 0, 0, 0, 0, 0, 0, 0,
-];
-
 #[test]
 fn a_replaced_photo_updates_its_size_in_pages_and_feeds() {
     let site = Site::newsroom();
     let mut builder = Builder::new(options(&site));
     assert!(text(&mut builder, HOSTILE_PAGE).contains("content=\"1200\""));
-    site.write_bytes("content/world/hostile/photo.jpg", PNG_320_200);
+    // A PNG of another size (and length) in place of the JPEG.
+    let replacement = images::encoded(ImageFormat::Png, 320, 200);
+    site.write_bytes("content/world/hostile/photo.jpg", &replacement);
     let photo = site.root().join("content/world/hostile/photo.jpg");
     builder.changed(&photo);
     let page = text(&mut builder, HOSTILE_PAGE);

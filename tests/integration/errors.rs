@@ -1,7 +1,10 @@
 //! Mistakes in a site: each fails the build with exit code 1, names `file:line:col`, says what
 //! is wrong and what to do (`help:`), and leaves the previous `public/` as it was.
 
+use image::ImageFormat;
+
 use crate::harness::{Reported, Run, Site, assert_no_leftovers, snapshot};
+use crate::images;
 
 /// Builds `site` over a previous `public/`, checks that the build failed cleanly and that the
 /// previous site survived byte for byte, and returns the run.
@@ -159,7 +162,10 @@ fn photo_without_alt_text_is_an_error_at_the_photo() {
             "content/world/talks/index.md",
             "---\nheadline: Talks\ndate: 2025-05-19\nphoto:\n  src: photo.jpg\n  credit: Staff\n---\n",
         )
-        .file("content/world/talks/photo.jpg", b"\xff\xd8\xff\xd9");
+        .file(
+            "content/world/talks/photo.jpg",
+            images::encoded(ImageFormat::Jpeg, 40, 30),
+        );
     let error = single_error(site);
     assert_eq!(error.location, "content/world/talks/index.md:5:3");
     assert_eq!(error.message, "the photo has no `alt` text");
@@ -190,6 +196,86 @@ fn markdown_image_that_does_not_exist_is_an_error_at_its_line() {
     ));
     assert_eq!(error.location, format!("{TALKS}:7:6"));
     assert_eq!(error.message, "the image `map.png` does not exist");
+}
+
+/// A JPEG cut off after its first header: what an interrupted copy leaves.
+const TRUNCATED_JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00";
+
+#[test]
+fn photo_that_cannot_be_decoded_is_an_error_at_the_photo_naming_the_file() {
+    let site = Site::new()
+        .file(
+            "content/world/talks/index.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\nphoto:\n  src: photo.jpg\n  alt: A photo\n---\n",
+        )
+        .file("content/world/talks/photo.jpg", TRUNCATED_JPEG);
+    let error = single_error(site);
+    assert_eq!(error.location, "content/world/talks/index.md:5:3");
+    assert!(
+        error.message.starts_with(
+            "the photo `content/world/talks/photo.jpg` cannot be published: it is not a valid image"
+        ),
+        "{}",
+        error.text
+    );
+    assert!(
+        error
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("export it again")),
+        "{}",
+        error.text
+    );
+}
+
+#[test]
+fn markdown_image_of_an_unsupported_format_is_an_error_at_its_line() {
+    let site = Site::new()
+        .file(
+            "content/world/talks/index.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\n---\nIntro.\n\nText ![Map](map.png) here.\n",
+        )
+        .file(
+            "content/world/talks/map.png",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+        );
+    let error = single_error(site);
+    assert_eq!(error.location, "content/world/talks/index.md:7:6");
+    assert_eq!(
+        error.message,
+        "the image `content/world/talks/map.png` cannot be published: \
+         it is not a JPEG, PNG or WebP image"
+    );
+}
+
+#[test]
+fn image_that_no_story_shows_and_cannot_be_decoded_is_an_error_naming_it() {
+    let site = Site::new()
+        .file(
+            "content/world/talks/index.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\n---\nBody.\n",
+        )
+        .file(
+            "content/world/talks/spare.webp",
+            b"RIFF\x04\x00\x00\x00WEBP",
+        );
+    let error = single_error(site);
+    assert_eq!(error.location, "content/world/talks/spare.webp");
+    assert!(
+        error
+            .message
+            .starts_with("this image cannot be published: it is not a valid image"),
+        "{}",
+        error.text
+    );
+    assert!(
+        error
+            .help
+            .as_deref()
+            .is_some_and(|h| h.ends_with("or remove it")),
+        "{}",
+        error.text
+    );
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! or XML, or what it said: exit code and diagnostics.
 
 mod harness;
+#[path = "../shared/images.rs"]
+mod images;
 
 mod build;
 mod cli;

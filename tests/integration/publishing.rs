@@ -1,7 +1,10 @@
 //! What a build publishes: drafts (`--drafts`), scheduled stories (`--future`, `--now`) and
 //! the address it publishes at (`--base-url`).
 
+use image::ImageFormat;
+
 use crate::harness::{Run, Site, broken_links};
+use crate::images;
 
 const DRAFT: &str = "/world/2025/05/unfinished/";
 const SCHEDULED: &str = "/world/2026/03/embargoed/";
@@ -70,7 +73,10 @@ fn photo_of_a_draft_story_folder_is_not_published() {
             "headline: Secret\ndate: 2025-05-19 10:00\ndraft: true\nphoto: {src: photo.jpg, alt: A photo}",
             "Body.\n",
         )
-        .file("content/world/secret/photo.jpg", b"\xff\xd8\xff\xd9")
+        .file(
+            "content/world/secret/photo.jpg",
+            images::encoded(ImageFormat::Jpeg, 40, 30),
+        )
         .story("world/talks.md", "headline: Talks\ndate: 2025-05-19 10:00", "Body.\n");
     let run = site.build();
     run.assert_success();

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use dateline::build::{BuildOptions, Builder, Built};
+use dateline::diagnostic::Diagnostic;
 use dateline::newsroom::Publishing;
-use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage};
+use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
@@ -235,6 +236,33 @@ fn each_width_up_to_the_original_is_produced_in_webp_and_the_original_format() {
 }
 
 #[test]
+fn transparent_edges_keep_their_colour_when_resized() {
+    // Opaque red beside fully transparent black: a resizer that ignores alpha mixes the black
+    // into the half-transparent pixels of the edge, a dark fringe on a light page.
+    let image = DynamicImage::ImageRgba8(RgbaImage::from_fn(300, 150, |x, _| {
+        if x < 150 {
+            Rgba([255, 0, 0, 255])
+        } else {
+            Rgba([0, 0, 0, 0])
+        }
+    }));
+    let site = Site::new();
+    site.story_with_photo("logo", "logo.png", &encode(&image, ImageFormat::Png));
+    site.build();
+    let (_, small) = site
+        .images()
+        .into_iter()
+        .find(|(name, _)| name.ends_with("-100.png"))
+        .expect("a 100-pixel PNG");
+    let small = image::load_from_memory(&small).expect("a PNG").to_rgba8();
+    let edge: Vec<&Rgba<u8>> = small.pixels().filter(|p| p[3] > 0 && p[3] < 255).collect();
+    assert!(!edge.is_empty(), "the edge is half transparent");
+    for pixel in edge {
+        assert!(pixel[0] > 230, "a dark fringe: {pixel:?}");
+    }
+}
+
+#[test]
 fn exif_orientation_is_applied() {
     let site = Site::new();
     site.story_with_photo("turned", "photo.jpg", &jpeg_with_exif(&halves(40, 20), 6));
@@ -385,21 +413,34 @@ fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
 }
 
 #[test]
-fn corrupt_image_is_reported_by_name_and_published_as_it_is() {
+fn corrupt_image_is_an_error_at_the_photo_naming_it_until_it_is_replaced() {
     let site = Site::new();
     site.story_with_photo("broken", "photo.jpg", b"\xff\xd8\xff\xe0 not really a JPEG");
-    let built = site.build();
-    let warning = built
-        .warnings
-        .iter()
-        .find(|d| d.render(false).contains("content/world/broken/photo.jpg"))
-        .unwrap_or_else(|| panic!("no warning names the file: {:?}", built.warnings));
+    let mut builder = site.builder();
+    let errors: Vec<Diagnostic> = match builder.build() {
+        Ok(_) => panic!("a corrupt photo was published"),
+        Err(problems) => problems.into_iter().filter(Diagnostic::is_error).collect(),
+    };
+    let [error] = errors.as_slice() else {
+        panic!("one error: {errors:?}");
+    };
+    assert_eq!(error.location(), "content/world/broken/index.md:5:3");
     assert!(
-        warning.location().contains("index.md:"),
-        "{}",
-        warning.location()
+        error
+            .message
+            .starts_with("the photo `content/world/broken/photo.jpg` cannot be published:"),
+        "{error}"
     );
-    assert!(site.public("world/2025/05/broken/photo.jpg").is_file());
+    assert!(error.help.is_some(), "{error}");
+
+    // As in `serve`: the same builder, told of the new file, builds.
+    site.write(
+        "content/world/broken/photo.jpg",
+        encode(&halves(120, 60), ImageFormat::Jpeg),
+    );
+    builder.changed(&site.root().join("content/world/broken/photo.jpg"));
+    let built = builder.build().expect("the replaced photo builds");
+    assert_eq!(built.images_encoded, 4);
 }
 
 #[test]

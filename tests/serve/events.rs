@@ -5,8 +5,10 @@ use std::io::{BufRead, BufReader};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
+use image::ImageFormat;
 use serde_json::Value;
 
+use crate::images;
 use crate::support::*;
 
 /// One subscriber to the server's events, as the reload script is.
@@ -160,6 +162,38 @@ fn broken_build_sends_its_errors_and_new_tabs_get_them_first() {
             "{message}"
         );
     }
+}
+
+#[test]
+fn photo_that_cannot_be_decoded_sends_its_error_until_it_is_replaced() {
+    const STORY: &str = "content/world/crowds/index.md";
+    const PHOTO: &str = "content/world/crowds/photo.jpg";
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let events = Events::connect(&server);
+    site.write_bytes(PHOTO, b"\xff\xd8\xff\xe0 cut off while copying");
+    site.write(
+        STORY,
+        "---\nheadline: Crowds gather\ndate: 2025-05-13 10:00\nphoto:\n  src: photo.jpg\n  \
+         alt: A crowd\n---\nText.\n",
+    );
+    let at_the_photo = format!("{STORY}:5:3");
+    let message = events.until("the photo's error", |m| {
+        m["kind"] == "error" && m["errors"][0]["location"] == at_the_photo.as_str()
+    });
+    assert!(
+        message["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(PHOTO)),
+        "{message}"
+    );
+
+    site.write_bytes(PHOTO, &images::encoded(ImageFormat::Jpeg, 64, 48));
+    let message = events.until("a reload after the fix", |m| m["kind"] == "reload");
+    assert!(
+        strings(&message["pages"]).contains(&"/world/2025/05/crowds/".to_string()),
+        "{message}"
+    );
 }
 
 #[test]

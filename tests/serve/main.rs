@@ -14,6 +14,8 @@ mod browser;
 mod cdp;
 mod events;
 mod http;
+#[path = "../shared/images.rs"]
+mod images;
 mod incremental;
 mod support;
 mod watch;

@@ -8,6 +8,9 @@ use crate::harness::{LATER, Site, diagnostics, location};
 /// A small site that builds: one story in the World section.
 const CONFIG: &str = "title = \"G\"\nbase_url = \"https://g.example/\"\nsections = [\"World\"]\n";
 const GOOD_STORY: &str = "---\nheadline: H\ndek: D\ndate: 2025-05-01\n---\nText.\n";
+/// A whole 1×1 GIF: an image, but not one Dateline re-encodes, under a JPEG or PNG name.
+const GIF: &[u8] =
+    b"GIF89a\x01\x00\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x00;";
 
 struct Case {
     kind: &'static str,
@@ -223,6 +226,15 @@ const CASES: &[Case] = &[
         location: "content/world/a.md:5:8",
     },
     Case {
+        kind: "photo not an image",
+        files: &[
+            ("content/world/a/index.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\nphoto: {src: photo.jpg, alt: A, credit: C}\n---\nText.\n".as_bytes())),
+            ("content/world/a/photo.jpg", Some(GIF)),
+        ],
+        message: "the photo `content/world/a/photo.jpg` cannot be published: it is not a JPEG, PNG or WebP image",
+        location: "content/world/a/index.md:5:8",
+    },
+    Case {
         kind: "correction no date",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\ncorrections:\n  - text: X\n---\nText.\n".as_bytes()))],
         message: "the correction has no `date`",
@@ -281,6 +293,15 @@ const CASES: &[Case] = &[
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\n---\nText.\n\n![A](nope.jpg)\n".as_bytes()))],
         message: "the image `nope.jpg` does not exist",
         location: "content/world/a.md:8:1",
+    },
+    Case {
+        kind: "image not an image",
+        files: &[
+            ("content/world/a/index.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\n---\nText.\n\n![A](map.png)\n".as_bytes())),
+            ("content/world/a/map.png", Some(GIF)),
+        ],
+        message: "the image `content/world/a/map.png` cannot be published: it is not a JPEG, PNG or WebP image",
+        location: "content/world/a/index.md:8:1",
     },
     Case {
         kind: "image script",
