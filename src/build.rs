@@ -66,7 +66,7 @@ pub struct Builder {
     dirty: Vec<PathBuf>,
     /// Each file's parse result, by its path relative to `content/`: the same keys, in the same
     /// order, as the loaded sources' content.
-    stories: BTreeMap<PathBuf, Result<Story, Diagnostics>>,
+    stories: BTreeMap<PathBuf, ParsedFile>,
     /// `site.toml` as last parsed, with the text it was parsed from.
     site: Option<(Arc<str>, Site)>,
     /// The compiled templates, with the time zone their `date` filter was compiled for.
@@ -242,12 +242,12 @@ impl Builder {
             self.stories = sources
                 .content
                 .par_iter()
-                .map(|(path, file)| (path.clone(), story::parse(Arc::clone(file), &site, now)))
+                .map(|(path, file)| (path.clone(), parse_file(Arc::clone(file), &site, now)))
                 .collect();
         } else {
             for prefix in &dirty {
                 reparse(&mut self.stories, &sources.content, prefix, |file| {
-                    story::parse(file, &site, now)
+                    parse_file(file, &site, now)
                 });
             }
         }
@@ -259,22 +259,24 @@ impl Builder {
                 .collect(),
             ..Parsed::default()
         };
-        for (path, result) in &self.stories {
-            match result {
-                Ok(story) => parsed.stories.push(story.clone()),
+        let publishing = self.options.publishing;
+        let mut linted: Vec<&Story> = Vec::new();
+        for (path, file) in &self.stories {
+            match &file.story {
+                Ok(story) => {
+                    parsed.stories.push(story.clone());
+                    if story.status != Status::Draft || publishing.drafts {
+                        problems.extend(file.style.iter().cloned());
+                        linted.extend(Some(story).filter(|s| !s.is_page()));
+                    }
+                }
                 Err(errors) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
                 }
             }
         }
-        let publishing = self.options.publishing;
-        let linted: Vec<&Story> = parsed
-            .stories
-            .iter()
-            .filter(|s| s.status != Status::Draft || publishing.drafts)
-            .collect();
-        problems.extend(newsroom_style::check(&linted, now));
+        problems.extend(newsroom_style::tag_case(&linted));
         let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),
@@ -306,13 +308,29 @@ impl Builder {
     }
 }
 
+/// One file's parse result, with the warnings of the style rules that look at it alone: both
+/// hold until the file changes.
+struct ParsedFile {
+    story: Result<Story, Diagnostics>,
+    style: Vec<Diagnostic>,
+}
+
+fn parse_file(file: Arc<SourceFile>, site: &Site, now: jiff::Timestamp) -> ParsedFile {
+    let story = story::parse(file, site, now);
+    let style = match &story {
+        Ok(story) => newsroom_style::story_rules(story, now),
+        Err(_) => Vec::new(),
+    };
+    ParsedFile { story, style }
+}
+
 /// Parses again the files at or under `prefix` (one changed file, or a folder that appeared,
 /// moved or went away), and forgets those that are gone.
 fn reparse(
-    stories: &mut BTreeMap<PathBuf, Result<Story, Diagnostics>>,
+    stories: &mut BTreeMap<PathBuf, ParsedFile>,
     content: &BTreeMap<PathBuf, Arc<SourceFile>>,
     prefix: &Path,
-    parse: impl Fn(Arc<SourceFile>) -> Result<Story, Diagnostics> + Sync,
+    parse: impl Fn(Arc<SourceFile>) -> ParsedFile + Sync,
 ) {
     let gone: Vec<PathBuf> = stories
         .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
@@ -327,7 +345,7 @@ fn reparse(
         .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
         .take_while(|(path, _)| path.starts_with(prefix))
         .collect();
-    let parsed: Vec<(PathBuf, Result<Story, Diagnostics>)> = files
+    let parsed: Vec<(PathBuf, ParsedFile)> = files
         .into_par_iter()
         .map(|(path, file)| (path.clone(), parse(Arc::clone(file))))
         .collect();

@@ -24,7 +24,7 @@ use crate::serve::state::{Shared, Snapshot};
 pub const SOURCES: &[&str] = &["content", "templates", "themes", "static", "site.toml"];
 
 /// How long a burst of saves must be quiet before the site is rebuilt.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Starts watching a folder recursively; owns the debouncer, whichever kind it is.
 type AddWatch = Box<dyn FnMut(&Path) -> notify::Result<()> + Send>;
