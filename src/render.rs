@@ -807,6 +807,7 @@ fn corrections_page(newsroom: &Newsroom) -> Vec<CorrectionEntry<'_>> {
         .stories
         .iter()
         .chain(&newsroom.pages)
+        .filter(|story| !story.front.corrections.is_empty())
         .flat_map(|story| {
             let path = site.path(&story.route);
             story.front.corrections.iter().map(move |c| {
