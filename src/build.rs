@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -67,6 +68,7 @@ pub struct Builder {
     /// Each file's parse result, by its path relative to `content/`: the same keys, in the same
     /// order, as the loaded sources' content.
     stories: BTreeMap<PathBuf, ParsedFile>,
+    tags: TagSpellings,
     /// `site.toml` as last parsed, with the text it was parsed from.
     site: Option<(Arc<str>, Site)>,
     /// The compiled templates, with the time zone their `date` filter was compiled for.
@@ -87,6 +89,7 @@ impl Builder {
             dirty: Vec::new(),
             site: None,
             stories: BTreeMap::new(),
+            tags: TagSpellings::default(),
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
@@ -238,17 +241,28 @@ impl Builder {
         };
         let now = self.options.publishing.now;
         let dirty = std::mem::take(&mut self.dirty);
+        let drafts = self.options.publishing.drafts;
         if self.stories.is_empty() {
             self.stories = sources
                 .content
                 .par_iter()
                 .map(|(path, file)| (path.clone(), parse_file(Arc::clone(file), &site, now)))
                 .collect();
+            self.tags = TagSpellings::default();
+            for file in self.stories.values() {
+                self.tags.add(file, drafts);
+            }
         } else {
             for prefix in &dirty {
-                reparse(&mut self.stories, &sources.content, prefix, |file| {
-                    parse_file(file, &site, now)
-                });
+                let parse = |file| parse_file(file, &site, now);
+                reparse(
+                    &mut self.stories,
+                    &mut self.tags,
+                    drafts,
+                    &sources.content,
+                    prefix,
+                    parse,
+                );
             }
         }
         let mut parsed = Parsed {
@@ -276,7 +290,9 @@ impl Builder {
                 }
             }
         }
-        problems.extend(newsroom_style::tag_case(&linted));
+        if self.tags.may_clash() {
+            problems.extend(newsroom_style::tag_case(&linted));
+        }
         let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),
@@ -324,10 +340,55 @@ fn parse_file(file: Arc<SourceFile>, site: &Site, now: jiff::Timestamp) -> Parse
     ParsedFile { story, style }
 }
 
+/// How many linted stories (those the style rules look at) use each tag spelling, kept up to
+/// date as files are parsed again: the tag-case rule, which compares all stories, runs only
+/// when two spellings may differ by case alone.
+#[derive(Default)]
+struct TagSpellings(HashMap<String, usize>);
+
+impl TagSpellings {
+    fn add(&mut self, file: &ParsedFile, drafts: bool) {
+        for tag in linted_tags(file, drafts) {
+            *self.0.entry(tag.clone()).or_default() += 1;
+        }
+    }
+
+    fn remove(&mut self, file: &ParsedFile, drafts: bool) {
+        for tag in linted_tags(file, drafts) {
+            if let Some(count) = self.0.get_mut(tag) {
+                *count -= 1;
+                if *count == 0 {
+                    self.0.remove(tag);
+                }
+            }
+        }
+    }
+
+    fn may_clash(&self) -> bool {
+        let mut lowercase = HashSet::default();
+        self.0
+            .keys()
+            .any(|tag| !lowercase.insert(tag.to_lowercase()))
+    }
+}
+
+/// The tags of a file that the style rules look at: a story's, unless it is a draft that this
+/// build leaves out.
+fn linted_tags(file: &ParsedFile, drafts: bool) -> &[String] {
+    match &file.story {
+        Ok(story) if !story.is_page() && (story.status != Status::Draft || drafts) => {
+            &story.front.tags
+        }
+        _ => &[],
+    }
+}
+
 /// Parses again the files at or under `prefix` (one changed file, or a folder that appeared,
 /// moved or went away), and forgets those that are gone.
 fn reparse(
     stories: &mut BTreeMap<PathBuf, ParsedFile>,
+    tags: &mut TagSpellings,
+    drafts: bool,
     content: &BTreeMap<PathBuf, Arc<SourceFile>>,
     prefix: &Path,
     parse: impl Fn(Arc<SourceFile>) -> ParsedFile + Sync,
@@ -339,7 +400,9 @@ fn reparse(
         .cloned()
         .collect();
     for path in gone {
-        stories.remove(&path);
+        if let Some(file) = stories.remove(&path) {
+            tags.remove(&file, drafts);
+        }
     }
     let files: Vec<(&PathBuf, &Arc<SourceFile>)> = content
         .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
@@ -349,7 +412,10 @@ fn reparse(
         .into_par_iter()
         .map(|(path, file)| (path.clone(), parse(Arc::clone(file))))
         .collect();
-    stories.extend(parsed);
+    for (path, file) in parsed {
+        tags.add(&file, drafts);
+        stories.insert(path, file);
+    }
 }
 
 fn parse_site(config: &str, options: &BuildOptions) -> Result<Site, Diagnostics> {

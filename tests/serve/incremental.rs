@@ -661,3 +661,36 @@ fn story_edit_saved_with_a_missing_theme_is_kept_once_it_is_fixed() {
             .contains("Ceasefire collapses overnight")
     );
 }
+
+#[test]
+fn tag_spelled_differently_by_an_edit_is_warned_about_until_fixed() {
+    let mut news = Incremental::new();
+    let tag_case_warnings = |news: &mut Incremental| -> Vec<String> {
+        news.builder.changed(&news.site.path(RUNOFF));
+        let built = news.builder.build().expect("the rebuild succeeds");
+        built
+            .warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .filter(|m| m.contains("only by case"))
+            .collect()
+    };
+    let runoff = |tags: &[&str]| {
+        Story::new(
+            "Runoff called for June",
+            "2025-05-11 18:00",
+            "Ana Lima",
+            tags,
+        )
+        .text()
+    };
+    news.site
+        .write(RUNOFF, &runoff(&["Elections", "diplomacy"]));
+    assert_eq!(
+        tag_case_warnings(&mut news),
+        ["the tag `diplomacy` differs from `Diplomacy` only by case"]
+    );
+    news.site
+        .write(RUNOFF, &runoff(&["Elections", "Diplomacy"]));
+    assert!(tag_case_warnings(&mut news).is_empty());
+}
