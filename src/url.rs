@@ -19,6 +19,10 @@ pub fn is_external(url: &str) -> bool {
     if url.starts_with("//") {
         return true;
     }
+    // A scheme starts with a letter (RFC 3986); paths, the common case, stop here.
+    if !url.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
     match url.find(':') {
         Some(colon) => {
             let scheme = &url[..colon];
@@ -53,5 +57,6 @@ mod tests {
         assert!(!is_external("../world/talks.md"));
         assert!(!is_external("photo.jpg"));
         assert!(!is_external("/images/a.jpg"));
+        assert!(!is_external("1a:b"));
     }
 }
