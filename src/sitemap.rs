@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 use quick_xml::escape::escape;
+use rayon::prelude::*;
 
 use crate::newsroom::Newsroom;
 use crate::output::{Output, Outputs, xml_safe};
@@ -104,10 +105,10 @@ fn urls(newsroom: &Newsroom, corrections: bool) -> Vec<Url> {
         lastmod,
     };
     let mut urls = vec![url("/", newest_change(newsroom.stories.iter()))];
-    urls.extend(
+    urls.par_extend(
         newsroom
             .stories
-            .iter()
+            .par_iter()
             .chain(&newsroom.pages)
             .map(|story| url(&story.route, last_change(story).cloned())),
     );
@@ -188,6 +189,17 @@ fn urlset(urls: &[Url]) -> String {
     let mut xml = String::with_capacity(urls.len() * 120 + 200);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(xml, "<urlset xmlns=\"{SITEMAP_NAMESPACE}\">");
+    // Formatted in parallel chunks: a new story re-renders all ten thousand entries.
+    let chunks: Vec<String> = urls.par_chunks(1024).map(url_entries).collect();
+    for chunk in chunks {
+        xml.push_str(&chunk);
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn url_entries(urls: &[Url]) -> String {
+    let mut xml = String::with_capacity(urls.len() * 120);
     for url in urls {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&url.loc));
         if let Some(lastmod) = &url.lastmod {
@@ -195,7 +207,6 @@ fn urlset(urls: &[Url]) -> String {
         }
         xml.push_str("  </url>\n");
     }
-    xml.push_str("</urlset>\n");
     xml
 }
 
