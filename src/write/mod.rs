@@ -95,13 +95,28 @@ fn absolute(path: &Path) -> PathBuf {
     clean
 }
 
+/// Threads of the write stage, more than this machine kind's 2 cores: writing and removing
+/// files mostly waits for the disk. Removing the previous site of 10,000 stories (15,000
+/// folders) after a one-story edit took 0.4 to 1.2 s with 8 threads and 0.9 to 6.6 s with 2, in
+/// four alternating runs on the slow disk of the README's figures.
+const WRITE_THREADS: usize = 8;
+
 /// Writes every output into a fresh staging folder, then swaps it in for `output`. Outputs
 /// whose contents are already in the previous site are hard-linked from it rather than written
 /// again, and when the previous site is already exactly the new one nothing is written at all:
 /// on a slow disk, creating and removing the folders of a whole site costs more than rendering
 /// it.
 pub fn write_site(outputs: &Outputs, output: &Path) -> Result<(), WriteError> {
-    let output = &absolute(output);
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(WRITE_THREADS)
+        .build()
+    {
+        Ok(pool) => pool.install(|| write_site_in(outputs, &absolute(output))),
+        Err(_) => write_site_in(outputs, &absolute(output)),
+    }
+}
+
+fn write_site_in(outputs: &Outputs, output: &Path) -> Result<(), WriteError> {
     let parent = output.parent().unwrap_or(Path::new("/"));
     fs::create_dir_all(parent).map_err(io_error("create", parent))?;
     remove_leftovers(output);
@@ -189,10 +204,24 @@ fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
             let _ = fs::rename(&old, output);
             return Err(io_error("move into place", staging)(err));
         }
-        fs::remove_dir_all(&old).map_err(io_error("remove", &old))
+        remove_tree(&old).map_err(io_error("remove", &old))
     } else {
         fs::rename(staging, output).map_err(io_error("move into place", staging))
     }
+}
+
+/// Removes the folder `dir` and everything in it, many entries at once: on a slow disk each
+/// removal mostly waits, and removing the folders of a whole site one by one can take a minute.
+/// Entries are typed without following symbolic links, so a link is removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => remove_tree(&entry.path()),
+            _ => fs::remove_file(entry.path()),
+        })?;
+    fs::remove_dir(dir)
 }
 
 /// `.public.staging-1234` beside `public`: hidden, unique to this process.
@@ -289,6 +318,24 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, vec![OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_old_site_never_follows_its_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("keep.txt"), "keep").unwrap();
+        let output = dir.path().join("public");
+        fs::create_dir_all(output.join("a/b")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, output.join("a/b/link")).unwrap();
+        write_site(&Outputs::default(), &output).unwrap();
+        assert!(!output.join("a").exists());
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
