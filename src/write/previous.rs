@@ -63,15 +63,26 @@ fn holds(path: &Path, metadata: &fs::Metadata, bytes: &[u8]) -> bool {
 /// kind of file). Once every output is known to be in `dir`, equal counts mean that nothing was
 /// added beside them.
 pub fn holds_only(dir: &Path, files: usize, folders: usize) -> bool {
-    let (mut found_files, mut found_folders) = (0, 0);
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        match entry.map(|e| e.file_type()) {
-            Ok(kind) if kind.is_file() => found_files += 1,
-            Ok(kind) if kind.is_dir() => found_folders += 1,
-            _ => return false,
-        }
-    }
-    found_files == files && found_folders == folders
+    count(dir) == Some((files, folders))
+}
+
+/// The files and folders under `dir`, counted in parallel (a site has a folder per story);
+/// `None` when it holds anything else or cannot be read.
+fn count(dir: &Path) -> Option<(usize, usize)> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir).ok()?.collect::<Result<_, _>>().ok()?;
+    entries
+        .par_iter()
+        .map(|entry| {
+            let kind = entry.file_type().ok()?;
+            if kind.is_file() {
+                Some((1, 0))
+            } else if kind.is_dir() {
+                count(&entry.path()).map(|(files, folders)| (files, folders + 1))
+            } else {
+                None
+            }
+        })
+        .try_reduce(|| (0, 0), |a, b| Some((a.0 + b.0, a.1 + b.1)))
 }
 
 #[cfg(test)]
