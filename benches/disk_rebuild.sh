@@ -2,7 +2,7 @@
 # Builds and rebuilds with output on disk, Dateline beside Hugo on the same corpus: a clean
 # build, a rebuild with nothing changed, and a rebuild after one story's body changed.
 #
-#   benches/rebuild.sh [N] [--runs R] [--tmpfs]
+#   benches/disk_rebuild.sh [N] [--runs R] [--tmpfs]
 #
 # Clean builds are also compared with the I/O floor: reading the corpus (`cat`) and copying
 # Dateline's output (`cp -r`), the least any generator has to do.
@@ -38,23 +38,23 @@ while [ $# -gt 0 ]; do
     --tmpfs) MODE=tmpfs; shift ;;
     -h|--help) usage; exit 0 ;;
     [0-9]*) N=$1; shift ;;
-    *) echo "rebuild.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+    *) echo "disk_rebuild.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
 case "$N$RUNS" in
-  *[!0-9]*) echo "rebuild.sh: N and --runs must be whole numbers" >&2; exit 2 ;;
+  *[!0-9]*) echo "disk_rebuild.sh: N and --runs must be whole numbers" >&2; exit 2 ;;
 esac
-[ "$RUNS" -ge 1 ] || { echo "rebuild.sh: --runs must be at least 1" >&2; exit 2; }
+[ "$RUNS" -ge 1 ] || { echo "disk_rebuild.sh: --runs must be at least 1" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 GEN_CORPUS=${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}
 SHARED=$(cd "$(dirname "$GEN_CORPUS")" 2>/dev/null && pwd) || true
 if [ ! -f "$GEN_CORPUS" ] || [ ! -f "$SHARED/prepare_hugo.py" ]; then
-  echo "rebuild.sh: gen_corpus.py and prepare_hugo.py not found beside $GEN_CORPUS" >&2
+  echo "disk_rebuild.sh: gen_corpus.py and prepare_hugo.py not found beside $GEN_CORPUS" >&2
   echo "  they live in shared/bench/ beside the repository; set GEN_CORPUS=path/to/gen_corpus.py" >&2
   exit 2
 fi
-command -v python3 >/dev/null || { echo "rebuild.sh: python3 is needed" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "disk_rebuild.sh: python3 is needed" >&2; exit 2; }
 
 BENCH_HOME=${BENCH_HOME:-/tmp/dateline-bench}
 mkdir -p "$BENCH_HOME"
@@ -77,7 +77,7 @@ echo "== cargo build --release"
 TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 BIN=$TARGET_DIR/release/dateline
-[ -x "$BIN" ] || { echo "rebuild.sh: no binary at $BIN" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "disk_rebuild.sh: no binary at $BIN" >&2; exit 1; }
 
 # 3. The story to edit, the same in both sites, put back on exit.
 STORY=$(cd "$SITES/dateline/content" && find . -name '*.md' | sort | awk 'NR == 1')
