@@ -16,6 +16,7 @@ mod listings;
 mod markdown;
 mod output_safety;
 mod publishing;
+mod rebuild_on_disk;
 mod robustness;
 mod syndication;
 mod themes;

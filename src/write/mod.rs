@@ -3,17 +3,28 @@
 //! Files go into a staging folder beside the output, written in parallel; only when every file
 //! is written is the staging folder swapped into place. A failed build leaves the previous site
 //! untouched, and leftovers of an interrupted build are removed by the next one.
+//!
+//! A file that the previous site already holds byte for byte is not written again but
+//! hard-linked from it into the staging folder, so it keeps its inode from build to build.
+//! Hard links share their contents, which is why nothing here ever writes into an existing file:
+//! every file in the staging folder is either such a link or created new (`create_new` fails
+//! rather than open a file that is there), and the old site is only ever renamed and unlinked.
+//! Writing into a linked file in place would change the published site, and the previous one,
+//! at once.
+
+mod previous;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::output::{Output, Outputs};
+use self::previous::{Planned, holds_only, plan};
+use crate::output::{FileStamp, Output, Outputs};
 
 #[derive(Debug, Error)]
 pub enum WriteError {
@@ -84,44 +95,104 @@ fn absolute(path: &Path) -> PathBuf {
     clean
 }
 
-/// Writes every output into a fresh staging folder, then swaps it in for `output`.
+/// Threads of the write stage, more than this machine kind's 2 cores: writing and removing
+/// files mostly waits for the disk. Removing the previous site of 10,000 stories (15,000
+/// folders) after a one-story edit took 0.4 to 1.2 s with 8 threads and 0.9 to 6.6 s with 2, in
+/// four alternating runs on the slow disk of the README's figures.
+const WRITE_THREADS: usize = 8;
+
+/// Writes every output into a fresh staging folder, then swaps it in for `output`. Outputs
+/// whose contents are already in the previous site are hard-linked from it rather than written
+/// again, and when the previous site is already exactly the new one nothing is written at all:
+/// on a slow disk, creating and removing the folders of a whole site costs more than rendering
+/// it.
 pub fn write_site(outputs: &Outputs, output: &Path) -> Result<(), WriteError> {
-    let output = absolute(output);
-    let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-    fs::create_dir_all(&parent).map_err(io_error("create", &parent))?;
-    remove_leftovers(&output);
-    let staging = sibling(&output, "staging");
-    let result = write_all(outputs, &staging).and_then(|()| swap(&staging, &output));
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(WRITE_THREADS)
+        .build()
+    {
+        Ok(pool) => pool.install(|| write_site_in(outputs, &absolute(output))),
+        Err(_) => write_site_in(outputs, &absolute(output)),
+    }
+}
+
+fn write_site_in(outputs: &Outputs, output: &Path) -> Result<(), WriteError> {
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+    remove_leftovers(output);
+    let plan = plan(outputs, output);
+    let folders = folders(outputs);
+    if plan.iter().all(|file| file.unchanged) && holds_only(output, plan.len(), folders.len()) {
+        return Ok(());
+    }
+    let staging = sibling(output, "staging");
+    let result = write_all(&plan, &folders, &staging, output).and_then(|()| swap(&staging, output));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_all(outputs: &Outputs, staging: &Path) -> Result<(), WriteError> {
-    fs::create_dir(staging).map_err(io_error("create", staging))?;
-    let dirs: BTreeSet<PathBuf> = outputs
+/// Every folder the outputs need, parents before their children.
+fn folders(outputs: &Outputs) -> BTreeSet<PathBuf> {
+    outputs
         .files
         .keys()
-        .filter_map(|path| Path::new(&**path).parent().map(Path::to_path_buf))
+        .flat_map(|path| Path::new(&**path).ancestors().skip(1))
         .filter(|dir| !dir.as_os_str().is_empty())
-        .collect();
-    for dir in &dirs {
-        let dir = staging.join(dir);
-        fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+/// Fills `staging`: a hard link to the previous site's file for every unchanged output, a new
+/// file for the others and wherever linking fails (a file system without hard links).
+fn write_all(
+    plan: &[Planned],
+    folders: &BTreeSet<PathBuf>,
+    staging: &Path,
+    previous: &Path,
+) -> Result<(), WriteError> {
+    fs::create_dir(staging).map_err(io_error("create", staging))?;
+    for folder in folders {
+        let folder = staging.join(folder);
+        fs::create_dir(&folder).map_err(io_error("create", &folder))?;
     }
-    outputs.files.par_iter().try_for_each(|(path, output)| {
-        let target = staging.join(&**path);
-        match output {
-            Output::Bytes(bytes) => {
-                fs::write(&target, &bytes[..]).map_err(io_error("write", &target))
-            }
-            Output::BuiltIn(bytes) => fs::write(&target, bytes).map_err(io_error("write", &target)),
-            Output::Copy(source, _) => fs::copy(source, &target)
-                .map(drop)
-                .map_err(io_error("copy", source)),
+    plan.par_iter().try_for_each(|file| {
+        let target = staging.join(file.path);
+        if file.unchanged && fs::hard_link(previous.join(file.path), &target).is_ok() {
+            return Ok(());
+        }
+        match file.output {
+            Output::Bytes(bytes) => create(&target, bytes),
+            Output::BuiltIn(bytes) => create(&target, bytes),
+            Output::Copy(source, stamp) => copy(source, *stamp, &target),
         }
     })
+}
+
+/// A new file: `create_new` fails rather than open an existing one, so a write can never go
+/// into a file that is hard-linked from the previous site (see the module's documentation).
+fn create(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let mut file = File::create_new(target).map_err(io_error("write", target))?;
+    file.write_all(bytes).map_err(io_error("write", target))
+}
+
+/// Copies `source` into a new file with the source's permissions and the modification time of
+/// `stamp`, which is how the next build recognises the copy as unchanged.
+fn copy(source: &Path, stamp: FileStamp, target: &Path) -> Result<(), WriteError> {
+    let mut from = File::open(source).map_err(io_error("copy", source))?;
+    let mut to = File::create_new(target).map_err(io_error("write", target))?;
+    io::copy(&mut from, &mut to).map_err(io_error("copy", source))?;
+    let permissions = from
+        .metadata()
+        .map_err(io_error("copy", source))?
+        .permissions();
+    to.set_permissions(permissions)
+        .map_err(io_error("write", target))?;
+    match stamp.modified {
+        Some(modified) => to.set_modified(modified).map_err(io_error("write", target)),
+        None => Ok(()),
+    }
 }
 
 /// Puts `staging` where `output` is, keeping the old folder until the new one is in place.
@@ -133,10 +204,24 @@ fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
             let _ = fs::rename(&old, output);
             return Err(io_error("move into place", staging)(err));
         }
-        fs::remove_dir_all(&old).map_err(io_error("remove", &old))
+        remove_tree(&old).map_err(io_error("remove", &old))
     } else {
         fs::rename(staging, output).map_err(io_error("move into place", staging))
     }
+}
+
+/// Removes the folder `dir` and everything in it, many entries at once: on a slow disk each
+/// removal mostly waits, and removing the folders of a whole site one by one can take a minute.
+/// Entries are typed without following symbolic links, so a link is removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => remove_tree(&entry.path()),
+            _ => fs::remove_file(entry.path()),
+        })?;
+    fs::remove_dir(dir)
 }
 
 /// `.public.staging-1234` beside `public`: hidden, unique to this process.
@@ -233,6 +318,24 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, vec![OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_old_site_never_follows_its_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("keep.txt"), "keep").unwrap();
+        let output = dir.path().join("public");
+        fs::create_dir_all(output.join("a/b")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, output.join("a/b/link")).unwrap();
+        write_site(&Outputs::default(), &output).unwrap();
+        assert!(!output.join("a").exists());
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
