@@ -205,13 +205,15 @@ impl Chromium {
         }
     }
 
-    /// The value of a JavaScript expression in the tab (`null` while it throws, for example
-    /// during a reload).
+    /// The value of a JavaScript expression in the tab (`null` while it throws, or while the
+    /// tab is between two pages: a live reload can start during the evaluation).
     pub fn eval(&mut self, expression: &str) -> Value {
-        let result = self.call(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
-        );
+        let params = json!({ "expression": expression, "returnByValue": true });
+        let result = match self.try_call("Runtime.evaluate", params, CALL_TIMEOUT) {
+            Ok(result) => result,
+            Err(e) if e.contains("Inspected target navigated or closed") => return Value::Null,
+            Err(e) => panic!("Runtime.evaluate: {e}"),
+        };
         if result.get("exceptionDetails").is_some() {
             return Value::Null;
         }
