@@ -301,6 +301,11 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
         Some(ImageFormat::WebP) => Format::WebP,
         _ => return Err(ImageError::Unsupported),
     };
+    if format == Format::Jpeg && !jpeg_ends(bytes) {
+        return Err(ImageError::Corrupt(
+            "the file ends before the picture does (an interrupted upload or copy?)".into(),
+        ));
+    }
     let mut decoder = reader
         .into_decoder()
         .map_err(|err| ImageError::Corrupt(one_line(&err)))?;
@@ -312,6 +317,19 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
         DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     image.apply_orientation(orientation);
     Ok((image, format))
+}
+
+/// Whether a JPEG has its end-of-image marker after its last scan. JPEG decoders paint the
+/// missing rows of a file that was cut short grey and report no error, so without this an
+/// interrupted copy would be published as a half-grey photo. Inside a scan a 0xFF byte is always
+/// followed by 0x00 or a restart marker, so the two markers cannot appear there by chance.
+fn jpeg_ends(bytes: &[u8]) -> bool {
+    const START_OF_SCAN: [u8; 2] = [0xFF, 0xDA];
+    const END_OF_IMAGE: [u8; 2] = [0xFF, 0xD9];
+    let Some(scan) = bytes.windows(2).rposition(|w| w == START_OF_SCAN) else {
+        return false;
+    };
+    bytes[scan..].windows(2).any(|w| w == END_OF_IMAGE)
 }
 
 /// `image` at `width`×`height` through a Catmull-Rom filter: sharp for photos shrunk to a

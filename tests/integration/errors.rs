@@ -229,6 +229,24 @@ fn photo_that_cannot_be_decoded_is_an_error_at_the_photo_naming_the_file() {
 }
 
 #[test]
+fn photo_cut_short_after_its_header_is_an_error_not_a_grey_photo() {
+    let whole = images::encoded(ImageFormat::Jpeg, 64, 48);
+    let site = Site::new()
+        .file(
+            "content/world/talks/index.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\nphoto:\n  src: photo.jpg\n  alt: A photo\n---\n",
+        )
+        .file("content/world/talks/photo.jpg", &whole[..whole.len() / 2]);
+    let error = single_error(site);
+    assert_eq!(error.location, "content/world/talks/index.md:5:3");
+    assert_eq!(
+        error.message,
+        "the photo `content/world/talks/photo.jpg` cannot be published: it is not a valid \
+         image: the file ends before the picture does (an interrupted upload or copy?)"
+    );
+}
+
+#[test]
 fn markdown_image_of_an_unsupported_format_is_an_error_at_its_line() {
     let site = Site::new()
         .file(
