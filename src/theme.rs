@@ -214,9 +214,7 @@ impl Theme {
             .values()
             .map(|t| (t.name.as_str(), t.text.as_ref()));
         if let Err(err) = tera.add_raw_templates(sources) {
-            return Err(Diagnostics::from_iter(
-                [theme(Tera::new()).diagnostic(&err)],
-            ));
+            return Err(theme(Tera::new()).compile_errors(&err));
         }
         let missing: Diagnostics = REQUIRED_TEMPLATES
             .iter()
@@ -262,6 +260,46 @@ impl Theme {
             }
             _ => Diagnostic::error("templates", format!("template error: {err}")),
         }
+    }
+
+    /// Every problem of a failed compilation, each at its template file and line. Checks that
+    /// look across templates (unknown filters, a block the parent lacks) come as one message
+    /// holding a report per problem, `error: ...` then `--> name:line:column`.
+    fn compile_errors(&self, err: &tera::Error) -> Diagnostics {
+        let tera::ErrorKind::Msg(text) = err.kind() else {
+            return Diagnostics::from_iter([self.diagnostic(err)]);
+        };
+        let mut reports: Vec<(&str, Option<&str>)> = Vec::new();
+        for line in text.lines().map(str::trim_start) {
+            if let Some(message) = line.strip_prefix("error: ") {
+                reports.push((message, None));
+            } else if let (Some(place), Some((_, at @ None))) =
+                (line.strip_prefix("--> "), reports.last_mut())
+            {
+                *at = Some(place);
+            }
+        }
+        let placed: Option<Diagnostics> = reports
+            .iter()
+            .map(|(message, place)| self.report_at(message, (*place)?))
+            .collect();
+        match placed {
+            Some(diagnostics) if !diagnostics.is_empty() => diagnostics,
+            _ => Diagnostics::from_iter([self.diagnostic(err)]),
+        }
+    }
+
+    /// A diagnostic for `message` at `place` (`name:line:column`), if `name` is a template.
+    fn report_at(&self, message: &str, place: &str) -> Option<Diagnostic> {
+        let mut parts = place.rsplitn(3, ':');
+        let column = parts.next()?.trim().parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        let file = self.templates.get(parts.next()?)?;
+        Some(
+            Diagnostic::error(&file.origin, format!("template error: {message}"))
+                .with_position(&file.text, line, column)
+                .with_help("fix the template; see the README's template reference"),
+        )
     }
 }
 

@@ -554,6 +554,53 @@ fn template_syntax_error_names_the_template_file_and_line() {
 }
 
 #[test]
+fn unknown_filter_in_a_template_names_the_template_file_line_and_column() {
+    let site = Site::new()
+        .file(
+            "content/world/talks.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+        )
+        .file(
+            "templates/story.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ story.headline | shout }}</h1>\n{% endblock main %}\n",
+        );
+    let error = single_error(site);
+    assert_eq!(error.location, "templates/story.html:3:25");
+    assert_eq!(error.message, "template error: Unknown filter `shout`");
+}
+
+#[test]
+fn template_problems_found_across_templates_are_each_reported_at_their_line() {
+    let site = Site::new()
+        .file(
+            "content/world/talks.md",
+            "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+        )
+        .file(
+            "templates/story.html",
+            "{% extends \"base.html\" %}\n{% block aside %}{% endblock %}\n{% block main %}\n<h1>{{ story.headline | shout }}</h1>\n{% endblock main %}\n",
+        );
+    let reported: Vec<(String, String)> = failed_build(site)
+        .diagnostics()
+        .into_iter()
+        .map(|d| (d.location, d.message))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            (
+                "templates/story.html:2:10".to_string(),
+                "template error: Block `aside` is not defined in any parent template".to_string()
+            ),
+            (
+                "templates/story.html:4:25".to_string(),
+                "template error: Unknown filter `shout`".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn template_rendering_error_names_the_template() {
     let site = Site::new()
         .file(
