@@ -22,9 +22,10 @@ use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::photo::PhotoSizes;
 use crate::picture::{self, Pictures};
-use crate::render::{Counts, RenderCache, render};
+use crate::render::{Counts, RenderCache, Reuse, render};
 use crate::story::{self, Status, Story};
 use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
+use crate::write::{PageRecord, PreviousPages};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -46,6 +47,8 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
     /// Image files encoded by this build: none when no photo or image setting changed.
     pub images_encoded: usize,
+    /// Every page's path and key, for `build` to record once the site is written.
+    pub pages: PageRecord,
 }
 
 /// Runs the stages once, from nothing.
@@ -77,6 +80,8 @@ pub struct Builder {
     pages: RenderCache,
     photo_sizes: PhotoSizes,
     pictures: Pictures,
+    /// The output folder whose unchanged pages a build keeps instead of rendering them.
+    keep_from: Option<PathBuf>,
 }
 
 impl Builder {
@@ -95,7 +100,14 @@ impl Builder {
             pages: RenderCache::default(),
             photo_sizes: PhotoSizes::default(),
             pictures: Pictures::default(),
+            keep_from: None,
         }
+    }
+
+    /// Lets builds keep the pages of the site in `output` that the record of its build shows
+    /// unchanged (see `write::record`), rather than render them again.
+    pub fn keep_pages_from(&mut self, output: &Path) {
+        self.keep_from = Some(output.to_path_buf());
     }
 
     /// Records that `path` (absolute, under the site root) changed on disk.
@@ -132,6 +144,11 @@ impl Builder {
         if let Err(errors) = self.compile_theme(&newsroom.site) {
             problems.extend(errors);
         }
+        let context = self.context();
+        let previous = self
+            .keep_from
+            .as_deref()
+            .map(|output| PreviousPages::load(&self.options.root, output, context));
         let (Some(sources), Some((_, theme))) = (&self.sources, &mut self.theme) else {
             return Err(problems);
         };
@@ -166,7 +183,11 @@ impl Builder {
                 )),
             );
         }
-        let (outputs, counts) = match render(&newsroom, theme, &sources.theme, &mut self.pages) {
+        let reuse = Reuse {
+            context,
+            previous: previous.as_ref(),
+        };
+        let rendered = match render(&newsroom, theme, &sources.theme, &mut self.pages, reuse) {
             Ok(rendered) => rendered,
             Err(errors) => {
                 problems.extend(errors);
@@ -177,12 +198,35 @@ impl Builder {
         // Freeing ten thousand stories takes a while; nobody waits for it.
         std::thread::spawn(move || drop(newsroom));
         Ok(Built {
-            outputs,
-            counts,
+            outputs: rendered.outputs,
+            counts: rendered.counts,
             warnings: problems,
             timings,
             images_encoded: encoded,
+            pages: rendered.pages,
         })
+    }
+
+    /// A hash of what every page depends on beyond its own inputs: this binary, `site.toml`,
+    /// the templates and which stories are published. Not the clock: a scheduled story going
+    /// live changes its own pages' keys.
+    fn context(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        if let Ok(binary) = std::env::current_exe().and_then(std::fs::metadata) {
+            (binary.len(), binary.modified().ok()).hash(&mut hasher);
+        }
+        if let Some(sources) = &self.sources {
+            sources.config.hash(&mut hasher);
+            for (name, template) in &sources.theme.templates {
+                (name, &template.text).hash(&mut hasher);
+            }
+        }
+        let publishing = &self.options.publishing;
+        (publishing.drafts, publishing.future).hash(&mut hasher);
+        self.options.base_url.hash(&mut hasher);
+        hasher.finish()
     }
 
     /// Reads everything the first time; afterwards only what changed.

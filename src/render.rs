@@ -18,6 +18,7 @@ use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
 use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
+use crate::write::{PageRecord, PreviousPages};
 
 /// How many of each kind of file a build wrote, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -219,6 +220,10 @@ struct Renderer<'a> {
 
 /// A rendered page: its output path and its bytes.
 type CachedPage = (Arc<str>, Arc<[u8]>);
+/// A page's output path with what goes there.
+type Page = (Arc<str>, Output);
+/// A page's output path with its key.
+type PageKey = (Arc<str>, u64);
 
 /// Pages and cards of the recent builds, reused when their inputs hash the same: an edit to
 /// one story re-renders only the pages that show something of it. Cleared when templates
@@ -242,16 +247,41 @@ impl RenderCache {
     }
 }
 
+/// What the render stage made.
+pub struct Rendered {
+    pub outputs: Outputs,
+    pub counts: Counts,
+    /// Every page's output path and key, for the record `build` leaves (see `write::record`).
+    pub pages: PageRecord,
+}
+
+/// Where a build may take pages from instead of rendering them, and under what context.
+#[derive(Clone, Copy)]
+pub struct Reuse<'a> {
+    /// A hash of what every page depends on beyond its own inputs: the binary, `site.toml`,
+    /// the templates and the publishing options.
+    pub context: u64,
+    /// The pages of the site in the output folder, when `build` writes into one.
+    pub previous: Option<&'a PreviousPages>,
+}
+
 /// Renders every page, feed and sitemap of the site, collecting all template errors.
 pub fn render(
     newsroom: &Newsroom,
     theme: &mut Theme,
     files: &ThemeFiles,
     cache: &mut RenderCache,
-) -> Result<(Outputs, Counts), Diagnostics> {
+    reuse: Reuse<'_>,
+) -> Result<Rendered, Diagnostics> {
+    use std::hash::{Hash, Hasher};
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
+    let mut hasher = rustc_hash::FxHasher::default();
+    serde_json::to_string(&site_view)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    reuse.context.hash(&mut hasher);
+    let site_hash = hasher.finish();
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
@@ -277,14 +307,12 @@ pub fn render(
         site_hash,
     };
     let jobs = renderer.jobs();
-    let (mut pages, problems) = render_pages(&renderer, &jobs, &mut cache.pages);
+    let (mut pages, keys, problems) =
+        render_pages(&renderer, &jobs, &mut cache.pages, reuse.previous);
     // Sorted first, the map is built in one pass instead of fifteen thousand inserts.
     pages.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut outputs = Outputs {
-        files: pages
-            .into_iter()
-            .map(|(path, bytes)| (path, Output::Bytes(bytes)))
-            .collect(),
+        files: pages.into_iter().collect(),
     };
     if problems.has_errors() {
         return Err(problems);
@@ -312,37 +340,52 @@ pub fn render(
         listings,
         feeds,
     };
-    Ok((outputs, counts))
+    let pages = PageRecord {
+        context: reuse.context,
+        pages: keys,
+    };
+    Ok(Rendered {
+        outputs,
+        counts,
+        pages,
+    })
 }
 
-/// Renders the pages whose key is not in the cache, in parallel, and adds them to it.
+/// Renders the pages whose key is neither in the cache nor kept from the previous site, in
+/// parallel, and adds them to the cache. Returns the pages with every page's path and key.
 fn render_pages(
     renderer: &Renderer<'_>,
     jobs: &[Job<'_>],
     cache: &mut HashMap<u64, CachedPage>,
-) -> (Vec<CachedPage>, Diagnostics) {
+    previous: Option<&PreviousPages>,
+) -> (Vec<Page>, Vec<PageKey>, Diagnostics) {
     let keys: Vec<u64> = jobs.par_iter().map(|job| renderer.key(job)).collect();
-    let previous = &*cache;
-    let results: Vec<Result<Option<CachedPage>, Diagnostic>> = jobs
+    let cached = &*cache;
+    let results: Vec<Result<Option<Page>, Diagnostic>> = jobs
         .par_iter()
         .zip(&keys)
         .map(|(job, key)| {
-            if previous.contains_key(key) {
+            if cached.contains_key(key) {
                 return Ok(None);
             }
             let route = renderer.route(job);
-            let path = Arc::from(route_file(&route));
+            let path = route_file(&route);
+            if let Some(kept) = previous.and_then(|previous| previous.keep(&path, *key)) {
+                return Ok(Some((Arc::from(path), kept)));
+            }
             renderer
                 .render_job(job, &route)
-                .map(|html| Some((path, Arc::<[u8]>::from(html.into_bytes()))))
+                .map(|html| Some((Arc::from(path), Output::text(html))))
         })
         .collect();
     let mut problems = Diagnostics::new();
+    let mut kept = Vec::new();
     for (key, result) in keys.iter().zip(results) {
         match result {
-            Ok(Some(page)) => {
-                cache.insert(*key, page);
+            Ok(Some((path, Output::Bytes(bytes)))) => {
+                cache.insert(*key, (path, bytes));
             }
+            Ok(Some(page)) => kept.push((*key, page)),
             Ok(None) => {}
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -351,12 +394,19 @@ fn render_pages(
         let used: HashSet<u64> = keys.iter().copied().collect();
         cache.retain(|key, _| used.contains(key));
     }
-    let pages = keys
-        .iter()
-        .filter_map(|key| cache.get(key))
-        .map(|(path, bytes)| (Arc::clone(path), Arc::clone(bytes)))
-        .collect();
-    (pages, problems)
+    let mut record = Vec::with_capacity(keys.len());
+    let mut pages = Vec::with_capacity(keys.len());
+    for key in &keys {
+        if let Some((path, bytes)) = cache.get(key) {
+            record.push((Arc::clone(path), *key));
+            pages.push((Arc::clone(path), Output::Bytes(Arc::clone(bytes))));
+        }
+    }
+    for (key, (path, output)) in kept {
+        record.push((Arc::clone(&path), key));
+        pages.push((path, output));
+    }
+    (pages, record, problems)
 }
 
 impl<'a> Renderer<'a> {
@@ -657,7 +707,10 @@ fn cards(newsroom: &Newsroom, fingerprints: &[u64], cache: &mut HashMap<u64, Val
         .into_par_iter()
         .map(|i| match previous.get(&fingerprints[i]) {
             Some(card) => (card.clone(), false),
-            None => (Value::from_serializable(&card_view(newsroom, i, &links)), true),
+            None => (
+                Value::from_serializable(&card_view(newsroom, i, &links)),
+                true,
+            ),
         })
         .collect();
     for (fingerprint, (card, new)) in fingerprints.iter().zip(&cards) {

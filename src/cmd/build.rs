@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, run};
+use crate::build::{BuildOptions, Builder};
 use crate::cmd::{plural, report};
 use crate::diagnostic::Diagnostic;
 use crate::write::{check_output_dir, write_site};
@@ -25,7 +25,13 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         return 1;
     }
-    let built = match run(options) {
+    // The builder (every source and parsed story) is dropped before writing, as in `run`.
+    let built = {
+        let mut builder = Builder::new(options.clone());
+        builder.keep_pages_from(&output);
+        builder.build()
+    };
+    let built = match built {
         Ok(built) => built,
         Err(diagnostics) => {
             // Errors first: warnings wait until the site builds (`check` shows both).
@@ -51,6 +57,11 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         eprintln!("The build failed; {} was left as it was.", output.display());
         return 1;
+    }
+    if let Err(err) = built.pages.save(&options.root, &output) {
+        eprintln!(
+            "warning: cannot record the pages of this build ({err}); the next build renders every page again"
+        );
     }
     if !built.warnings.is_empty() {
         report(built.warnings.clone());

@@ -13,6 +13,7 @@
 //! at once.
 
 mod previous;
+mod record;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -24,6 +25,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use self::previous::{Planned, holds_only, plan};
+pub use self::record::{PageRecord, PreviousPages};
 use crate::output::{FileStamp, Output, Outputs};
 
 #[derive(Debug, Error)]

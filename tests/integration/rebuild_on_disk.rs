@@ -10,7 +10,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use crate::harness::{Site, assert_no_leftovers, snapshot};
+use crate::harness::{NOW, Site, assert_no_leftovers, path_arg, repo_root, snapshot};
 
 const STORY: &str = "world/2025/05/talks/index.html";
 const OTHER_STORY: &str = "politics/2025/05/vote/index.html";
@@ -29,9 +29,16 @@ fn inodes(dir: &Path) -> BTreeMap<String, u64> {
 
 /// Builds `site` into an empty folder and proves that its `public/` holds the same bytes.
 fn assert_same_as_a_fresh_build(site: &Site) {
+    assert_same_as_a_fresh_build_at(site, NOW);
+}
+
+/// The same, for builds as of `now`.
+fn assert_same_as_a_fresh_build_at(site: &Site, now: &str) {
     let fresh = Site::empty();
     let out = fresh.root().join("public");
-    site.build_into(&out, &[]).assert_success();
+    let out_arg = path_arg(&out);
+    site.dateline(&["build", "--now", now, "--output", &out_arg])
+        .assert_success();
     let expected = snapshot(&out);
     let actual = snapshot(&site.root().join("public"));
     assert_eq!(
@@ -115,4 +122,104 @@ fn edited_static_file_is_copied_again() {
     assert_eq!(first.read(STATIC_FILE), "<svg>new</svg>");
     assert_ne!(inodes(&first.out)[STATIC_FILE], before[STATIC_FILE]);
     assert_same_as_a_fresh_build(&site);
+}
+
+/// The pages a build renders are recorded, and the next build keeps the ones whose inputs did
+/// not change instead of rendering them. Whatever changed around them must still reach them.
+mod recorded_pages {
+    use super::*;
+
+    fn records(site: &Site) -> Vec<std::path::PathBuf> {
+        let dir = site.root().join(".dateline-cache/pages");
+        fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.expect("read the record folder").path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_build_records_its_pages_outside_the_published_site() {
+        let site = Site::fixture("newsroom");
+        let run = site.build();
+        run.assert_success();
+        let records = records(&site);
+        assert_eq!(records.len(), 1, "one record for one output folder");
+        let record = fs::read_to_string(&records[0]).expect("read the record");
+        assert!(record.lines().any(|line| line.ends_with(STORY)));
+        assert!(
+            snapshot(&run.out)
+                .keys()
+                .all(|path| !path.contains("dateline-cache"))
+        );
+    }
+
+    #[test]
+    fn a_template_change_reaches_every_page() {
+        let site = Site::fixture("newsroom");
+        site.build().assert_success();
+        let base = fs::read_to_string(repo_root().join("themes/default/templates/base.html"))
+            .expect("read the built-in base template");
+        let site = site.file(
+            "templates/base.html",
+            base.replace("Published with Dateline.", "Printed on recycled pixels."),
+        );
+        let run = site.build();
+        run.assert_success();
+        assert!(run.read(STORY).contains("Printed on recycled pixels."));
+        assert!(
+            run.read("index.html")
+                .contains("Printed on recycled pixels.")
+        );
+        assert_same_as_a_fresh_build(&site);
+    }
+
+    #[test]
+    fn a_site_toml_change_reaches_every_page() {
+        let site = Site::fixture("newsroom");
+        site.build().assert_success();
+        let config = fs::read_to_string(site.root().join("site.toml")).expect("read site.toml");
+        let site = site.file(
+            "site.toml",
+            format!("{config}\n[extra]\naccent_color = \"#8a1c1c\"\n"),
+        );
+        let run = site.build();
+        run.assert_success();
+        assert!(run.read(OTHER_STORY).contains("#8a1c1c"));
+        assert_same_as_a_fresh_build(&site);
+    }
+
+    #[test]
+    fn a_scheduled_story_goes_live_on_the_next_build_after_its_time() {
+        const LATER: &str = "2026-04-01T00:00:00Z";
+        let site = Site::fixture("newsroom");
+        let first = site.build();
+        first.assert_success();
+        let listed_before = first.read("index.html");
+        site.dateline(&["build", "--now", LATER]).assert_success();
+        let front = fs::read_to_string(first.out.join("index.html")).expect("read the front page");
+        assert_ne!(front, listed_before, "the story that went live is listed");
+        assert_same_as_a_fresh_build_at(&site, LATER);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_record_keeps_nothing() {
+        let site = Site::fixture("newsroom");
+        site.build().assert_success();
+        for record in records(&site) {
+            let text = fs::read_to_string(&record).expect("read the record");
+            let damaged: String = text
+                .lines()
+                .map(|line| format!("{}\n", &line[..line.len() / 2]))
+                .collect();
+            fs::write(&record, damaged).expect("damage the record");
+        }
+        let story = site.root().join("content/world/talks/index.md");
+        let text = fs::read_to_string(&story).expect("read the story");
+        fs::write(&story, text.replace("Istanbul", "Geneva")).expect("edit the story");
+        site.build().assert_success();
+        assert_same_as_a_fresh_build(&site);
+    }
 }

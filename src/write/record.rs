@@ -1,0 +1,224 @@
+//! The record a build leaves of the pages it published: each page's path, the key of what it
+//! shows (the same key the render cache uses) and the stamp of its file in the output folder.
+//!
+//! With it, the next `dateline build` keeps a page whose key is unchanged and whose file is
+//! still the one the record names, without rendering it: the page is hard-linked from the
+//! previous site like any unchanged file. Rebuilding a 10,000-story site with nothing changed is
+//! then bound by reading and parsing the sources, not by the templates.
+//!
+//! The record is only ever a hint. Keys include everything a page is rendered from, and the
+//! build's context (the Dateline binary, `site.toml`, the templates, the publishing options), so
+//! a record from another binary or another configuration keeps nothing. A page file edited,
+//! replaced or deleted in the output folder no longer has its recorded stamp and is rendered
+//! again. A missing or unreadable record keeps nothing.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use rayon::prelude::*;
+
+use crate::output::{FileStamp, Output};
+
+/// Where records are kept, beside the image cache; one file per output folder.
+const RECORD_DIR: &str = ".dateline-cache/pages";
+const HEADER: &str = "dateline page record 1";
+
+/// The pages of the site in an output folder, as the build that wrote it recorded them.
+#[derive(Debug, Default)]
+pub struct PreviousPages {
+    dir: PathBuf,
+    pages: HashMap<String, (u64, FileStamp)>,
+}
+
+/// What a build rendered: every page's output path with its key, under the build's context.
+#[derive(Debug, Default, Clone)]
+pub struct PageRecord {
+    pub context: u64,
+    pub pages: Vec<(Arc<str>, u64)>,
+}
+
+impl PreviousPages {
+    /// The record for `output` made under `context`; empty when there is none or it was made
+    /// under another context.
+    pub fn load(root: &Path, output: &Path, context: u64) -> PreviousPages {
+        let pages = fs::read_to_string(record_path(root, output))
+            .ok()
+            .and_then(|text| parse(&text, context))
+            .unwrap_or_default();
+        PreviousPages {
+            dir: output.to_path_buf(),
+            pages,
+        }
+    }
+
+    /// The previous site's file for the page at `path` when it was rendered from the same
+    /// inputs (`key`) and is still the file that was written then.
+    pub fn keep(&self, path: &str, key: u64) -> Option<Output> {
+        let (recorded, stamp) = self.pages.get(path)?;
+        if *recorded != key {
+            return None;
+        }
+        let file = self.dir.join(path);
+        let metadata = fs::symlink_metadata(&file).ok()?;
+        (metadata.is_file() && FileStamp::of(&metadata) == *stamp)
+            .then_some(Output::Copy(file, *stamp))
+    }
+}
+
+impl PageRecord {
+    /// Records the pages as they now are in `output`, replacing the previous record. Written
+    /// after the site is in place: a failed build leaves the record of the site it left.
+    pub fn save(&self, root: &Path, output: &Path) -> io::Result<()> {
+        let lines: Vec<Option<String>> = self
+            .pages
+            .par_iter()
+            .map(|(path, key)| {
+                let metadata = fs::symlink_metadata(output.join(&**path)).ok()?;
+                let stamp = FileStamp::of(&metadata);
+                let since = stamp.modified?.duration_since(UNIX_EPOCH).ok()?;
+                let nanos = u64::try_from(since.as_nanos()).ok()?;
+                (!path.contains('\n')).then(|| format!("{key:016x} {nanos} {} {path}\n", stamp.len))
+            })
+            .collect();
+        let mut text = format!("{HEADER} {:016x}\n", self.context);
+        for line in lines.into_iter().flatten() {
+            text.push_str(&line);
+        }
+        let path = record_path(root, output);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        // Written aside and renamed: a build killed meanwhile leaves the old record or none.
+        let partial = path.with_extension("partial");
+        fs::write(&partial, text)?;
+        fs::rename(&partial, &path)
+    }
+}
+
+/// One record file per output folder, named by a hash of its absolute path.
+fn record_path(root: &Path, output: &Path) -> PathBuf {
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let name = crate::output::hash_of(&output.to_string_lossy());
+    let mut file = String::new();
+    let _ = write!(file, "{name:016x}.txt");
+    root.join(RECORD_DIR).join(file)
+}
+
+/// The pages of a record made under `context`; `None` for another context or a damaged record.
+fn parse(text: &str, context: u64) -> Option<HashMap<String, (u64, FileStamp)>> {
+    let mut lines = text.lines();
+    let header = lines.next()?.strip_prefix(HEADER)?.trim();
+    if u64::from_str_radix(header, 16).ok()? != context {
+        return None;
+    }
+    lines
+        .map(|line| {
+            let mut fields = line.splitn(4, ' ');
+            let key = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let nanos: u64 = fields.next()?.parse().ok()?;
+            let len: u64 = fields.next()?.parse().ok()?;
+            let path = fields.next()?.to_string();
+            let modified = UNIX_EPOCH.checked_add(Duration::from_nanos(nanos))?;
+            let stamp = FileStamp {
+                modified: Some(modified),
+                len,
+            };
+            Some((path, (key, stamp)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(pages: &[(&str, u64)]) -> PageRecord {
+        PageRecord {
+            context: 7,
+            pages: pages.iter().map(|(p, k)| (Arc::from(*p), *k)).collect(),
+        }
+    }
+
+    #[test]
+    fn an_unchanged_page_is_kept_from_the_previous_site() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        fs::create_dir_all(output.join("a")).unwrap();
+        fs::write(output.join("a/index.html"), "page").unwrap();
+        record(&[("a/index.html", 42)])
+            .save(root.path(), &output)
+            .unwrap();
+        let previous = PreviousPages::load(root.path(), &output, 7);
+        let kept = previous.keep("a/index.html", 42);
+        assert!(matches!(kept, Some(Output::Copy(path, _)) if path == output.join("a/index.html")));
+        assert!(previous.keep("a/index.html", 43).is_none(), "another key");
+        assert!(previous.keep("b/index.html", 42).is_none(), "not recorded");
+    }
+
+    #[test]
+    fn another_context_keeps_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("index.html"), "page").unwrap();
+        record(&[("index.html", 1)])
+            .save(root.path(), &output)
+            .unwrap();
+        assert!(
+            PreviousPages::load(root.path(), &output, 8)
+                .keep("index.html", 1)
+                .is_none()
+        );
+        let elsewhere = root.path().join("elsewhere");
+        assert!(
+            PreviousPages::load(root.path(), &elsewhere, 7)
+                .keep("index.html", 1)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_page_changed_in_the_output_folder_is_not_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("index.html"), "page").unwrap();
+        record(&[("index.html", 1)])
+            .save(root.path(), &output)
+            .unwrap();
+        fs::write(output.join("index.html"), "edited by hand").unwrap();
+        assert!(
+            PreviousPages::load(root.path(), &output, 7)
+                .keep("index.html", 1)
+                .is_none()
+        );
+        fs::remove_file(output.join("index.html")).unwrap();
+        assert!(
+            PreviousPages::load(root.path(), &output, 7)
+                .keep("index.html", 1)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_damaged_record_keeps_nothing() {
+        assert!(parse("dateline page record 1 0000000000000007\nnot a line\n", 7).is_none());
+        assert!(parse("something else\n", 7).is_none());
+        assert!(parse("", 7).is_none());
+        let stamp = FileStamp {
+            modified: Some(UNIX_EPOCH + Duration::from_nanos(5)),
+            len: 3,
+        };
+        let pages = parse(
+            "dateline page record 1 0000000000000007\n000000000000002a 5 3 a b/index.html\n",
+            7,
+        )
+        .unwrap();
+        assert_eq!(pages.get("a b/index.html"), Some(&(42, stamp)));
+    }
+}
