@@ -1,11 +1,13 @@
 //! `dateline build`: render the site and publish it into the output folder atomically.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, Builder};
 use crate::cmd::{plural, report};
 use crate::diagnostic::Diagnostic;
+use crate::output::FileStamp;
 use crate::write::{check_output_dir, write_site};
 
 /// Builds the site; returns the process exit code.
@@ -53,12 +55,22 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         }
     };
     let write_started = Instant::now();
-    if let Err(err) = write_site(&built.outputs, &output) {
-        eprintln!("error: {err}");
-        eprintln!("The build failed; {} was left as it was.", output.display());
-        return 1;
-    }
-    if let Err(err) = built.pages.save(&options.root, &output) {
+    let stamps = match write_site(&built.outputs, &output) {
+        Ok(stamps) => stamps,
+        Err(err) => {
+            eprintln!("error: {err}");
+            eprintln!("The build failed; {} was left as it was.", output.display());
+            return 1;
+        }
+    };
+    let files: HashMap<&str, FileStamp> = built
+        .outputs
+        .files
+        .keys()
+        .map(|path| &**path)
+        .zip(stamps)
+        .collect();
+    if let Err(err) = built.pages.save(&options.root, &output, &files) {
         eprintln!(
             "warning: cannot record the pages of this build ({err}); the next build renders every page again"
         );

@@ -14,11 +14,12 @@ use rayon::prelude::*;
 
 use crate::output::{FileStamp, Output, Outputs};
 
-/// One output, and whether the previous site already holds it at its path.
+/// One output, and the stamp of the previous site's file at its path when that file already
+/// holds it.
 pub struct Planned<'a> {
     pub path: &'a str,
     pub output: &'a Output,
-    pub unchanged: bool,
+    pub unchanged: Option<FileStamp>,
 }
 
 /// Compares every output with the file at its path in `previous` (the output folder as the last
@@ -31,27 +32,31 @@ pub fn plan<'a>(outputs: &'a Outputs, previous: &Path) -> Vec<Planned<'a>> {
         .map(|(path, output)| Planned {
             path,
             output,
-            unchanged: exists && unchanged(output, &previous.join(&**path)),
+            unchanged: if exists {
+                unchanged(output, &previous.join(&**path))
+            } else {
+                None
+            },
         })
         .collect()
 }
 
-/// Whether the file `old` holds what `output` would write. A copy is recognised by its stamp:
-/// `write` gives it the modification time of its source, and an edit in `public/` gives it
-/// another.
-fn unchanged(output: &Output, old: &Path) -> bool {
+/// The stamp of the file `old` when it holds what `output` would write. A copy is recognised
+/// by its stamp: `write` gives it the modification time of its source, and an edit in
+/// `public/` gives it another.
+fn unchanged(output: &Output, old: &Path) -> Option<FileStamp> {
     // Not following links: a symbolic link put into `public/` is replaced, never published.
-    let Ok(metadata) = fs::symlink_metadata(old) else {
-        return false;
-    };
+    let metadata = fs::symlink_metadata(old).ok()?;
     if !metadata.is_file() {
-        return false;
+        return None;
     }
-    match output {
+    let stamp = FileStamp::of(&metadata);
+    let same = match output {
         Output::Bytes(bytes) => holds(old, &metadata, bytes),
         Output::BuiltIn(bytes) => holds(old, &metadata, bytes),
-        Output::Copy(_, stamp) => stamp.modified.is_some() && FileStamp::of(&metadata) == *stamp,
-    }
+        Output::Copy(_, copied) => copied.modified.is_some() && stamp == *copied,
+    };
+    same.then_some(stamp)
 }
 
 /// Whether the file at `path` holds exactly `bytes`; the length is compared before reading.
@@ -112,7 +117,7 @@ mod tests {
         ]);
         let unchanged: Vec<(&str, bool)> = plan(&outputs, dir.path())
             .iter()
-            .map(|p| (p.path, p.unchanged))
+            .map(|p| (p.path, p.unchanged.is_some()))
             .collect();
         assert_eq!(
             unchanged,
@@ -136,7 +141,7 @@ mod tests {
         )
         .unwrap();
         let outputs = outputs(&[("page.html", "same")]);
-        assert!(!plan(&outputs, dir.path())[0].unchanged);
+        assert!(plan(&outputs, dir.path())[0].unchanged.is_none());
     }
 
     #[test]
@@ -146,7 +151,7 @@ mod tests {
         fs::write(&old, "jpeg").unwrap();
         let stamp = FileStamp::of(&fs::metadata(&old).unwrap());
         let copy = |stamp| Output::Copy(dir.path().join("source.jpg"), stamp);
-        assert!(unchanged(&copy(stamp), &old));
+        assert_eq!(unchanged(&copy(stamp), &old), Some(stamp));
         let later = stamp
             .modified
             .map(|t| t + std::time::Duration::from_secs(1));
@@ -154,8 +159,8 @@ mod tests {
             modified: later,
             ..stamp
         };
-        assert!(!unchanged(&copy(edited), &old));
-        assert!(!unchanged(&copy(FileStamp::default()), &old));
+        assert!(unchanged(&copy(edited), &old).is_none());
+        assert!(unchanged(&copy(FileStamp::default()), &old).is_none());
     }
 
     #[test]

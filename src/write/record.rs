@@ -20,8 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use rayon::prelude::*;
-
 use crate::output::{FileStamp, Output};
 
 /// Where records are kept, beside the image cache; one file per output folder.
@@ -71,23 +69,29 @@ impl PreviousPages {
 }
 
 impl PageRecord {
-    /// Records the pages as they now are in `output`, replacing the previous record. Written
-    /// after the site is in place: a failed build leaves the record of the site it left.
-    pub fn save(&self, root: &Path, output: &Path) -> io::Result<()> {
-        let lines: Vec<Option<String>> = self
-            .pages
-            .par_iter()
-            .map(|(path, key)| {
-                let metadata = fs::symlink_metadata(output.join(&**path)).ok()?;
-                let stamp = FileStamp::of(&metadata);
-                let since = stamp.modified?.duration_since(UNIX_EPOCH).ok()?;
-                let nanos = u64::try_from(since.as_nanos()).ok()?;
-                (!path.contains('\n')).then(|| format!("{key:016x} {nanos} {} {path}\n", stamp.len))
-            })
-            .collect();
+    /// Records the pages as they now are in `output`, replacing the previous record; `files`
+    /// are the stamps of the files there, as `write_site` returned them. Written after the site
+    /// is in place: a failed build leaves the record of the site it left.
+    pub fn save(
+        &self,
+        root: &Path,
+        output: &Path,
+        files: &HashMap<&str, FileStamp>,
+    ) -> io::Result<()> {
         let mut text = format!("{HEADER} {:016x}\n", self.context);
-        for line in lines.into_iter().flatten() {
-            text.push_str(&line);
+        for (path, key) in &self.pages {
+            let Some(stamp) = files.get(&**path) else {
+                continue;
+            };
+            let nanos = stamp
+                .modified
+                .and_then(|modified| modified.duration_since(UNIX_EPOCH).ok())
+                .and_then(|since| u64::try_from(since.as_nanos()).ok());
+            if let Some(nanos) = nanos
+                && !path.contains('\n')
+            {
+                let _ = writeln!(text, "{key:016x} {nanos} {} {path}", stamp.len);
+            }
         }
         let path = record_path(root, output);
         if let Some(dir) = path.parent() {
@@ -137,11 +141,17 @@ fn parse(text: &str, context: u64) -> Option<HashMap<String, (u64, FileStamp)>> 
 mod tests {
     use super::*;
 
-    fn record(pages: &[(&str, u64)]) -> PageRecord {
-        PageRecord {
+    /// Records `pages` of the site in `output` under context 7, as a build would.
+    fn save(root: &Path, output: &Path, pages: &[(&str, u64)]) {
+        let record = PageRecord {
             context: 7,
             pages: pages.iter().map(|(p, k)| (Arc::from(*p), *k)).collect(),
-        }
+        };
+        let files: HashMap<&str, FileStamp> = pages
+            .iter()
+            .map(|(p, _)| (*p, FileStamp::of(&fs::metadata(output.join(p)).unwrap())))
+            .collect();
+        record.save(root, output, &files).unwrap();
     }
 
     #[test]
@@ -150,9 +160,7 @@ mod tests {
         let output = root.path().join("public");
         fs::create_dir_all(output.join("a")).unwrap();
         fs::write(output.join("a/index.html"), "page").unwrap();
-        record(&[("a/index.html", 42)])
-            .save(root.path(), &output)
-            .unwrap();
+        save(root.path(), &output, &[("a/index.html", 42)]);
         let previous = PreviousPages::load(root.path(), &output, 7);
         let kept = previous.keep("a/index.html", 42);
         assert!(matches!(kept, Some(Output::Copy(path, _)) if path == output.join("a/index.html")));
@@ -166,9 +174,7 @@ mod tests {
         let output = root.path().join("public");
         fs::create_dir_all(&output).unwrap();
         fs::write(output.join("index.html"), "page").unwrap();
-        record(&[("index.html", 1)])
-            .save(root.path(), &output)
-            .unwrap();
+        save(root.path(), &output, &[("index.html", 1)]);
         assert!(
             PreviousPages::load(root.path(), &output, 8)
                 .keep("index.html", 1)
@@ -188,9 +194,7 @@ mod tests {
         let output = root.path().join("public");
         fs::create_dir_all(&output).unwrap();
         fs::write(output.join("index.html"), "page").unwrap();
-        record(&[("index.html", 1)])
-            .save(root.path(), &output)
-            .unwrap();
+        save(root.path(), &output, &[("index.html", 1)]);
         fs::write(output.join("index.html"), "edited by hand").unwrap();
         assert!(
             PreviousPages::load(root.path(), &output, 7)
