@@ -115,11 +115,24 @@ impl Newsroom {
         stories.sort_by_cached_key(|s| (std::cmp::Reverse(s.timestamp()), Arc::clone(&s.route)));
         pages.sort_by(|a, b| a.route.cmp(&b.route));
         let assets = place_assets(&asset_files, &all_bundles, &stories, &pages);
-        let links = bodies.links(&site, &stories, &pages, &assets, unparsed, &hidden);
-        let (photos, missing): (Vec<Option<String>>, Vec<Option<Diagnostic>>) = stories
-            .par_iter()
-            .map(|story| photo_url(&site, story, &links))
-            .unzip();
+        // Grouping walks every story in one thread: it runs beside the links and photos.
+        let ((sections, tags, authors), (links, (photos, missing))) = rayon::join(
+            || {
+                let (tags, authors) = rayon::join(
+                    || group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs)),
+                    || group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs)),
+                );
+                (group_stories(&stories, &sections), tags, authors)
+            },
+            || {
+                let links = bodies.links(&site, &stories, &pages, &assets, unparsed, &hidden);
+                let photos: (Vec<Option<String>>, Vec<Option<Diagnostic>>) = stories
+                    .par_iter()
+                    .map(|story| photo_url(&site, story, &links))
+                    .unzip();
+                (links, photos)
+            },
+        );
         problems.extend(missing.into_iter().flatten());
         let raw_html = site.config.unsafe_html;
         render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
@@ -135,9 +148,6 @@ impl Newsroom {
         if problems.has_errors() {
             return Err(problems);
         }
-        let sections = group_stories(&stories, &sections);
-        let tags = group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs));
-        let authors = group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs));
         Ok(Newsroom {
             site,
             content_dir,
