@@ -43,12 +43,36 @@ pub struct Url {
     pub lastmod: Option<ZonedDateTime>,
 }
 
+/// One URL's `<url>` element, with the last change that dates it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    xml: Arc<str>,
+    lastmod: Option<ZonedDateTime>,
+}
+
+impl From<&Url> for Entry {
+    fn from(url: &Url) -> Entry {
+        let mut xml = format!("  <url>\n    <loc>{}</loc>\n", escape(&url.loc));
+        if let Some(lastmod) = &url.lastmod {
+            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", rfc3339(lastmod));
+        }
+        xml.push_str("  </url>\n");
+        Entry {
+            xml: Arc::from(xml_safe(xml)),
+            lastmod: url.lastmod.clone(),
+        }
+    }
+}
+
 /// The sitemap files of the last build, with the key of what they list: an edit that changes
-/// no URL and no date (most edits) re-renders none of the site's ten thousand URLs.
+/// no URL and no date (most edits) re-renders none of the site's ten thousand URLs. The
+/// stories' entries are kept by their route and date, so that a new story formats one entry,
+/// not ten thousand.
 #[derive(Debug, Default)]
 pub struct SitemapCache {
     key: u64,
     files: Vec<(String, Arc<[u8]>)>,
+    entries: rustc_hash::FxHashMap<u64, Entry>,
 }
 
 /// Writes the sitemap (split when it is large), the news sitemap and `robots.txt`.
@@ -60,11 +84,12 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCac
         .is_some();
     let key = key(newsroom, corrections, &root);
     if cache.files.is_empty() || cache.key != key {
-        let files = sitemap_files(&urls(newsroom, corrections), MAX_URLS, &root);
+        let entries = entries(newsroom, corrections, &root, &mut cache.entries);
+        let files = sitemap_files(&entries, MAX_URLS, &root);
         cache.key = key;
         cache.files = files
             .into_iter()
-            .map(|(path, xml)| (path, Arc::from(xml_safe(xml).into_bytes())))
+            .map(|(path, xml)| (path, Arc::from(xml.into_bytes())))
             .collect();
     }
     for (path, xml) in &cache.files {
@@ -97,29 +122,46 @@ fn key(newsroom: &Newsroom, corrections: bool, root: &str) -> u64 {
     hasher.finish()
 }
 
-/// Every story, page and first listing page, front page first; the corrections page last.
-fn urls(newsroom: &Newsroom, corrections: bool) -> Vec<Url> {
+/// Every story, page and first listing page, front page first; the corrections page last. A
+/// story's or page's entry comes from `cache` while its route and last change are the same.
+fn entries(
+    newsroom: &Newsroom,
+    corrections: bool,
+    root: &str,
+    cache: &mut rustc_hash::FxHashMap<u64, Entry>,
+) -> Vec<Entry> {
     let site = &newsroom.site;
     let url = |route: &str, lastmod: Option<ZonedDateTime>| Url {
         loc: site.absolute(&site.path(route)),
         lastmod,
     };
-    let mut urls = vec![url("/", newest_change(newsroom.stories.iter()))];
-    urls.par_extend(
-        newsroom
-            .stories
-            .par_iter()
-            .chain(&newsroom.pages)
-            .map(|story| url(&story.route, last_change(story).cloned())),
-    );
+    let mut entries = vec![Entry::from(&url("/", newest_change(newsroom.stories.iter())))];
+    let cached = &*cache;
+    let pages: Vec<(u64, Entry)> = newsroom
+        .stories
+        .par_iter()
+        .chain(&newsroom.pages)
+        .map(|story| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            (root, &story.route, last_change(story)).hash(&mut hasher);
+            let key = hasher.finish();
+            let entry = match cached.get(&key) {
+                Some(entry) => entry.clone(),
+                None => Entry::from(&url(&story.route, last_change(story).cloned())),
+            };
+            (key, entry)
+        })
+        .collect();
+    entries.extend(pages.iter().map(|(_, entry)| entry.clone()));
+    *cache = pages.into_iter().collect();
     for (prefix, groups) in [
         ("/", &newsroom.sections),
         ("/tags/", &newsroom.tags),
         ("/authors/", &newsroom.authors),
     ] {
-        urls.extend(groups.iter().map(|group| {
+        entries.extend(groups.iter().map(|group| {
             let stories = group.stories.iter().map(|&i| &newsroom.stories[i]);
-            url(&format!("{prefix}{}/", group.slug), newest_change(stories))
+            Entry::from(&url(&format!("{prefix}{}/", group.slug), newest_change(stories)))
         }));
     }
     if corrections {
@@ -131,12 +173,12 @@ fn urls(newsroom: &Newsroom, corrections: bool) -> Vec<Url> {
             .map(|c| &c.date)
             .max_by_key(|date| date.timestamp())
             .cloned();
-        urls.push(Url {
+        entries.push(Entry::from(&Url {
             loc: site.absolute(&site.path(crate::render::CORRECTIONS_ROUTE)),
             lastmod: newest_correction,
-        });
+        }));
     }
-    urls
+    entries
 }
 
 /// A story's last change: `updated` or its newest correction, else `date`.
@@ -154,7 +196,7 @@ fn newest_change<'a>(stories: impl Iterator<Item = &'a Story>) -> Option<ZonedDa
 /// The sitemap files for `urls`: `sitemap.xml` alone while they fit in `limit`, else a
 /// `sitemap.xml` index of `sitemap-1.xml`, `sitemap-2.xml`... of `limit` URLs each. `root` is
 /// the site's absolute URL with a trailing slash.
-pub fn sitemap_files(urls: &[Url], limit: usize, root: &str) -> Vec<(String, String)> {
+pub fn sitemap_files(urls: &[Entry], limit: usize, root: &str) -> Vec<(String, String)> {
     let limit = limit.max(1);
     if urls.len() <= limit {
         return vec![(SITEMAP.to_string(), urlset(urls))];
@@ -177,7 +219,7 @@ pub fn sitemap_files(urls: &[Url], limit: usize, root: &str) -> Vec<(String, Str
         files.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");
-    files.insert(0, (SITEMAP.to_string(), index));
+    files.insert(0, (SITEMAP.to_string(), xml_safe(index)));
     files
 }
 
@@ -185,28 +227,15 @@ fn newest<'a>(dates: impl Iterator<Item = &'a ZonedDateTime>) -> Option<&'a Zone
     dates.max_by_key(|date| date.timestamp())
 }
 
-fn urlset(urls: &[Url]) -> String {
-    let mut xml = String::with_capacity(urls.len() * 120 + 200);
+fn urlset(entries: &[Entry]) -> String {
+    let length: usize = entries.iter().map(|entry| entry.xml.len()).sum();
+    let mut xml = String::with_capacity(length + 200);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(xml, "<urlset xmlns=\"{SITEMAP_NAMESPACE}\">");
-    // Formatted in parallel chunks: a new story re-renders all ten thousand entries.
-    let chunks: Vec<String> = urls.par_chunks(1024).map(url_entries).collect();
-    for chunk in chunks {
-        xml.push_str(&chunk);
+    for entry in entries {
+        xml.push_str(&entry.xml);
     }
     xml.push_str("</urlset>\n");
-    xml
-}
-
-fn url_entries(urls: &[Url]) -> String {
-    let mut xml = String::with_capacity(urls.len() * 120);
-    for url in urls {
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&url.loc));
-        if let Some(lastmod) = &url.lastmod {
-            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", rfc3339(lastmod));
-        }
-        xml.push_str("  </url>\n");
-    }
     xml
 }
 
@@ -282,15 +311,15 @@ pub fn news_language(language: &str) -> String {
 mod tests {
     use super::*;
 
-    fn url(n: usize, date: &str) -> Url {
-        Url {
+    fn url(n: usize, date: &str) -> Entry {
+        Entry::from(&Url {
             loc: format!("https://x.org/{n}/"),
             lastmod: Some(
                 date.parse::<Timestamp>()
                     .unwrap()
                     .to_zoned_datetime(jiff::tz::TimeZone::UTC),
             ),
-        }
+        })
     }
 
     #[test]
@@ -308,7 +337,7 @@ mod tests {
 
     #[test]
     fn past_the_limit_the_sitemap_becomes_an_index() {
-        let urls: Vec<Url> = (1..=5)
+        let urls: Vec<Entry> = (1..=5)
             .map(|n| url(n, &format!("2025-05-0{n}T00:00:00Z")))
             .collect();
         let files = sitemap_files(&urls, 2, "https://x.org/news/");
