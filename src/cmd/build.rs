@@ -27,12 +27,11 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         return 1;
     }
-    // The builder (every source and parsed story) is dropped before writing, as in `run`.
-    let built = {
-        let mut builder = Builder::new(options.clone());
-        builder.keep_pages_from(&output);
-        builder.build()
-    };
+    let mut builder = Builder::new(options.clone());
+    builder.keep_pages_from(&output);
+    let built = builder.build();
+    // Every source, parsed story and cached card is freed while the site is written.
+    std::thread::spawn(move || drop(builder));
     let built = match built {
         Ok(built) => built,
         Err(diagnostics) => {
