@@ -135,7 +135,10 @@ fn entries(
         loc: site.absolute(&site.path(route)),
         lastmod,
     };
-    let mut entries = vec![Entry::from(&url("/", newest_change(newsroom.stories.iter())))];
+    let mut entries = vec![Entry::from(&url(
+        "/",
+        newest_change(newsroom.stories.iter()),
+    ))];
     let cached = &*cache;
     let pages: Vec<(u64, Entry)> = newsroom
         .stories
@@ -161,7 +164,10 @@ fn entries(
     ] {
         entries.extend(groups.iter().map(|group| {
             let stories = group.stories.iter().map(|&i| &newsroom.stories[i]);
-            Entry::from(&url(&format!("{prefix}{}/", group.slug), newest_change(stories)))
+            Entry::from(&url(
+                &format!("{prefix}{}/", group.slug),
+                newest_change(stories),
+            ))
         }));
     }
     if corrections {
