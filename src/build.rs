@@ -145,10 +145,6 @@ impl Builder {
             problems.extend(errors);
         }
         let context = self.context();
-        let previous = self
-            .keep_from
-            .as_deref()
-            .map(|output| PreviousPages::load(&self.options.root, output, context));
         let (Some(sources), Some((_, theme))) = (&self.sources, &mut self.theme) else {
             return Err(problems);
         };
@@ -167,6 +163,13 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
+        let previous = self.keep_from.as_deref().map(|output| {
+            let context = with_pictures(context, &newsroom);
+            (
+                context,
+                PreviousPages::load(&self.options.root, output, context),
+            )
+        });
         let has_corrections = newsroom
             .stories
             .iter()
@@ -183,9 +186,15 @@ impl Builder {
                 )),
             );
         }
-        let reuse = Reuse {
-            context,
-            previous: previous.as_ref(),
+        let reuse = match &previous {
+            Some((context, pages)) => Reuse {
+                context: *context,
+                previous: Some(pages),
+            },
+            None => Reuse {
+                context,
+                previous: None,
+            },
         };
         let rendered = match render(&newsroom, theme, &sources.theme, &mut self.pages, reuse) {
             Ok(rendered) => rendered,
@@ -366,6 +375,21 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// `context` with every processed image of the site. A template can show any of them through
+/// `resize_image`, not only its own page's stories' photos (which their keys cover), and a page
+/// kept from the previous site must not point at resized files that are gone.
+fn with_pictures(context: u64, newsroom: &Newsroom) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    context.hash(&mut hasher);
+    let mut by_url: Vec<_> = newsroom.pictures_by_url.iter().collect();
+    by_url.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    by_url.hash(&mut hasher);
+    newsroom.photos.hash(&mut hasher);
+    newsroom.pictures.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// One file's parse result, with the warnings of the style rules that look at it alone: both

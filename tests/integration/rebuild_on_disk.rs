@@ -205,6 +205,31 @@ mod recorded_pages {
     }
 
     #[test]
+    fn a_changed_photo_reaches_every_page_that_shows_it() {
+        // The 404 page shows a story's photo through `resize_image`: no key of its own covers
+        // that photo, only the build's context does.
+        let site = Site::fixture("newsroom").file(
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block main %}\
+             {% set photo = resize_image(path=\"/world/2025/05/talks/photo.jpg\", width=40) %}\
+             <p id=\"probe\">{{ photo.url }}</p>{% endblock main %}",
+        );
+        let first = site.build();
+        first.assert_success();
+        let before = first.read("404.html");
+        assert!(before.contains("/img/"), "the photo was resized: {before}");
+        fs::write(
+            site.root().join("content/world/talks/photo.jpg"),
+            crate::images::encoded(image::ImageFormat::Jpeg, 80, 60),
+        )
+        .expect("replace the photo");
+        let second = site.build();
+        second.assert_success();
+        assert_ne!(second.read("404.html"), before);
+        assert_same_as_a_fresh_build(&site);
+    }
+
+    #[test]
     fn a_damaged_or_foreign_record_keeps_nothing() {
         let site = Site::fixture("newsroom");
         site.build().assert_success();
