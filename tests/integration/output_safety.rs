@@ -162,8 +162,13 @@ fn successful_build_replaces_public_without_stale_files() {
     assert_no_leftovers(&run.out);
     assert_eq!(
         entries(site.root()),
-        ["content", "public", "site.toml"],
-        "the build wrote nothing beside public/"
+        [".dateline-cache", "content", "public", "site.toml"],
+        "the build wrote nothing beside public/ but its cache"
+    );
+    assert_eq!(
+        entries(&site.root().join(".dateline-cache")),
+        ["pages"],
+        "the cache holds the record of the pages built (no image to cache here)"
     );
 }
 
