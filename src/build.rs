@@ -22,7 +22,7 @@ use crate::newsroom_style;
 use crate::output::Outputs;
 use crate::photo::PhotoSizes;
 use crate::picture::{self, Pictures};
-use crate::render::{Counts, RenderCache, Reuse, render};
+use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Status, Story};
 use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
 use crate::write::{PageRecord, PreviousPages};
@@ -47,8 +47,9 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
     /// Image files encoded by this build: none when no photo or image setting changed.
     pub images_encoded: usize,
-    /// Every page's path and key, for `build` to record once the site is written.
-    pub pages: PageRecord,
+    /// Every page's path and key, for `build` to record once the site is written; only when
+    /// the builder keeps pages from an output folder.
+    pub pages: Option<PageRecord>,
 }
 
 /// Runs the stages once, from nothing.
@@ -144,7 +145,6 @@ impl Builder {
         if let Err(errors) = self.compile_theme(&newsroom.site) {
             problems.extend(errors);
         }
-        let context = self.context();
         let (Some(sources), Some((_, theme))) = (&self.sources, &mut self.theme) else {
             return Err(problems);
         };
@@ -164,11 +164,8 @@ impl Builder {
             return Err(problems);
         }
         let previous = self.keep_from.as_deref().map(|output| {
-            let context = with_pictures(context, &newsroom);
-            (
-                context,
-                PreviousPages::load(&self.options.root, output, context),
-            )
+            let context = record_context(&self.options, sources, &newsroom);
+            PreviousPages::load(&self.options.root, output, context)
         });
         let has_corrections = newsroom
             .stories
@@ -186,17 +183,8 @@ impl Builder {
                 )),
             );
         }
-        let reuse = match &previous {
-            Some((context, pages)) => Reuse {
-                context: *context,
-                previous: Some(pages),
-            },
-            None => Reuse {
-                context,
-                previous: None,
-            },
-        };
-        let rendered = match render(&newsroom, theme, &sources.theme, &mut self.pages, reuse) {
+        let previous = previous.as_ref();
+        let rendered = match render(&newsroom, theme, &sources.theme, &mut self.pages, previous) {
             Ok(rendered) => rendered,
             Err(errors) => {
                 problems.extend(errors);
@@ -212,30 +200,8 @@ impl Builder {
             warnings: problems,
             timings,
             images_encoded: encoded,
-            pages: rendered.pages,
+            pages: previous.map(|previous| previous.record(rendered.pages)),
         })
-    }
-
-    /// A hash of what every page depends on beyond its own inputs: this binary, `site.toml`,
-    /// the templates and which stories are published. Not the clock: a scheduled story going
-    /// live changes its own pages' keys.
-    fn context(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = rustc_hash::FxHasher::default();
-        env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        if let Ok(binary) = std::env::current_exe().and_then(std::fs::metadata) {
-            (binary.len(), binary.modified().ok()).hash(&mut hasher);
-        }
-        if let Some(sources) = &self.sources {
-            sources.config.hash(&mut hasher);
-            for (name, template) in &sources.theme.templates {
-                (name, &template.text).hash(&mut hasher);
-            }
-        }
-        let publishing = &self.options.publishing;
-        (publishing.drafts, publishing.future).hash(&mut hasher);
-        self.options.base_url.hash(&mut hasher);
-        hasher.finish()
     }
 
     /// Reads everything the first time; afterwards only what changed.
@@ -377,13 +343,24 @@ impl Builder {
     }
 }
 
-/// `context` with every processed image of the site. A template can show any of them through
-/// `resize_image`, not only its own page's stories' photos (which their keys cover), and a page
-/// kept from the previous site must not point at resized files that are gone.
-fn with_pictures(context: u64, newsroom: &Newsroom) -> u64 {
+/// What every page kept from the previous site depends on beyond its own key: this binary,
+/// `site.toml`, the templates, which stories are published, and every processed image (a
+/// template can show any of them through `resize_image`, not only its own stories' photos,
+/// and a kept page must not point at resized files that are gone). Not the clock: a scheduled
+/// story going live changes its own pages' keys.
+fn record_context(options: &BuildOptions, sources: &Sources, newsroom: &Newsroom) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
-    context.hash(&mut hasher);
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    if let Ok(binary) = std::env::current_exe().and_then(std::fs::metadata) {
+        (binary.len(), binary.modified().ok()).hash(&mut hasher);
+    }
+    sources.config.hash(&mut hasher);
+    for (name, template) in &sources.theme.templates {
+        (name, &template.text).hash(&mut hasher);
+    }
+    (options.publishing.drafts, options.publishing.future).hash(&mut hasher);
+    options.base_url.hash(&mut hasher);
     let mut by_url: Vec<_> = newsroom.pictures_by_url.iter().collect();
     by_url.sort_unstable_by(|a, b| a.0.cmp(b.0));
     by_url.hash(&mut hasher);

@@ -18,7 +18,7 @@ use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
 use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
-use crate::write::{PageRecord, PreviousPages};
+use crate::write::PreviousPages;
 
 /// How many of each kind of file a build wrote, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -223,7 +223,7 @@ type CachedPage = (Arc<str>, Arc<[u8]>);
 /// A page's output path with what goes there.
 type Page = (Arc<str>, Output);
 /// A page's output path with its key.
-type PageKey = (Arc<str>, u64);
+pub type PageKey = (Arc<str>, u64);
 
 /// Pages and cards of the recent builds, reused when their inputs hash the same: an edit to
 /// one story re-renders only the pages that show something of it. Cleared when templates
@@ -251,37 +251,23 @@ impl RenderCache {
 pub struct Rendered {
     pub outputs: Outputs,
     pub counts: Counts,
-    /// Every page's output path and key, for the record `build` leaves (see `write::record`).
-    pub pages: PageRecord,
+    /// Every page's output path and key, when pages may be kept from `previous` (for the
+    /// record `build` leaves: see `write::record`); else empty.
+    pub pages: Vec<PageKey>,
 }
 
-/// Where a build may take pages from instead of rendering them, and under what context.
-#[derive(Clone, Copy)]
-pub struct Reuse<'a> {
-    /// A hash of what every page depends on beyond its own inputs: the binary, `site.toml`,
-    /// the templates and the publishing options.
-    pub context: u64,
-    /// The pages of the site in the output folder, when `build` writes into one.
-    pub previous: Option<&'a PreviousPages>,
-}
-
-/// Renders every page, feed and sitemap of the site, collecting all template errors.
+/// Renders every page, feed and sitemap of the site, collecting all template errors. Pages
+/// that `previous` (the site in the output folder) holds unchanged are kept, not rendered.
 pub fn render(
     newsroom: &Newsroom,
     theme: &mut Theme,
     files: &ThemeFiles,
     cache: &mut RenderCache,
-    reuse: Reuse<'_>,
+    previous: Option<&PreviousPages>,
 ) -> Result<Rendered, Diagnostics> {
-    use std::hash::{Hash, Hasher};
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let mut hasher = rustc_hash::FxHasher::default();
-    serde_json::to_string(&site_view)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    reuse.context.hash(&mut hasher);
-    let site_hash = hasher.finish();
+    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
@@ -307,8 +293,7 @@ pub fn render(
         site_hash,
     };
     let jobs = renderer.jobs();
-    let (mut pages, keys, problems) =
-        render_pages(&renderer, &jobs, &mut cache.pages, reuse.previous);
+    let (mut pages, keys, problems) = render_pages(&renderer, &jobs, &mut cache.pages, previous);
     // Sorted first, the map is built in one pass instead of fifteen thousand inserts.
     pages.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut outputs = Outputs {
@@ -340,19 +325,23 @@ pub fn render(
         listings,
         feeds,
     };
-    let pages = PageRecord {
-        context: reuse.context,
-        pages: keys,
-    };
     Ok(Rendered {
         outputs,
         counts,
-        pages,
+        pages: keys,
     })
 }
 
+/// A page that was not in the cache.
+enum Fresh {
+    Rendered(CachedPage),
+    /// The previous site's file, unchanged.
+    Kept(Page),
+}
+
 /// Renders the pages whose key is neither in the cache nor kept from the previous site, in
-/// parallel, and adds them to the cache. Returns the pages with every page's path and key.
+/// parallel, and adds them to the cache. Returns the pages, and every page's path and key when
+/// there is a previous site to keep pages from.
 fn render_pages(
     renderer: &Renderer<'_>,
     jobs: &[Job<'_>],
@@ -361,7 +350,7 @@ fn render_pages(
 ) -> (Vec<Page>, Vec<PageKey>, Diagnostics) {
     let keys: Vec<u64> = jobs.par_iter().map(|job| renderer.key(job)).collect();
     let cached = &*cache;
-    let results: Vec<Result<Option<Page>, Diagnostic>> = jobs
+    let results: Vec<Result<Option<Fresh>, Diagnostic>> = jobs
         .par_iter()
         .zip(&keys)
         .map(|(job, key)| {
@@ -371,21 +360,22 @@ fn render_pages(
             let route = renderer.route(job);
             let path = route_file(&route);
             if let Some(kept) = previous.and_then(|previous| previous.keep(&path, *key)) {
-                return Ok(Some((Arc::from(path), kept)));
+                return Ok(Some(Fresh::Kept((Arc::from(path), kept))));
             }
-            renderer
-                .render_job(job, &route)
-                .map(|html| Some((Arc::from(path), Output::text(html))))
+            renderer.render_job(job, &route).map(|html| {
+                let bytes = Arc::<[u8]>::from(html.into_bytes());
+                Some(Fresh::Rendered((Arc::from(path), bytes)))
+            })
         })
         .collect();
     let mut problems = Diagnostics::new();
     let mut kept = Vec::new();
     for (key, result) in keys.iter().zip(results) {
         match result {
-            Ok(Some((path, Output::Bytes(bytes)))) => {
-                cache.insert(*key, (path, bytes));
+            Ok(Some(Fresh::Rendered(page))) => {
+                cache.insert(*key, page);
             }
-            Ok(Some(page)) => kept.push((*key, page)),
+            Ok(Some(Fresh::Kept(page))) => kept.push((*key, page)),
             Ok(None) => {}
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -394,11 +384,13 @@ fn render_pages(
         let used: HashSet<u64> = keys.iter().copied().collect();
         cache.retain(|key, _| used.contains(key));
     }
-    let mut record = Vec::with_capacity(keys.len());
+    let mut record = Vec::new();
     let mut pages = Vec::with_capacity(keys.len());
     for key in &keys {
         if let Some((path, bytes)) = cache.get(key) {
-            record.push((Arc::clone(path), *key));
+            if previous.is_some() {
+                record.push((Arc::clone(path), *key));
+            }
             pages.push((Arc::clone(path), Output::Bytes(Arc::clone(bytes))));
         }
     }

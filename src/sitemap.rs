@@ -102,7 +102,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCac
     outputs.insert(ROBOTS, Output::text(robots));
 }
 
-/// A hash of everything [`urls`] lists: each page's route and last change, and the groups'
+/// A hash of everything [`entries`] lists: each page's route and last change, and the groups'
 /// members (whose changes date the group pages).
 fn key(newsroom: &Newsroom, corrections: bool, root: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
@@ -199,26 +199,26 @@ fn newest_change<'a>(stories: impl Iterator<Item = &'a Story>) -> Option<ZonedDa
         .cloned()
 }
 
-/// The sitemap files for `urls`: `sitemap.xml` alone while they fit in `limit`, else a
+/// The sitemap files of `entries`: `sitemap.xml` alone while they fit in `limit`, else a
 /// `sitemap.xml` index of `sitemap-1.xml`, `sitemap-2.xml`... of `limit` URLs each. `root` is
 /// the site's absolute URL with a trailing slash.
-pub fn sitemap_files(urls: &[Entry], limit: usize, root: &str) -> Vec<(String, String)> {
+pub fn sitemap_files(entries: &[Entry], limit: usize, root: &str) -> Vec<(String, String)> {
     let limit = limit.max(1);
-    if urls.len() <= limit {
-        return vec![(SITEMAP.to_string(), urlset(urls))];
+    if entries.len() <= limit {
+        return vec![(SITEMAP.to_string(), urlset(entries))];
     }
     let mut files = Vec::new();
-    let mut index = String::with_capacity(200 + urls.len() / limit * 120);
+    let mut index = String::with_capacity(200 + entries.len() / limit * 120);
     index.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(index, "<sitemapindex xmlns=\"{SITEMAP_NAMESPACE}\">");
-    for (number, chunk) in urls.chunks(limit).enumerate() {
+    for (number, chunk) in entries.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", number + 1);
         let _ = write!(
             index,
             "  <sitemap>\n    <loc>{}</loc>\n",
             escape(format!("{root}{name}"))
         );
-        if let Some(lastmod) = newest(chunk.iter().filter_map(|u| u.lastmod.as_ref())) {
+        if let Some(lastmod) = newest(chunk.iter().filter_map(|e| e.lastmod.as_ref())) {
             let _ = writeln!(index, "    <lastmod>{}</lastmod>", rfc3339(lastmod));
         }
         index.push_str("  </sitemap>\n");

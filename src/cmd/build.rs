@@ -62,17 +62,19 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
             return 1;
         }
     };
-    let files: HashMap<&str, FileStamp> = built
-        .outputs
-        .files
-        .keys()
-        .map(|path| &**path)
-        .zip(stamps)
-        .collect();
-    if let Err(err) = built.pages.save(&options.root, &output, &files) {
-        eprintln!(
-            "warning: cannot record the pages of this build ({err}); the next build renders every page again"
-        );
+    if let Some(record) = &built.pages {
+        let files: HashMap<&str, FileStamp> = built
+            .outputs
+            .files
+            .keys()
+            .map(|path| &**path)
+            .zip(stamps)
+            .collect();
+        if let Err(err) = record.save(&options.root, &output, &files) {
+            eprintln!(
+                "warning: cannot record the pages of this build ({err}); the next build renders every page again"
+            );
+        }
     }
     if !built.warnings.is_empty() {
         report(built.warnings.clone());

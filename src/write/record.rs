@@ -7,8 +7,9 @@
 //! then bound by reading and parsing the sources, not by the templates.
 //!
 //! The record is only ever a hint. Keys include everything a page is rendered from, and the
-//! build's context (the Dateline binary, `site.toml`, the templates, the publishing options), so
-//! a record from another binary or another configuration keeps nothing. A page file edited,
+//! record names the build's context (the Dateline binary, `site.toml`, the templates, the
+//! publishing options, the processed images), so a record from another binary or another
+//! configuration keeps nothing. A page file edited,
 //! replaced or deleted in the output folder no longer has its recorded stamp and is rendered
 //! again. A missing or unreadable record keeps nothing.
 
@@ -30,6 +31,8 @@ const HEADER: &str = "dateline page record 1";
 #[derive(Debug, Default)]
 pub struct PreviousPages {
     dir: PathBuf,
+    /// The context of this build, which its own record will name.
+    context: u64,
     pages: HashMap<String, (u64, FileStamp)>,
 }
 
@@ -50,6 +53,15 @@ impl PreviousPages {
             .unwrap_or_default();
         PreviousPages {
             dir: output.to_path_buf(),
+            context,
+            pages,
+        }
+    }
+
+    /// This build's record of `pages` (paths and keys), to save once the site is written.
+    pub fn record(&self, pages: Vec<(Arc<str>, u64)>) -> PageRecord {
+        PageRecord {
+            context: self.context,
             pages,
         }
     }
@@ -108,9 +120,7 @@ impl PageRecord {
 fn record_path(root: &Path, output: &Path) -> PathBuf {
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
     let name = crate::output::hash_of(&output.to_string_lossy());
-    let mut file = String::new();
-    let _ = write!(file, "{name:016x}.txt");
-    root.join(RECORD_DIR).join(file)
+    root.join(RECORD_DIR).join(format!("{name:016x}.txt"))
 }
 
 /// The pages of a record made under `context`; `None` for another context or a damaged record.
@@ -141,26 +151,38 @@ fn parse(text: &str, context: u64) -> Option<HashMap<String, (u64, FileStamp)>> 
 mod tests {
     use super::*;
 
-    /// Records `pages` of the site in `output` under context 7, as a build would.
-    fn save(root: &Path, output: &Path, pages: &[(&str, u64)]) {
-        let record = PageRecord {
-            context: 7,
-            pages: pages.iter().map(|(p, k)| (Arc::from(*p), *k)).collect(),
-        };
+    /// A site root whose `public/` holds `pages` (each with the text "page"), recorded under
+    /// context 7 as a build would record them. Returns the root and `public/`.
+    fn built(pages: &[(&str, u64)]) -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        for (path, _) in pages {
+            let file = output.join(path);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, "page").unwrap();
+        }
         let files: HashMap<&str, FileStamp> = pages
             .iter()
             .map(|(p, _)| (*p, FileStamp::of(&fs::metadata(output.join(p)).unwrap())))
             .collect();
-        record.save(root, output, &files).unwrap();
+        let record = PageRecord {
+            context: 7,
+            pages: pages.iter().map(|(p, k)| (Arc::from(*p), *k)).collect(),
+        };
+        record.save(root.path(), &output, &files).unwrap();
+        (root, output)
+    }
+
+    /// Whether a build under `context` keeps the page at `path` with `key`.
+    fn kept(root: &Path, output: &Path, context: u64, path: &str, key: u64) -> bool {
+        PreviousPages::load(root, output, context)
+            .keep(path, key)
+            .is_some()
     }
 
     #[test]
     fn an_unchanged_page_is_kept_from_the_previous_site() {
-        let root = tempfile::tempdir().unwrap();
-        let output = root.path().join("public");
-        fs::create_dir_all(output.join("a")).unwrap();
-        fs::write(output.join("a/index.html"), "page").unwrap();
-        save(root.path(), &output, &[("a/index.html", 42)]);
+        let (root, output) = built(&[("a/index.html", 42)]);
         let previous = PreviousPages::load(root.path(), &output, 7);
         let kept = previous.keep("a/index.html", 42);
         assert!(matches!(kept, Some(Output::Copy(path, _)) if path == output.join("a/index.html")));
@@ -170,43 +192,19 @@ mod tests {
 
     #[test]
     fn another_context_keeps_nothing() {
-        let root = tempfile::tempdir().unwrap();
-        let output = root.path().join("public");
-        fs::create_dir_all(&output).unwrap();
-        fs::write(output.join("index.html"), "page").unwrap();
-        save(root.path(), &output, &[("index.html", 1)]);
-        assert!(
-            PreviousPages::load(root.path(), &output, 8)
-                .keep("index.html", 1)
-                .is_none()
-        );
+        let (root, output) = built(&[("index.html", 1)]);
+        assert!(!kept(root.path(), &output, 8, "index.html", 1));
         let elsewhere = root.path().join("elsewhere");
-        assert!(
-            PreviousPages::load(root.path(), &elsewhere, 7)
-                .keep("index.html", 1)
-                .is_none()
-        );
+        assert!(!kept(root.path(), &elsewhere, 7, "index.html", 1));
     }
 
     #[test]
     fn a_page_changed_in_the_output_folder_is_not_kept() {
-        let root = tempfile::tempdir().unwrap();
-        let output = root.path().join("public");
-        fs::create_dir_all(&output).unwrap();
-        fs::write(output.join("index.html"), "page").unwrap();
-        save(root.path(), &output, &[("index.html", 1)]);
+        let (root, output) = built(&[("index.html", 1)]);
         fs::write(output.join("index.html"), "edited by hand").unwrap();
-        assert!(
-            PreviousPages::load(root.path(), &output, 7)
-                .keep("index.html", 1)
-                .is_none()
-        );
+        assert!(!kept(root.path(), &output, 7, "index.html", 1));
         fs::remove_file(output.join("index.html")).unwrap();
-        assert!(
-            PreviousPages::load(root.path(), &output, 7)
-                .keep("index.html", 1)
-                .is_none()
-        );
+        assert!(!kept(root.path(), &output, 7, "index.html", 1));
     }
 
     #[test]
