@@ -25,7 +25,7 @@ use crate::picture::{self, Pictures};
 use crate::render::{Counts, RenderCache, render};
 use crate::story::{self, Status, Story};
 use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
-use crate::write::{PageRecord, PreviousPages};
+use crate::write::{PageRecord, PreviousPages, Staging};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -123,6 +123,12 @@ impl Builder {
 
     /// Runs load, parse and render; every problem in the site is in the returned diagnostics.
     pub fn build(&mut self) -> Result<Built, Diagnostics> {
+        self.build_into(None)
+    }
+
+    /// Like [`Builder::build`], but writes pages into `staging` as they are rendered instead
+    /// of keeping them in memory: their outputs are [`Output::Staged`](crate::output::Output).
+    pub fn build_into(&mut self, staging: Option<&Staging>) -> Result<Built, Diagnostics> {
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |name: &'static str| {
@@ -184,7 +190,8 @@ impl Builder {
             );
         }
         let previous = previous.as_ref();
-        let rendered = match render(&newsroom, theme, &sources.theme, &mut self.pages, previous) {
+        let cache = &mut self.pages;
+        let rendered = match render(&newsroom, theme, &sources.theme, cache, previous, staging) {
             Ok(rendered) => rendered,
             Err(errors) => {
                 problems.extend(errors);
@@ -262,11 +269,13 @@ impl Builder {
         let dirty = std::mem::take(&mut self.dirty);
         let drafts = self.options.publishing.drafts;
         if self.stories.is_empty() {
-            self.stories = sources
+            let parsed: Vec<(PathBuf, ParsedFile)> = sources
                 .content
                 .par_iter()
                 .map(|(path, file)| (path.clone(), parse_file(Arc::clone(file), &site, now)))
                 .collect();
+            // In order already: the map is built in one pass rather than by inserts.
+            self.stories = parsed.into_iter().collect();
             self.tags = TagSpellings::default();
             for file in self.stories.values() {
                 self.tags.add(file, drafts);

@@ -17,6 +17,10 @@ pub enum Output {
     /// A file copied as it is (photos, theme assets on disk), with its stamp when it was
     /// loaded: an edited photo is a changed output even though its path is the same.
     Copy(PathBuf, FileStamp),
+    /// Already written into the staging folder of `dateline build`, as soon as it was rendered
+    /// (see `write::Staging`), with the stamp of the file there. Only a build into an output
+    /// folder without a site makes these; `serve` and `check` never do.
+    Staged(FileStamp),
 }
 
 /// A hash of some text, for telling inputs apart between rebuilds. The same in every run of

@@ -18,7 +18,7 @@ use crate::output::{Output, Outputs, route_file};
 use crate::story::{Status, Story};
 use crate::structured_data;
 use crate::theme::{StaticSource, Theme, ThemeFiles};
-use crate::write::PreviousPages;
+use crate::write::{PreviousPages, Staging};
 
 /// How many of each kind of file a build wrote, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -257,13 +257,16 @@ pub struct Rendered {
 }
 
 /// Renders every page, feed and sitemap of the site, collecting all template errors. Pages
-/// that `previous` (the site in the output folder) holds unchanged are kept, not rendered.
+/// that `previous` (the site in the output folder) holds unchanged are kept, not rendered;
+/// with a `staging` folder, pages are written into it as they are rendered rather than kept in
+/// memory (or in the cache).
 pub fn render(
     newsroom: &Newsroom,
     theme: &mut Theme,
     files: &ThemeFiles,
     cache: &mut RenderCache,
     previous: Option<&PreviousPages>,
+    staging: Option<&Staging>,
 ) -> Result<Rendered, Diagnostics> {
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
@@ -293,7 +296,8 @@ pub fn render(
         site_hash,
     };
     let jobs = renderer.jobs();
-    let (mut pages, keys, problems) = render_pages(&renderer, &jobs, &mut cache.pages, previous);
+    let disk = Disk { previous, staging };
+    let (mut pages, keys, problems) = render_pages(&renderer, &jobs, &mut cache.pages, disk);
     // Sorted first, the map is built in one pass instead of fifteen thousand inserts.
     pages.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut outputs = Outputs {
@@ -334,19 +338,27 @@ pub fn render(
 
 /// A page that was not in the cache.
 enum Fresh {
+    /// Rendered into memory, for the cache.
     Rendered(CachedPage),
-    /// The previous site's file, unchanged.
-    Kept(Page),
+    /// A file on disk: the previous site's, unchanged, or one written into the staging folder.
+    OnDisk(Page),
+}
+
+/// Where pages may come from and go to on disk, besides memory.
+#[derive(Clone, Copy)]
+struct Disk<'a> {
+    previous: Option<&'a PreviousPages>,
+    staging: Option<&'a Staging>,
 }
 
 /// Renders the pages whose key is neither in the cache nor kept from the previous site, in
-/// parallel, and adds them to the cache. Returns the pages, and every page's path and key when
-/// there is a previous site to keep pages from.
+/// parallel, and adds them to the cache unless they go into a staging folder. Returns the
+/// pages, and every page's path and key when there is a previous site to keep pages from.
 fn render_pages(
     renderer: &Renderer<'_>,
     jobs: &[Job<'_>],
     cache: &mut HashMap<u64, CachedPage>,
-    previous: Option<&PreviousPages>,
+    disk: Disk<'_>,
 ) -> (Vec<Page>, Vec<PageKey>, Diagnostics) {
     let keys: Vec<u64> = jobs.par_iter().map(|job| renderer.key(job)).collect();
     let cached = &*cache;
@@ -359,23 +371,33 @@ fn render_pages(
             }
             let route = renderer.route(job);
             let path = route_file(&route);
-            if let Some(kept) = previous.and_then(|previous| previous.keep(&path, *key)) {
-                return Ok(Some(Fresh::Kept((Arc::from(path), kept))));
+            if let Some(kept) = disk
+                .previous
+                .and_then(|previous| previous.keep(&path, *key))
+            {
+                return Ok(Some(Fresh::OnDisk((Arc::from(path), kept))));
             }
-            renderer.render_job(job, &route).map(|html| {
-                let bytes = Arc::<[u8]>::from(html.into_bytes());
-                Some(Fresh::Rendered((Arc::from(path), bytes)))
-            })
+            let html = renderer.render_job(job, &route)?;
+            let fresh = match disk.staging {
+                Some(staging) => {
+                    let stamp = staging
+                        .put(&path, html.as_bytes())
+                        .map_err(|err| Diagnostic::error(&path, err.to_string()))?;
+                    Fresh::OnDisk((Arc::from(path), Output::Staged(stamp)))
+                }
+                None => Fresh::Rendered((Arc::from(path), Arc::from(html.into_bytes()))),
+            };
+            Ok(Some(fresh))
         })
         .collect();
     let mut problems = Diagnostics::new();
-    let mut kept = Vec::new();
+    let mut on_disk = Vec::new();
     for (key, result) in keys.iter().zip(results) {
         match result {
             Ok(Some(Fresh::Rendered(page))) => {
                 cache.insert(*key, page);
             }
-            Ok(Some(Fresh::Kept(page))) => kept.push((*key, page)),
+            Ok(Some(Fresh::OnDisk(page))) => on_disk.push((*key, page)),
             Ok(None) => {}
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -388,14 +410,16 @@ fn render_pages(
     let mut pages = Vec::with_capacity(keys.len());
     for key in &keys {
         if let Some((path, bytes)) = cache.get(key) {
-            if previous.is_some() {
+            if disk.previous.is_some() {
                 record.push((Arc::clone(path), *key));
             }
             pages.push((Arc::clone(path), Output::Bytes(Arc::clone(bytes))));
         }
     }
-    for (key, (path, output)) in kept {
-        record.push((Arc::clone(&path), key));
+    for (key, (path, output)) in on_disk {
+        if disk.previous.is_some() {
+            record.push((Arc::clone(&path), key));
+        }
         pages.push((path, output));
     }
     (pages, record, problems)

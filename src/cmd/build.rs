@@ -8,7 +8,7 @@ use crate::build::{BuildOptions, Builder};
 use crate::cmd::{plural, report};
 use crate::diagnostic::Diagnostic;
 use crate::output::FileStamp;
-use crate::write::{check_output_dir, write_site};
+use crate::write::{Staging, check_output_dir, write_site};
 
 /// Builds the site; returns the process exit code.
 pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i32 {
@@ -27,9 +27,16 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         return 1;
     }
+    let staging = match Staging::for_new_site(&output) {
+        Ok(staging) => staging,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return 1;
+        }
+    };
     let mut builder = Builder::new(options.clone());
     builder.keep_pages_from(&output);
-    let built = builder.build();
+    let built = builder.build_into(staging.as_ref());
     // Every source, parsed story and cached card is freed while the site is written.
     std::thread::spawn(move || drop(builder));
     let built = match built {
@@ -54,7 +61,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         }
     };
     let write_started = Instant::now();
-    let stamps = match write_site(&built.outputs, &output) {
+    let stamps = match write_site(&built.outputs, &output, staging) {
         Ok(stamps) => stamps,
         Err(err) => {
             eprintln!("error: {err}");

@@ -125,6 +125,8 @@ async fn respond(status: StatusCode, key: &str, output: &Output) -> Response {
             Ok(bytes) => bytes,
             Err(_) => return plain(StatusCode::NOT_FOUND, "Not found"),
         },
+        // `serve` renders into memory and never stages pages on disk.
+        Output::Staged(_) => return plain(StatusCode::NOT_FOUND, "Not found"),
     };
     let is_html = key.ends_with(".html");
     let body = if is_html {

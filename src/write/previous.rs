@@ -55,6 +55,7 @@ fn unchanged(output: &Output, old: &Path) -> Option<FileStamp> {
         Output::Bytes(bytes) => holds(old, &metadata, bytes),
         Output::BuiltIn(bytes) => holds(old, &metadata, bytes),
         Output::Copy(_, copied) => copied.modified.is_some() && stamp == *copied,
+        Output::Staged(_) => false,
     };
     same.then_some(stamp)
 }

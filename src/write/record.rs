@@ -44,11 +44,12 @@ pub struct PageRecord {
 }
 
 impl PreviousPages {
-    /// The record for `output` made under `context`; empty when there is none or it was made
-    /// under another context.
+    /// The record for `output` made under `context`; empty when there is none, it was made
+    /// under another context, or the output folder is gone (a clean build).
     pub fn load(root: &Path, output: &Path, context: u64) -> PreviousPages {
-        let pages = fs::read_to_string(record_path(root, output))
-            .ok()
+        let pages = Some(output)
+            .filter(|output| output.is_dir())
+            .and_then(|_| fs::read_to_string(record_path(root, output)).ok())
             .and_then(|text| parse(&text, context))
             .unwrap_or_default();
         PreviousPages {

@@ -151,6 +151,37 @@ fn failure_while_writing_leaves_the_previous_public_and_no_staging_folder() {
 }
 
 #[test]
+fn failed_first_build_leaves_no_public_and_no_staging_folder() {
+    // Without a previous site, pages are written into the staging folder as they render: the
+    // listing pages are there when every story page fails.
+    let site = one_story().file(
+        "templates/story.html",
+        "<h1>{{ story.headline }}</h1>\n<p>{{ story.no_such_field.deeper }}</p>\n",
+    );
+    let run = site.build();
+    run.assert_failure();
+    assert!(run.stderr.contains("was left as it was"), "{}", run.stderr);
+    assert!(!site.root().join("public").exists());
+    assert_no_leftovers(&site.root().join("public"));
+}
+
+#[test]
+fn static_file_at_a_page_path_replaces_the_page_in_first_and_later_builds() {
+    let site = one_story().file("static/world/2025/05/talks/index.html", "<p>static</p>\n");
+    let first = site.build();
+    first.assert_success();
+    assert_eq!(
+        first.read("world/2025/05/talks/index.html"),
+        "<p>static</p>\n"
+    );
+    let published = snapshot(&first.out);
+    let again = site.build();
+    again.assert_success();
+    assert_eq!(snapshot(&again.out), published);
+    assert_no_leftovers(&again.out);
+}
+
+#[test]
 fn successful_build_replaces_public_without_stale_files() {
     let site = one_story().previous_public();
     let run = site.build();

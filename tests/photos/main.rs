@@ -75,7 +75,7 @@ impl Site {
             Ok(built) => built,
             Err(problems) => panic!("the build failed: {problems:?}"),
         };
-        dateline::write::write_site(&built.outputs, &self.root().join("public"))
+        dateline::write::write_site(&built.outputs, &self.root().join("public"), None)
             .expect("the site is written");
         built
     }

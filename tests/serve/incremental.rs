@@ -22,6 +22,7 @@ fn bytes(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
                 Output::BuiltIn(bytes) => bytes.to_vec(),
                 Output::Copy(source, _) => std::fs::read(source)
                     .unwrap_or_else(|e| format!("unreadable {}: {e}", source.display()).into()),
+                Output::Staged(_) => panic!("serve staged {path} on disk"),
             };
             (path.to_string(), bytes)
         })

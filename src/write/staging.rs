@@ -1,0 +1,302 @@
+//! The staging folder: where a site is written beside the output folder before it replaces it.
+//!
+//! A [`Staging`] folder that is dropped before it is published is removed, so a build that
+//! fails halfway, after some pages were written, leaves the previous site as it was and nothing
+//! beside it.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::previous::Planned;
+use super::{WriteError, absolute, io_error};
+use crate::output::{FileStamp, Output};
+
+/// A staging folder beside an output folder, removed unless it is published.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    /// A staging folder that pages can be written into while they render, when `output` holds
+    /// no site yet (it is missing or empty): then no page can be linked from a previous site,
+    /// every page is written anyway, and writing each as soon as it is rendered spares holding
+    /// the whole site in memory. `None` when there is a site in `output`: its unchanged files
+    /// are linked, not written again, once every page is rendered (see `write_site`).
+    pub fn for_new_site(output: &Path) -> Result<Option<Staging>, WriteError> {
+        let output = absolute(output);
+        prepare(&output)?;
+        let holds_a_site = fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
+        if holds_a_site {
+            return Ok(None);
+        }
+        Staging::create(&output).map(Some)
+    }
+
+    /// An empty staging folder for `output`, once [`prepare`] has run.
+    pub(super) fn create(output: &Path) -> Result<Staging, WriteError> {
+        let dir = sibling(output, "staging");
+        fs::create_dir(&dir).map_err(io_error("create", &dir))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            published: false,
+        })
+    }
+
+    /// Writes a new file at `path` (relative to the site), creating its folders as needed;
+    /// safe to call from many threads at once.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
+        let target = self.dir.join(path);
+        match create(&target, bytes) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+                }
+                create(&target, bytes)
+            }
+            result => result,
+        }
+        .map_err(io_error("write", &target))
+    }
+
+    /// Writes what `plan` still needs: a hard link to the previous site's file (in `previous`)
+    /// for every unchanged output, a new file for the others and wherever linking fails (a file
+    /// system without hard links). Outputs already written by [`Staging::put`] are left as they
+    /// are. Returns the stamp of each file, in the order of `plan`.
+    pub(super) fn fill(
+        &self,
+        plan: &[Planned],
+        folders: &BTreeSet<&str>,
+        previous: &Path,
+    ) -> Result<Vec<FileStamp>, WriteError> {
+        for folder in folders {
+            let folder = self.dir.join(folder);
+            match fs::create_dir(&folder) {
+                // Made by `put` for a page written while rendering.
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                result => result.map_err(io_error("create", &folder))?,
+            }
+        }
+        plan.par_iter()
+            .map(|file| {
+                let target = self.dir.join(file.path);
+                if let Some(stamp) = file.unchanged
+                    && fs::hard_link(previous.join(file.path), &target).is_ok()
+                {
+                    return Ok(stamp);
+                }
+                match file.output {
+                    Output::Bytes(bytes) => replace(&target, bytes),
+                    Output::BuiltIn(bytes) => replace(&target, bytes),
+                    Output::Copy(source, stamp) => copy(source, *stamp, &target),
+                    Output::Staged(stamp) => Ok(*stamp),
+                }
+            })
+            .collect()
+    }
+
+    /// Puts the staging folder where the output folder is, keeping the old one until the new
+    /// one is in place.
+    pub(super) fn publish(mut self) -> Result<(), WriteError> {
+        swap(&self.dir, &self.output)?;
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Makes sure the output folder's parent exists, and cleans up after interrupted builds.
+pub(super) fn prepare(output: &Path) -> Result<(), WriteError> {
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+    remove_leftovers(output);
+    Ok(())
+}
+
+/// A new file: `create_new` fails rather than open an existing one, so a write can never go
+/// into a file that is hard-linked from the previous site (see the module's documentation).
+fn create(target: &Path, bytes: &[u8]) -> io::Result<FileStamp> {
+    let mut file = File::create_new(target)?;
+    file.write_all(bytes)?;
+    Ok(FileStamp::of(&file.metadata()?))
+}
+
+/// A new file in place of any that [`Staging::put`] wrote at the same path: a page written
+/// while rendering that a static file of the same name then replaced.
+fn replace(target: &Path, bytes: &[u8]) -> Result<FileStamp, WriteError> {
+    match create(target, bytes) {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(target).and_then(|()| create(target, bytes))
+        }
+        result => result,
+    }
+    .map_err(io_error("write", target))
+}
+
+/// Copies `source` into a new file with the source's permissions and the modification time of
+/// `stamp`, which is how the next build recognises the copy as unchanged.
+fn copy(source: &Path, source_stamp: FileStamp, target: &Path) -> Result<FileStamp, WriteError> {
+    let mut from = File::open(source).map_err(io_error("copy", source))?;
+    let mut to = match File::create_new(target) {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(target).and_then(|()| File::create_new(target))
+        }
+        result => result,
+    }
+    .map_err(io_error("write", target))?;
+    io::copy(&mut from, &mut to).map_err(io_error("copy", source))?;
+    let permissions = from
+        .metadata()
+        .map_err(io_error("copy", source))?
+        .permissions();
+    to.set_permissions(permissions)
+        .map_err(io_error("write", target))?;
+    if let Some(modified) = source_stamp.modified {
+        to.set_modified(modified)
+            .map_err(io_error("write", target))?;
+    }
+    let metadata = to.metadata().map_err(io_error("write", target))?;
+    Ok(FileStamp::of(&metadata))
+}
+
+/// Puts `staging` where `output` is, keeping the old folder until the new one is in place.
+fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
+    if output.exists() {
+        let old = sibling(output, "old");
+        fs::rename(output, &old).map_err(io_error("move aside", output))?;
+        if let Err(err) = fs::rename(staging, output) {
+            let _ = fs::rename(&old, output);
+            return Err(io_error("move into place", staging)(err));
+        }
+        remove_tree(&old).map_err(io_error("remove", &old))
+    } else {
+        fs::rename(staging, output).map_err(io_error("move into place", staging))
+    }
+}
+/// Removes the folder `dir` and everything in it, many entries at once: on a slow disk each
+/// removal mostly waits, and removing the folders of a whole site one by one can take a minute.
+/// Entries are typed without following symbolic links, so a link is removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => remove_tree(&entry.path()),
+            _ => fs::remove_file(entry.path()),
+        })?;
+    fs::remove_dir(dir)
+}
+
+/// `.public.staging-1234` beside `public`: hidden, unique to this process.
+fn sibling(output: &Path, kind: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| OsString::from("public"), OsString::from);
+    let mut sibling_name = OsString::from(".");
+    sibling_name.push(&name);
+    sibling_name.push(format!(".{kind}-{}", std::process::id()));
+    output.with_file_name(sibling_name)
+}
+
+/// Staging and old folders of builds that were interrupted (killed, power cut). A build
+/// interrupted between its two renames in [`swap`] leaves no `output` but its previous site in
+/// an old folder: that one is put back, not deleted.
+fn remove_leftovers(output: &Path) {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let ours = ["staging-", "old-"].iter().any(|kind| {
+            rest.strip_prefix(kind)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok())
+        });
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let restored = rest.starts_with("old-")
+                && !output.exists()
+                && fs::rename(entry.path(), output).is_ok();
+            if !restored {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_moved_aside_by_an_interrupted_swap_is_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let old = dir.path().join(".public.old-99999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        remove_leftovers(&output);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn pages_are_staged_only_for_an_output_folder_without_a_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        assert!(Staging::for_new_site(&output).unwrap().is_some());
+        fs::create_dir(&output).unwrap();
+        assert!(Staging::for_new_site(&output).unwrap().is_some());
+        fs::write(output.join("index.html"), "old").unwrap();
+        assert!(Staging::for_new_site(&output).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_unpublished_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        staging.put("a/b/index.html", b"page").unwrap();
+        drop(staging);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn put_creates_folders_even_from_many_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = Staging::create(&output).unwrap();
+        (0..64).into_par_iter().for_each(|i| {
+            let stamp = staging
+                .put(&format!("world/{}/page-{i}/index.html", i % 3), b"page")
+                .unwrap();
+            assert_eq!(stamp.len, 4);
+        });
+        staging.publish().unwrap();
+        let published = dir.path().join("public/world/2/page-5/index.html");
+        assert_eq!(fs::read(published).unwrap(), b"page");
+    }
+}
