@@ -18,6 +18,11 @@ pub const HEADLINE_LIMIT: usize = 110;
 /// The JSON text of `value`, safe to place inside `<script type="application/ld+json">`.
 pub fn script_json(value: &Value) -> String {
     let json = value.to_string();
+    // Most JSON-LD has none of these: then the text is used as it is, without a second copy.
+    let escaped = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !json.contains(escaped) {
+        return json;
+    }
     let mut safe = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
