@@ -34,6 +34,14 @@ impl Permalink {
                 "the permalink pattern `{pattern}` must start and end with `/`"
             ));
         }
+        if let Some(segment) = pattern
+            .split(['/', '\\'])
+            .find(|segment| matches!(*segment, "." | ".."))
+        {
+            return Err(format!(
+                "the permalink pattern `{pattern}` has a `{segment}` segment: story addresses must stay inside the site"
+            ));
+        }
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = pattern;
@@ -112,6 +120,20 @@ mod tests {
     fn literals_and_day_are_kept() {
         let pattern = Permalink::parse("/news/:year-:month-:day/:slug/").unwrap();
         assert_eq!(pattern.expand(VALUES), "/news/2025-05-07/talks/");
+    }
+
+    #[test]
+    fn patterns_that_leave_the_site_are_refused() {
+        for pattern in [
+            "/../:slug/",
+            "/news/../../:slug/",
+            "/./:slug/",
+            "/a\\..\\:slug/",
+        ] {
+            let error = Permalink::parse(pattern).unwrap_err();
+            assert!(error.contains("inside the site"), "{pattern}: {error}");
+        }
+        assert!(Permalink::parse("/...:slug/").is_ok());
     }
 
     #[test]

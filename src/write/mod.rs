@@ -41,6 +41,8 @@ pub enum WriteError {
     OutsideRoot(PathBuf),
     #[error("{0} exists and is not a folder")]
     NotAFolder(PathBuf),
+    #[error("refusing to write `{0}`: that path leads out of the output folder")]
+    Escapes(String),
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: &'static str,

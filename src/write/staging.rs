@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -54,7 +54,7 @@ impl Staging {
     /// Writes a new file at `path` (relative to the site), creating its folders as needed;
     /// safe to call from many threads at once.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
-        let target = self.dir.join(path);
+        let target = self.inside(path)?;
         match create(&target, bytes) {
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {
@@ -77,6 +77,9 @@ impl Staging {
         folders: &BTreeSet<&str>,
         previous: &Path,
     ) -> Result<Vec<FileStamp>, WriteError> {
+        for file in plan {
+            self.inside(file.path)?;
+        }
         for folder in folders {
             let folder = self.dir.join(folder);
             match fs::create_dir(&folder) {
@@ -101,6 +104,21 @@ impl Staging {
                 }
             })
             .collect()
+    }
+
+    /// Where `path` (relative to the site) goes in the staging folder; an error when it would
+    /// lead out of it (a `..`, a root): whatever an output's path is made from, nothing is
+    /// written outside the output folder.
+    fn inside(&self, path: &str) -> Result<PathBuf, WriteError> {
+        let relative = Path::new(path);
+        if relative
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)))
+        {
+            Ok(self.dir.join(relative))
+        } else {
+            Err(WriteError::Escapes(path.to_string()))
+        }
     }
 
     /// Puts the staging folder where the output folder is, keeping the old one until the new
@@ -282,6 +300,24 @@ mod tests {
         staging.put("a/b/index.html", b"page").unwrap();
         drop(staging);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn nothing_is_written_outside_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("site/public");
+        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        for path in [
+            "../escaped.html",
+            "a/../../escaped.html",
+            "/tmp/escaped.html",
+        ] {
+            let refused = staging.put(path, b"page");
+            assert!(matches!(refused, Err(WriteError::Escapes(_))), "{path}");
+        }
+        drop(staging);
+        assert_eq!(fs::read_dir(dir.path().join("site")).unwrap().count(), 0);
+        assert!(!dir.path().join("escaped.html").exists());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Hostile content: bidirectional controls are refused at their line, `</script>` cannot leave
-//! the JSON-LD block, and `unsafe_html = false` strips raw HTML from bodies.
+//! the JSON-LD block, `unsafe_html = false` strips raw HTML from bodies, and no setting can
+//! send a page out of the output folder.
 
 use scraper::{Html, Selector};
 
@@ -110,4 +111,23 @@ fn unsafe_html_false_strips_raw_html_from_bodies() {
         .collect();
     assert!(text.contains("Before"), "{text}");
     assert!(text.contains("after."), "{text}");
+}
+
+#[test]
+fn a_permalink_pattern_that_leads_out_of_the_site_is_refused_and_nothing_is_written() {
+    let outer = tempfile::tempdir().expect("a temporary folder");
+    let dir = site(&[(
+        "content/world/talks.md",
+        b"---\nheadline: Talks\ndate: 2025-05-19\n---\nBody.\n",
+    )]);
+    let config = std::fs::read_to_string(dir.path().join("site.toml")).expect("site.toml");
+    let escape = format!("/../../../../../../../..{}/:slug/", outer.path().display());
+    let config = format!("permalink = \"{escape}\"\n{config}");
+    std::fs::write(dir.path().join("site.toml"), config).expect("write site.toml");
+    let run = dateline(dir.path(), &["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("site.toml:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("inside the site"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outer.path()).expect("read").count(), 0);
+    assert!(!dir.path().join("public").exists());
 }
