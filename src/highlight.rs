@@ -42,8 +42,14 @@ pub fn highlight(code: &str, language: &str) -> String {
 }
 
 /// Light colours by default, dark ones when the reader's system prefers them; every colour is
-/// adjusted until it reaches WCAG AA contrast (4.5:1) on its theme's background.
-pub fn stylesheet() -> String {
+/// adjusted until it reaches WCAG AA contrast (4.5:1) on its theme's background. Made once per
+/// run: it depends on nothing of the site, and `serve` would otherwise make it on every save.
+pub fn stylesheet() -> &'static str {
+    static CSS: LazyLock<String> = LazyLock::new(make_stylesheet);
+    &CSS
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -12,7 +12,8 @@ use std::sync::Arc;
 pub enum Output {
     /// Rendered bytes, shared so that an unchanged page costs no copy between rebuilds.
     Bytes(Arc<[u8]>),
-    /// Part of the built-in theme, compiled into the binary.
+    /// Part of the built-in theme: compiled into the binary, or made once per run from it
+    /// (the code stylesheet).
     BuiltIn(&'static [u8]),
     /// A file copied as it is (photos, theme assets on disk), with its stamp when it was
     /// loaded: an edited photo is a changed output even though its path is the same.

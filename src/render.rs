@@ -1142,7 +1142,7 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
     if has_code && !outputs.files.contains_key(crate::highlight::STYLESHEET) {
         outputs.insert(
             crate::highlight::STYLESHEET,
-            Output::text(crate::highlight::stylesheet()),
+            Output::BuiltIn(crate::highlight::stylesheet().as_bytes()),
         );
     }
 }
