@@ -186,6 +186,14 @@ fn assign_sections(
                 .with_span(story.text(), story.front.headline_span.clone())
                 .with_help("name the section (its folder, or `section:`) differently"),
             ),
+            (Some(name), Some(slug)) if slug.is_empty() => problems.push(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the section `{name}` has no letter or digit to make its address from"),
+                )
+                .with_span(story.text(), story.front.headline_span.clone())
+                .with_help("name the section (its folder, or `section:`) with letters or digits"),
+            ),
             (Some(name), Some(slug)) => {
                 let from_front_matter = story.front.section.is_some();
                 let entry = names

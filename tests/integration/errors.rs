@@ -898,3 +898,19 @@ fn skipped_symlinked_folder_is_reported_as_a_warning() {
     assert_eq!(warnings[0].location, "content/more");
     assert_eq!(warnings[0].message, "links to folders are not followed");
 }
+
+#[test]
+fn section_whose_name_makes_no_address_is_refused() {
+    // Its listing would be published at `//`, over the front page.
+    let site = Site::new().file(
+        "content/¿?/talks.md",
+        "---\nheadline: Talks\ndate: 2025-05-19\n---\n",
+    );
+    let error = single_error(site);
+    assert_eq!(error.location, "content/¿?/talks.md:2:11");
+    assert!(
+        error.message.contains("no letter or digit"),
+        "{}",
+        error.text
+    );
+}
