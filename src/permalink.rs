@@ -42,6 +42,11 @@ impl Permalink {
                 "the permalink pattern `{pattern}` has a `{segment}` segment: story addresses must stay inside the site"
             ));
         }
+        if pattern.len() > 1 && pattern[1..pattern.len() - 1].split('/').any(str::is_empty) {
+            return Err(format!(
+                "the permalink pattern `{pattern}` has an empty segment (`//`)"
+            ));
+        }
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = pattern;
@@ -134,6 +139,12 @@ mod tests {
             assert!(error.contains("inside the site"), "{pattern}: {error}");
         }
         assert!(Permalink::parse("/...:slug/").is_ok());
+        assert!(
+            Permalink::parse("/news//:slug/")
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(Permalink::parse("//:slug/").unwrap_err().contains("empty"));
     }
 
     #[test]
