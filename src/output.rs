@@ -58,8 +58,9 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    pub fn insert(&mut self, path: impl Into<Arc<str>>, output: Output) {
-        self.files.insert(path.into(), output);
+    /// Adds an output; returns the one it replaced at the same path, if any.
+    pub fn insert(&mut self, path: impl Into<Arc<str>>, output: Output) -> Option<Output> {
+        self.files.insert(path.into(), output)
     }
 
     pub fn get(&self, path: &str) -> Option<&Output> {

@@ -4,6 +4,7 @@
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -297,7 +298,7 @@ pub fn render(
     };
     let jobs = renderer.jobs();
     let disk = Disk { previous, staging };
-    let (mut pages, keys, problems) = render_pages(&renderer, &jobs, &mut cache.pages, disk);
+    let (mut pages, mut keys, problems) = render_pages(&renderer, &jobs, &mut cache.pages, disk);
     // Sorted first, the map is built in one pass instead of fifteen thousand inserts.
     pages.par_sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut outputs = Outputs {
@@ -318,7 +319,10 @@ pub fn render(
         &mut outputs,
     );
     crate::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
-    add_static_files(newsroom, files, &mut outputs);
+    let replaced = add_static_files(newsroom, files, &mut outputs);
+    // A page that a static file replaced is not in the output folder: keeping it by its key
+    // would keep the static file's copy after the static file is gone.
+    keys.retain(|(path, _)| !replaced.contains(path));
     let clashes = crate::redirect::render(newsroom, &mut outputs);
     if clashes.has_errors() {
         return Err(clashes);
@@ -362,6 +366,9 @@ fn render_pages(
 ) -> (Vec<Page>, Vec<PageKey>, Diagnostics) {
     let keys: Vec<u64> = jobs.par_iter().map(|job| renderer.key(job)).collect();
     let cached = &*cache;
+    // One failed write (a full disk) fails the build: it is reported once, and no other page
+    // is written after it.
+    let write_failed = AtomicBool::new(false);
     let results: Vec<Result<Option<Fresh>, Diagnostic>> = jobs
         .par_iter()
         .zip(&keys)
@@ -379,12 +386,12 @@ fn render_pages(
             }
             let html = renderer.render_job(job, &route)?;
             let fresh = match disk.staging {
-                Some(staging) => {
-                    let stamp = staging
-                        .put(&path, html.as_bytes())
-                        .map_err(|err| Diagnostic::error(&path, err.to_string()))?;
-                    Fresh::OnDisk((Arc::from(path), Output::Staged(stamp)))
-                }
+                Some(_) if write_failed.load(Ordering::Relaxed) => return Ok(None),
+                Some(staging) => match staging.put(&path, html.as_bytes()) {
+                    Ok(stamp) => Fresh::OnDisk((Arc::from(path), Output::Staged(stamp))),
+                    Err(_) if write_failed.swap(true, Ordering::Relaxed) => return Ok(None),
+                    Err(err) => return Err(Diagnostic::error(&path, err.to_string())),
+                },
                 None => Fresh::Rendered((Arc::from(path), Arc::from(html.into_bytes()))),
             };
             Ok(Some(fresh))
@@ -1115,24 +1122,33 @@ fn page_view<'a>(site: &Site, page: &'a Story) -> PageView<'a> {
     }
 }
 
-/// Theme assets, files beside stories, and the code stylesheet when any body has code.
-fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outputs) {
+/// Theme assets, files beside stories, and the code stylesheet when any body has code. Returns
+/// the paths whose output they replaced (a static file at a page's path wins).
+fn add_static_files(
+    newsroom: &Newsroom,
+    files: &ThemeFiles,
+    outputs: &mut Outputs,
+) -> HashSet<Arc<str>> {
+    let mut replaced = HashSet::default();
+    let mut add = |path: &str, output: Output| {
+        if outputs.insert(path, output).is_some() {
+            replaced.insert(Arc::from(path));
+        }
+    };
     for (path, source) in &files.statics {
         let output = match source {
             StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
             StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
         };
-        outputs.insert(path.clone(), output);
+        add(path, output);
     }
     for asset in &newsroom.assets {
-        outputs.insert(
-            asset.output.clone(),
-            Output::Copy(newsroom.content_dir.join(&asset.source), asset.stamp),
-        );
+        let source = newsroom.content_dir.join(&asset.source);
+        add(&asset.output, Output::Copy(source, asset.stamp));
     }
     // After the assets: a re-encoded image replaces its original, metadata and all.
     for (output, file, stamp) in &newsroom.picture_files {
-        outputs.insert(output.clone(), Output::Copy(file.clone(), *stamp));
+        add(output, Output::Copy(file.clone(), *stamp));
     }
     let has_code = newsroom
         .stories
@@ -1145,4 +1161,5 @@ fn add_static_files(newsroom: &Newsroom, files: &ThemeFiles, outputs: &mut Outpu
             Output::BuiltIn(crate::highlight::stylesheet().as_bytes()),
         );
     }
+    replaced
 }

@@ -10,7 +10,8 @@
 //! hard-linked from it into the staging folder, so it keeps its inode from build to build.
 //! Hard links share their contents, which is why nothing here ever writes into an existing file:
 //! every file in the staging folder is either such a link or created new (`create_new` fails
-//! rather than open a file that is there), and the old site is only ever renamed and unlinked.
+//! rather than open a file that is there; a page staged while rendering that a static file then
+//! replaces is unlinked first), and the old site is only ever renamed and unlinked.
 //! Writing into a linked file in place would change the published site, and the previous one,
 //! at once.
 
@@ -20,7 +21,7 @@ mod staging;
 
 use std::collections::BTreeSet;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
@@ -41,6 +42,10 @@ pub enum WriteError {
     OutsideRoot(PathBuf),
     #[error("{0} exists and is not a folder")]
     NotAFolder(PathBuf),
+    #[error(
+        "the output folder {0} is a symbolic link: the build replaces the output folder as a whole, so name the folder it points to with --output"
+    )]
+    Link(PathBuf),
     #[error("refusing to write `{0}`: that path leads out of the output folder")]
     Escapes(String),
     #[error("cannot {action} {path}: {source}")]
@@ -77,6 +82,9 @@ pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<()
     }
     if !explicit && !output.starts_with(&root) {
         return Err(WriteError::OutsideRoot(output));
+    }
+    if std::fs::symlink_metadata(&output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Link(output));
     }
     if output.exists() && !output.is_dir() {
         return Err(WriteError::NotAFolder(output));
@@ -135,6 +143,9 @@ fn write_site_in(
     output: &Path,
     staging: Option<Staging>,
 ) -> Result<Vec<FileStamp>, WriteError> {
+    if let Some(path) = outputs.files.keys().find(|path| !stays_inside(path)) {
+        return Err(WriteError::Escapes(path.to_string()));
+    }
     if staging.is_none() {
         staging::prepare(output)?;
     }
@@ -161,11 +172,22 @@ fn write_site_in(
 fn folders<'a>(plan: &[Planned<'a>]) -> BTreeSet<&'a str> {
     plan.iter()
         .filter(|file| !matches!(file.output, Output::Staged(_)))
-        .flat_map(|file| {
-            let path = file.path;
-            path.match_indices('/').map(move |(end, _)| &path[..end])
-        })
+        .flat_map(|file| parents(file.path))
         .collect()
+}
+
+/// Whether an output path names a file inside the output folder: plain names only, no `..`, no
+/// root, not empty. Whatever an output's path is made from, nothing is written elsewhere.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)))
+}
+
+/// The folders above an output path: `a/b/index.html` -> `a`, `a/b`.
+fn parents(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(end, _)| &path[..end])
 }
 
 #[cfg(test)]
@@ -295,5 +317,21 @@ mod tests {
         assert_eq!(fs::read(output.join("index.html")).unwrap(), b"static");
         assert_eq!(fs::read(output.join("world/feed.xml")).unwrap(), b"feed");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_output_path_leading_out_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("site/public");
+        let mut outputs = Outputs::default();
+        outputs.insert("index.html", Output::text("page".into()));
+        outputs.insert("../../escaped.html", Output::text("out".into()));
+        let refused = write_site(&outputs, &output, None);
+        assert!(
+            matches!(refused, Err(WriteError::Escapes(_))),
+            "{refused:?}"
+        );
+        assert!(!dir.path().join("escaped.html").exists());
+        assert!(!output.exists());
     }
 }

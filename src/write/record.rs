@@ -47,11 +47,14 @@ impl PreviousPages {
     /// The record for `output` made under `context`; empty when there is none, it was made
     /// under another context, or the output folder is gone (a clean build).
     pub fn load(root: &Path, output: &Path, context: u64) -> PreviousPages {
-        let pages = Some(output)
-            .filter(|output| output.is_dir())
-            .and_then(|_| fs::read_to_string(record_path(root, output)).ok())
-            .and_then(|text| parse(&text, context))
-            .unwrap_or_default();
+        let pages = if output.is_dir() {
+            fs::read_to_string(record_path(root, output))
+                .ok()
+                .and_then(|text| parse(&text, context))
+                .unwrap_or_default()
+        } else {
+            HashMap::new()
+        };
         PreviousPages {
             dir: output.to_path_buf(),
             context,

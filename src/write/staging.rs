@@ -4,16 +4,17 @@
 //! fails halfway, after some pages were written, leaves the previous site as it was and nothing
 //! beside it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use super::previous::Planned;
-use super::{WriteError, absolute, io_error};
+use super::{WriteError, absolute, io_error, parents, stays_inside};
 use crate::output::{FileStamp, Output};
 
 /// A staging folder beside an output folder, removed unless it is published.
@@ -21,6 +22,8 @@ use crate::output::{FileStamp, Output};
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// The paths written by [`Staging::put`].
+    staged: Mutex<HashSet<String>>,
     published: bool,
 }
 
@@ -47,6 +50,7 @@ impl Staging {
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            staged: Mutex::default(),
             published: false,
         })
     }
@@ -55,37 +59,69 @@ impl Staging {
     /// safe to call from many threads at once.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let target = self.inside(path)?;
-        match create(&target, bytes) {
+        let stamp = match create(&target, bytes) {
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+                    self.create_folder(parent)
+                        .map_err(io_error("create", parent))?;
                 }
                 create(&target, bytes)
             }
             result => result,
         }
-        .map_err(io_error("write", &target))
+        .map_err(io_error("write", &target))?;
+        let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
+        staged.insert(path.to_string());
+        Ok(stamp)
+    }
+
+    /// Creates `folder` (inside the staging folder) and its missing parents, but never the
+    /// staging folder itself: if that is gone (another build removed it as a leftover), the
+    /// build fails rather than publish a site without the pages written before.
+    fn create_folder(&self, folder: &Path) -> io::Result<()> {
+        let exists_or = |result: io::Result<()>| match result {
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            result => result,
+        };
+        match fs::create_dir(folder) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => match folder.parent() {
+                Some(parent) if parent != self.dir && parent.starts_with(&self.dir) => {
+                    self.create_folder(parent)?;
+                    exists_or(fs::create_dir(folder))
+                }
+                _ => Err(err),
+            },
+            result => exists_or(result),
+        }
     }
 
     /// Writes what `plan` still needs: a hard link to the previous site's file (in `previous`)
     /// for every unchanged output, a new file for the others and wherever linking fails (a file
     /// system without hard links). Outputs already written by [`Staging::put`] are left as they
-    /// are. Returns the stamp of each file, in the order of `plan`.
+    /// are, unless a later output replaced them (a static file at a page's path). Returns the
+    /// stamp of each file, in the order of `plan`.
     pub(super) fn fill(
         &self,
         plan: &[Planned],
         folders: &BTreeSet<&str>,
         previous: &Path,
     ) -> Result<Vec<FileStamp>, WriteError> {
+        let staged =
+            std::mem::take(&mut *self.staged.lock().unwrap_or_else(PoisonError::into_inner));
         for file in plan {
-            self.inside(file.path)?;
+            let target = self.inside(file.path)?;
+            if !matches!(file.output, Output::Staged(_)) && staged.contains(file.path) {
+                fs::remove_file(&target).map_err(io_error("replace", &target))?;
+            }
         }
+        let staged_folders: HashSet<&str> = staged.iter().flat_map(|p| parents(p)).collect();
         for folder in folders {
-            let folder = self.dir.join(folder);
-            match fs::create_dir(&folder) {
-                // Made by `put` for a page written while rendering.
-                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-                result => result.map_err(io_error("create", &folder))?,
+            let path = self.dir.join(folder);
+            match fs::create_dir(&path) {
+                Err(err)
+                    if err.kind() == io::ErrorKind::AlreadyExists
+                        && staged_folders.contains(folder) => {}
+                result => result.map_err(io_error("create", &path))?,
             }
         }
         plan.par_iter()
@@ -97,8 +133,8 @@ impl Staging {
                     return Ok(stamp);
                 }
                 match file.output {
-                    Output::Bytes(bytes) => replace(&target, bytes),
-                    Output::BuiltIn(bytes) => replace(&target, bytes),
+                    Output::Bytes(bytes) => write_new(&target, bytes),
+                    Output::BuiltIn(bytes) => write_new(&target, bytes),
                     Output::Copy(source, stamp) => copy(source, *stamp, &target),
                     Output::Staged(stamp) => Ok(*stamp),
                 }
@@ -110,12 +146,8 @@ impl Staging {
     /// lead out of it (a `..`, a root): whatever an output's path is made from, nothing is
     /// written outside the output folder.
     fn inside(&self, path: &str) -> Result<PathBuf, WriteError> {
-        let relative = Path::new(path);
-        if relative
-            .components()
-            .all(|part| matches!(part, Component::Normal(_)))
-        {
-            Ok(self.dir.join(relative))
+        if stays_inside(path) {
+            Ok(self.dir.join(path))
         } else {
             Err(WriteError::Escapes(path.to_string()))
         }
@@ -154,29 +186,15 @@ fn create(target: &Path, bytes: &[u8]) -> io::Result<FileStamp> {
     Ok(FileStamp::of(&file.metadata()?))
 }
 
-/// A new file in place of any that [`Staging::put`] wrote at the same path: a page written
-/// while rendering that a static file of the same name then replaced.
-fn replace(target: &Path, bytes: &[u8]) -> Result<FileStamp, WriteError> {
-    match create(target, bytes) {
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-            fs::remove_file(target).and_then(|()| create(target, bytes))
-        }
-        result => result,
-    }
-    .map_err(io_error("write", target))
+fn write_new(target: &Path, bytes: &[u8]) -> Result<FileStamp, WriteError> {
+    create(target, bytes).map_err(io_error("write", target))
 }
 
 /// Copies `source` into a new file with the source's permissions and the modification time of
 /// `stamp`, which is how the next build recognises the copy as unchanged.
 fn copy(source: &Path, source_stamp: FileStamp, target: &Path) -> Result<FileStamp, WriteError> {
     let mut from = File::open(source).map_err(io_error("copy", source))?;
-    let mut to = match File::create_new(target) {
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-            fs::remove_file(target).and_then(|()| File::create_new(target))
-        }
-        result => result,
-    }
-    .map_err(io_error("write", target))?;
+    let mut to = File::create_new(target).map_err(io_error("write", target))?;
     io::copy(&mut from, &mut to).map_err(io_error("copy", source))?;
     let permissions = from
         .metadata()
@@ -201,15 +219,22 @@ fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
             let _ = fs::rename(&old, output);
             return Err(io_error("move into place", staging)(err));
         }
-        remove_tree(&old).map_err(io_error("remove", &old))
+        // The new site is published now. An old one that cannot be removed stays beside it,
+        // hidden, until the next build removes it as a leftover.
+        let _ = remove_tree(&old);
+        Ok(())
     } else {
         fs::rename(staging, output).map_err(io_error("move into place", staging))
     }
 }
+
 /// Removes the folder `dir` and everything in it, many entries at once: on a slow disk each
 /// removal mostly waits, and removing the folders of a whole site one by one can take a minute.
 /// Entries are typed without following symbolic links, so a link is removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return fs::remove_file(dir);
+    }
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries
         .par_iter()
@@ -311,6 +336,7 @@ mod tests {
             "../escaped.html",
             "a/../../escaped.html",
             "/tmp/escaped.html",
+            "",
         ] {
             let refused = staging.put(path, b"page");
             assert!(matches!(refused, Err(WriteError::Escapes(_))), "{path}");
@@ -318,6 +344,19 @@ mod tests {
         drop(staging);
         assert_eq!(fs::read_dir(dir.path().join("site")).unwrap().count(), 0);
         assert!(!dir.path().join("escaped.html").exists());
+    }
+
+    #[test]
+    fn a_staging_folder_removed_meanwhile_fails_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        staging.put("a/index.html", b"page").unwrap();
+        // What a second build on the same output does to the first one's staging folder.
+        remove_leftovers(&output);
+        assert!(staging.put("b/index.html", b"page").is_err());
+        assert!(staging.publish().is_err());
+        assert!(!output.exists());
     }
 
     #[test]

@@ -117,6 +117,26 @@ fn output_that_is_a_file_is_refused() {
     assert!(stderr.contains("not a folder"), "{stderr}");
 }
 
+#[cfg(unix)]
+#[test]
+fn output_that_is_a_symbolic_link_is_refused_and_its_target_kept() {
+    // Replacing the output folder renames it and removes the old one: through a link, that
+    // would empty the folder it points to.
+    let site = one_story().file("www/index.html", "served elsewhere\n");
+    let root = site.root().to_path_buf();
+    std::os::unix::fs::symlink(root.join("www"), root.join("public")).expect("link public/");
+    for output in [root.join("public"), root.join("public/")] {
+        let stderr = assert_refused(&site, &output, &root);
+        assert!(stderr.contains("symbolic link"), "{stderr}");
+    }
+    let run = site.build();
+    run.assert_failure();
+    assert_eq!(
+        std::fs::read_to_string(root.join("www/index.html")).expect("www/ is kept"),
+        "served elsewhere\n"
+    );
+}
+
 #[test]
 fn failed_build_leaves_the_previous_public_byte_for_byte() {
     let site = one_story().previous_public();
@@ -165,6 +185,24 @@ fn failed_first_build_leaves_no_public_and_no_staging_folder() {
     assert_no_leftovers(&site.root().join("public"));
 }
 
+#[cfg(unix)]
+#[test]
+fn failure_while_writing_a_first_build_leaves_no_public_and_no_staging_folder() {
+    // The pages are staged while rendering; the dangling static link fails when it is copied.
+    let site = one_story();
+    std::fs::create_dir_all(site.root().join("static")).expect("create static/");
+    std::os::unix::fs::symlink(
+        site.root().join("nowhere.css"),
+        site.root().join("static/broken.css"),
+    )
+    .expect("create a symlink");
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(!site.root().join("public").exists());
+    assert_no_leftovers(&site.root().join("public"));
+}
+
 #[test]
 fn static_file_at_a_page_path_replaces_the_page_in_first_and_later_builds() {
     let site = one_story().file("static/world/2025/05/talks/index.html", "<p>static</p>\n");
@@ -179,6 +217,12 @@ fn static_file_at_a_page_path_replaces_the_page_in_first_and_later_builds() {
     again.assert_success();
     assert_eq!(snapshot(&again.out), published);
     assert_no_leftovers(&again.out);
+    // Without the static file, the story's own page is back (not kept from the record).
+    std::fs::remove_file(site.root().join("static/world/2025/05/talks/index.html"))
+        .expect("remove the static file");
+    let after = site.build();
+    after.assert_success();
+    assert_eq!(after.page("/world/2025/05/talks/").text("h1"), "Talks");
 }
 
 #[test]
