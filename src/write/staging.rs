@@ -4,17 +4,18 @@
 //! fails halfway, after some pages were written, leaves the previous site as it was and nothing
 //! beside it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Write};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use super::previous::Planned;
-use super::{WriteError, absolute, io_error, parents, stays_inside};
+use super::{WriteError, absolute, io_error, stays_inside};
 use crate::output::{FileStamp, Output};
 
 /// A staging folder beside an output folder, removed unless it is published.
@@ -23,7 +24,7 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     /// The paths written by [`Staging::put`].
-    staged: Mutex<HashSet<String>>,
+    staged: Mutex<BTreeSet<String>>,
     published: bool,
 }
 
@@ -114,13 +115,17 @@ impl Staging {
                 fs::remove_file(&target).map_err(io_error("replace", &target))?;
             }
         }
-        let staged_folders: HashSet<&str> = staged.iter().flat_map(|p| parents(p)).collect();
+        // Sorted, so a folder's staged files follow its name and a `/`.
+        let holds_staged = |folder: &str| {
+            let prefix = format!("{folder}/");
+            let mut after =
+                staged.range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded));
+            after.next().is_some_and(|path| path.starts_with(&prefix))
+        };
         for folder in folders {
             let path = self.dir.join(folder);
             match fs::create_dir(&path) {
-                Err(err)
-                    if err.kind() == io::ErrorKind::AlreadyExists
-                        && staged_folders.contains(folder) => {}
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && holds_staged(folder) => {}
                 result => result.map_err(io_error("create", &path))?,
             }
         }
