@@ -33,9 +33,14 @@ impl Staging {
     /// no site yet (it is missing or empty): then no page can be linked from a previous site,
     /// every page is written anyway, and writing each as soon as it is rendered spares holding
     /// the whole site in memory. `None` when there is a site in `output`: its unchanged files
-    /// are linked, not written again, once every page is rendered (see `write_site`).
+    /// are linked, not written again, once every page is rendered (see `write_site`); also
+    /// when the folder that would hold the output does not exist yet, so that a build that
+    /// fails leaves no folder behind.
     pub fn for_new_site(output: &Path) -> Result<Option<Staging>, WriteError> {
         let output = absolute(output);
+        if !output.parent().is_some_and(Path::is_dir) {
+            return Ok(None);
+        }
         prepare(&output)?;
         let holds_a_site = fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
         if holds_a_site {
@@ -54,6 +59,11 @@ impl Staging {
             staged: Mutex::default(),
             published: false,
         })
+    }
+
+    /// The output folder this staging folder is published into.
+    pub(super) fn output(&self) -> &Path {
+        &self.output
     }
 
     /// Writes a new file at `path` (relative to the site), creating its folders as needed;
@@ -320,6 +330,10 @@ mod tests {
         assert!(Staging::for_new_site(&output).unwrap().is_some());
         fs::write(output.join("index.html"), "old").unwrap();
         assert!(Staging::for_new_site(&output).unwrap().is_none());
+        // Nor for a folder that is not there yet: a failed build must not leave it.
+        let deep = dir.path().join("new/deep/public");
+        assert!(Staging::for_new_site(&deep).unwrap().is_none());
+        assert!(!dir.path().join("new").exists());
     }
 
     #[test]
@@ -335,6 +349,7 @@ mod tests {
     #[test]
     fn nothing_is_written_outside_the_staging_folder() {
         let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("site")).unwrap();
         let output = dir.path().join("site/public");
         let staging = Staging::for_new_site(&output).unwrap().unwrap();
         for path in [
