@@ -47,8 +47,9 @@ impl PreviousPages {
     /// The record for `output` made under `context`; empty when there is none, it was made
     /// under another context, or the output folder is gone (a clean build).
     pub fn load(root: &Path, output: &Path, context: u64) -> PreviousPages {
-        let pages = if output.is_dir() {
-            fs::read_to_string(record_path(root, output))
+        let dir = super::absolute(output);
+        let pages = if dir.is_dir() {
+            fs::read_to_string(record_path(root, &dir))
                 .ok()
                 .and_then(|text| parse(&text, context))
                 .unwrap_or_default()
@@ -56,7 +57,7 @@ impl PreviousPages {
             HashMap::new()
         };
         PreviousPages {
-            dir: output.to_path_buf(),
+            dir,
             context,
             pages,
         }
@@ -120,9 +121,10 @@ impl PageRecord {
     }
 }
 
-/// One record file per output folder, named by a hash of its absolute path.
+/// One record file per output folder, named by a hash of its absolute, normalised path (the
+/// write stage's own), so that `public`, `./public` and `public/` share one record.
 fn record_path(root: &Path, output: &Path) -> PathBuf {
-    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let output = super::absolute(output);
     let name = crate::output::hash_of(&output.to_string_lossy());
     root.join(RECORD_DIR).join(format!("{name:016x}.txt"))
 }
@@ -175,6 +177,19 @@ mod tests {
         };
         record.save(root.path(), &output, &files).unwrap();
         (root, output)
+    }
+
+    #[test]
+    fn one_output_folder_written_three_ways_shares_one_record() {
+        let (root, output) = built(&[("a/index.html", 1)]);
+        for spelling in ["public/", "./public", "x/../public"] {
+            let output = root.path().join(spelling);
+            assert!(
+                kept(root.path(), &output, 7, "a/index.html", 1),
+                "{spelling}"
+            );
+        }
+        assert!(kept(root.path(), &output, 7, "a/index.html", 1));
     }
 
     /// Whether a build under `context` keeps the page at `path` with `key`.
