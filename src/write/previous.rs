@@ -32,7 +32,8 @@ pub fn plan<'a>(outputs: &'a Outputs, previous: &Path) -> Vec<Planned<'a>> {
         .map(|(path, output)| Planned {
             path,
             output,
-            unchanged: if exists {
+            // A page staged while rendering was never in the previous site: no need to look.
+            unchanged: if exists && !matches!(output, Output::Staged(_)) {
                 unchanged(output, &previous.join(&**path))
             } else {
                 None

@@ -106,7 +106,7 @@ impl Staging {
         }
     }
 
-    /// Writes what `plan` still needs: a hard link to the previous site's file (in `previous`)
+    /// Writes what `plan` still needs (its paths checked by `write_site`): a hard link to the previous site's file (in `previous`)
     /// for every unchanged output, a new file for the others and wherever linking fails (a file
     /// system without hard links). Outputs already written by [`Staging::put`] are left as they
     /// are, unless a later output replaced them (a static file at a page's path). Returns the
@@ -120,8 +120,8 @@ impl Staging {
         let staged =
             std::mem::take(&mut *self.staged.lock().unwrap_or_else(PoisonError::into_inner));
         for file in plan {
-            let target = self.inside(file.path)?;
             if !matches!(file.output, Output::Staged(_)) && staged.contains(file.path) {
+                let target = self.dir.join(file.path);
                 fs::remove_file(&target).map_err(io_error("replace", &target))?;
             }
         }
