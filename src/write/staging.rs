@@ -321,6 +321,14 @@ mod tests {
         assert!(!old.exists());
     }
 
+    /// A temporary folder with a staging folder for its `public/`, which does not exist yet.
+    fn new_site() -> (tempfile::TempDir, PathBuf, Staging) {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        (dir, output, staging)
+    }
+
     #[test]
     fn pages_are_staged_only_for_an_output_folder_without_a_site() {
         let dir = tempfile::tempdir().unwrap();
@@ -338,9 +346,7 @@ mod tests {
 
     #[test]
     fn a_staging_folder_dropped_unpublished_is_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
-        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        let (dir, _, staging) = new_site();
         staging.put("a/b/index.html", b"page").unwrap();
         drop(staging);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -348,10 +354,7 @@ mod tests {
 
     #[test]
     fn nothing_is_written_outside_the_staging_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("site")).unwrap();
-        let output = dir.path().join("site/public");
-        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        let (dir, _, staging) = new_site();
         for path in [
             "../escaped.html",
             "a/../../escaped.html",
@@ -362,15 +365,14 @@ mod tests {
             assert!(matches!(refused, Err(WriteError::Escapes(_))), "{path}");
         }
         drop(staging);
-        assert_eq!(fs::read_dir(dir.path().join("site")).unwrap().count(), 0);
-        assert!(!dir.path().join("escaped.html").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let outside = dir.path().parent().unwrap().join("escaped.html");
+        assert!(!outside.exists());
     }
 
     #[test]
     fn a_staging_folder_removed_meanwhile_fails_the_build() {
-        let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
-        let staging = Staging::for_new_site(&output).unwrap().unwrap();
+        let (_dir, output, staging) = new_site();
         staging.put("a/index.html", b"page").unwrap();
         // What a second build on the same output does to the first one's staging folder.
         remove_leftovers(&output);
