@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::ZonedDateTime as Zoned;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Site;
@@ -84,7 +85,8 @@ struct Channel {
     logo: Option<String>,
 }
 
-/// One story as every feed shows it, made once per build.
+/// One story as every feed shows it, made once and kept while the story is unchanged.
+#[derive(Debug)]
 struct Entry {
     url: String,
     title: String,
@@ -103,6 +105,7 @@ struct Entry {
     photo: Option<Photo>,
 }
 
+#[derive(Debug)]
 struct Photo {
     url: String,
     media_type: Option<&'static str>,
@@ -118,8 +121,23 @@ impl Entry {
     }
 }
 
-/// Feeds of the last build by output path: the key of their inputs and their bytes.
-pub type FeedCache = HashMap<String, (u64, Arc<[u8]>)>;
+/// What the last build's feeds were made of. An edit re-makes only the feeds that show the
+/// edited story, and in them only that story's entry: a new story joins the main feed, its
+/// section's and its authors' feeds, whose twenty other entries (each the story's whole text
+/// with its links made absolute) are reused.
+#[derive(Debug, Default)]
+pub struct FeedCache {
+    /// By output path: the key of the feed's inputs, and its bytes.
+    files: HashMap<String, (u64, Arc<[u8]>)>,
+    /// By [`entry_key`].
+    entries: FxHashMap<u64, Arc<Entry>>,
+}
+
+impl FeedCache {
+    pub fn clear(&mut self) {
+        *self = FeedCache::default();
+    }
+}
 
 /// One feed to write.
 struct Job<'a> {
@@ -156,11 +174,17 @@ pub fn render(
             stories: newest(&group.stories),
         }));
     }
-    let entries: Vec<OnceLock<Entry>> = (0..newsroom.stories.len())
+    let entry_key = |index: usize| entry_key(newsroom, fingerprints[index], site_hash);
+    let made: Vec<OnceLock<Arc<Entry>>> = (0..newsroom.stories.len())
         .map(|_| OnceLock::new())
         .collect();
-    let entry = |index: usize| entries[index].get_or_init(|| make_entry(newsroom, index));
-    let previous = &*cache;
+    let entry = |index: usize| {
+        made[index].get_or_init(|| match cache.entries.get(&entry_key(index)) {
+            Some(entry) => Arc::clone(entry),
+            None => Arc::new(make_entry(newsroom, index)),
+        })
+    };
+    let previous = &cache.files;
     let written: Vec<Written> = jobs
         .par_iter()
         .flat_map_iter(|job| {
@@ -179,7 +203,7 @@ pub fn render(
                         Some((old, bytes)) if *old == key => Arc::clone(bytes),
                         _ => {
                             let items: Vec<&Entry> =
-                                job.stories.iter().map(|&i| entry(i)).collect();
+                                job.stories.iter().map(|&i| &**entry(i)).collect();
                             Arc::from(write(&channel, &items).into_bytes())
                         }
                     };
@@ -188,13 +212,22 @@ pub fn render(
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut feeds = FeedCache::with_capacity(jobs.len() + 1);
+    // Keeps the entries of every story in a feed: made now, or unchanged since they were made.
+    let mut entries = FxHashMap::default();
+    for &index in jobs.iter().flat_map(|job| &job.stories) {
+        let key = entry_key(index);
+        let kept = made[index].get().or_else(|| cache.entries.get(&key));
+        if let Some(entry) = kept {
+            entries.insert(key, Arc::clone(entry));
+        }
+    }
+    let mut files = HashMap::with_capacity(jobs.len() + 1);
     for Written { path, key, bytes } in written {
         outputs.insert(path.clone(), Output::Bytes(Arc::clone(&bytes)));
-        feeds.insert(path, (key, bytes));
+        files.insert(path, (key, bytes));
     }
-    let count = feeds.len();
-    *cache = feeds;
+    let count = files.len();
+    *cache = FeedCache { files, entries };
     count
 }
 
@@ -217,6 +250,14 @@ fn feed_key(newsroom: &Newsroom, job: &Job<'_>, fingerprints: &[u64], site_hash:
     for &index in &job.stories {
         fingerprints[index].hash(&mut hasher);
     }
+    hasher.finish()
+}
+
+/// A hash of everything one story's entry shows: the story (its fingerprint), the site, and
+/// the feed settings (full text or summary).
+fn entry_key(newsroom: &Newsroom, fingerprint: u64, site_hash: u64) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    (fingerprint, site_hash, &newsroom.site.config.feeds).hash(&mut hasher);
     hasher.finish()
 }
 
