@@ -199,8 +199,7 @@ impl Builder {
             }
         };
         lap("render");
-        // Freeing ten thousand stories takes a while; nobody waits for it.
-        std::thread::spawn(move || drop(newsroom));
+        crate::background::drop(newsroom);
         Ok(Built {
             outputs: rendered.outputs,
             counts: rendered.counts,

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod absolute_links;
+pub mod background;
 pub mod build;
 pub mod cmd;
 pub mod config;

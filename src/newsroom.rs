@@ -110,19 +110,21 @@ impl Newsroom {
         let (mut pages, mut stories): (Vec<Story>, Vec<Story>) =
             visible.into_iter().partition(Story::is_page);
         let sections = assign_sections(&site, &mut stories, &mut problems);
-        check_unique_routes(&stories, &pages, &sections, &mut problems);
         // Sorting keys moves ten thousand stories once, instead of at every comparison.
         stories.sort_by_cached_key(|s| (std::cmp::Reverse(s.timestamp()), Arc::clone(&s.route)));
         pages.sort_by(|a, b| a.route.cmp(&b.route));
         let assets = place_assets(&asset_files, &all_bundles, &stories, &pages);
-        // Grouping walks every story in one thread: it runs beside the links and photos.
-        let ((sections, tags, authors), (links, (photos, missing))) = rayon::join(
+        // Checking and grouping walk every story in one thread: they run beside the links and
+        // photos.
+        let ((clashes, sections, tags, authors), (links, (photos, missing))) = rayon::join(
             || {
+                let mut clashes = Diagnostics::new();
+                check_unique_routes(&stories, &pages, &sections, &mut clashes);
                 let (tags, authors) = rayon::join(
                     || group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs)),
                     || group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs)),
                 );
-                (group_stories(&stories, &sections), tags, authors)
+                (clashes, group_stories(&stories, &sections), tags, authors)
             },
             || {
                 let links = bodies.links(&site, &stories, &pages, &assets, unparsed, &hidden);
@@ -133,6 +135,7 @@ impl Newsroom {
                 (links, photos)
             },
         );
+        problems.extend(clashes);
         problems.extend(missing.into_iter().flatten());
         let raw_html = site.config.unsafe_html;
         render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
@@ -385,7 +388,9 @@ impl BodyCache {
             .documents
             .extend(unparsed.into_iter().map(|path| (path, String::new())));
         let links = Arc::new(links);
-        self.links = Some((key, Arc::clone(&links)));
+        if let Some(old) = self.links.replace((key, Arc::clone(&links))) {
+            crate::background::drop(old);
+        }
         links
     }
 }

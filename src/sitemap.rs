@@ -156,7 +156,7 @@ fn entries(
         })
         .collect();
     entries.extend(pages.iter().map(|(_, entry)| entry.clone()));
-    *cache = pages.into_iter().collect();
+    crate::background::drop(std::mem::replace(cache, pages.into_iter().collect()));
     for (prefix, groups) in [
         ("/", &newsroom.sections),
         ("/tags/", &newsroom.tags),

@@ -38,7 +38,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
     builder.keep_pages_from(&output);
     let built = builder.build_into(staging.as_ref());
     // Every source, parsed story and cached card is freed while the site is written.
-    std::thread::spawn(move || drop(builder));
+    crate::background::drop(builder);
     let built = match built {
         Ok(built) => built,
         Err(diagnostics) => {

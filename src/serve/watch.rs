@@ -158,7 +158,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
             );
             let elapsed = started.elapsed();
             // The old site is large; freeing it can wait.
-            std::thread::spawn(move || drop(previous));
+            crate::background::drop(previous);
             report_new_warnings(built.warnings.sorted(), shown);
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
             let stages: Vec<String> = built
