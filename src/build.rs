@@ -6,7 +6,6 @@
 //! site's links changed, and pages re-rendered only when what they show changed.
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -446,21 +445,15 @@ fn reparse(
     prefix: &Path,
     parse: impl Fn(Arc<SourceFile>) -> ParsedFile + Sync,
 ) {
-    let gone: Vec<PathBuf> = stories
-        .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
-        .map(|(path, _)| path)
-        .take_while(|path| path.starts_with(prefix))
-        .cloned()
+    let gone: Vec<PathBuf> = crate::load::under(stories, prefix)
+        .map(|(path, _)| path.clone())
         .collect();
     for path in gone {
         if let Some(file) = stories.remove(&path) {
             tags.remove(&file, drafts);
         }
     }
-    let files: Vec<(&PathBuf, &Arc<SourceFile>)> = content
-        .range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
-        .take_while(|(path, _)| path.starts_with(prefix))
-        .collect();
+    let files: Vec<(&PathBuf, &Arc<SourceFile>)> = crate::load::under(content, prefix).collect();
     let parsed: Vec<(PathBuf, ParsedFile)> = files
         .into_par_iter()
         .map(|(path, file)| (path.clone(), parse(Arc::clone(file))))

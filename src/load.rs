@@ -4,6 +4,7 @@
 //! (a file that is not UTF-8, one that vanished during the walk) is reported from here.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -95,6 +96,24 @@ fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
     read_text(&path, root).map_err(|diagnostic| diagnostic.with_help(help))
 }
 
+/// The entries of `map` at or under `prefix`: one file, or a folder and everything in it.
+/// Paths order by their components, so these are one run of the map, found without walking
+/// the ten thousand others.
+pub fn under<'a, V>(
+    map: &'a BTreeMap<PathBuf, V>,
+    prefix: &'a Path,
+) -> impl Iterator<Item = (&'a PathBuf, &'a V)> {
+    map.range::<Path, _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(move |(path, _)| path.starts_with(prefix))
+}
+
+fn remove_under<V>(map: &mut BTreeMap<PathBuf, V>, prefix: &Path) {
+    let gone: Vec<PathBuf> = under(map, prefix).map(|(path, _)| path.clone()).collect();
+    for path in gone {
+        map.remove(&path);
+    }
+}
+
 impl Sources {
     /// Re-reads what changed at `path` (a file or folder under `content/`, or gone).
     pub fn refresh_content(&mut self, path: &Path) {
@@ -102,10 +121,9 @@ impl Sources {
             return;
         };
         let relative = relative.to_path_buf();
-        let under = |p: &PathBuf| p.starts_with(&relative);
-        self.content.retain(|p, _| !under(p));
-        self.assets.retain(|p, _| !under(p));
-        self.unreadable.retain(|p, _| !under(p));
+        remove_under(&mut self.content, &relative);
+        remove_under(&mut self.assets, &relative);
+        remove_under(&mut self.unreadable, &relative);
         // Only names inside content/ count: the site itself may live in a hidden folder.
         let ignored = relative.iter().any(is_ignored);
         if path.exists() && !ignored {
@@ -311,6 +329,31 @@ pub fn io_reason(err: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn under_finds_a_folder_and_only_its_files() {
+        let map: BTreeMap<PathBuf, ()> = [
+            "a.md",
+            "world",
+            "world/a.md",
+            "world/b/c.md",
+            "world-x/a.md",
+            "world.md",
+            "worlds/a.md",
+        ]
+        .into_iter()
+        .map(|p| (PathBuf::from(p), ()))
+        .collect();
+        let found = |prefix: &str| -> Vec<String> {
+            under(&map, Path::new(prefix))
+                .map(|(p, _)| p.to_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(found("world"), ["world", "world/a.md", "world/b/c.md"]);
+        assert_eq!(found("world/a.md"), ["world/a.md"]);
+        assert_eq!(found("world.md"), ["world.md"]);
+        assert!(found("sport").is_empty());
+    }
 
     #[test]
     fn bom_and_crlf_are_normalised() {
