@@ -27,6 +27,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         return 1;
     }
+    let had_site = output.exists();
     let staging = match Staging::for_new_site(&output) {
         Ok(staging) => staging,
         Err(err) => {
@@ -56,7 +57,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
                     plural(warnings, "warning")
                 );
             }
-            eprintln!("The build failed; {} was left as it was.", output.display());
+            failed(&output, had_site);
             return 1;
         }
     };
@@ -65,7 +66,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         Ok(stamps) => stamps,
         Err(err) => {
             eprintln!("error: {err}");
-            eprintln!("The build failed; {} was left as it was.", output.display());
+            failed(&output, had_site);
             return 1;
         }
     };
@@ -105,6 +106,17 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         millis(started.elapsed())
     );
     0
+}
+
+/// Says what became of the output folder: a failed build publishes nothing.
+fn failed(output: &Path, had_site: bool) {
+    match had_site {
+        true => eprintln!("The build failed; {} was left as it was.", output.display()),
+        false => eprintln!(
+            "The build failed; nothing was written to {}.",
+            output.display()
+        ),
+    }
 }
 
 fn millis(time: Duration) -> String {

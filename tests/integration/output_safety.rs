@@ -180,7 +180,12 @@ fn failed_first_build_leaves_no_public_and_no_staging_folder() {
     );
     let run = site.build();
     run.assert_failure();
-    assert!(run.stderr.contains("was left as it was"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("The build failed; nothing was written to "),
+        "{}",
+        run.stderr
+    );
     assert!(!site.root().join("public").exists());
     assert_no_leftovers(&site.root().join("public"));
 }
