@@ -11,6 +11,17 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{CONTENT_DIR, io_reason};
 use crate::slug::slugify;
 
+const GITIGNORE: &str = ".gitignore";
+
+/// What builds make beside the sources: the site, the staging folders of a build that was
+/// stopped, and the page record and image cache.
+const GITIGNORE_TEXT: &str = "\
+# Made by `dateline build`: the site, a stopped build's staging folders, the caches.
+/public/
+/.public.*
+/.dateline-cache/
+";
+
 /// The files of a new site, relative to its folder, with their text.
 pub struct Starter {
     pub files: Vec<(PathBuf, String)>,
@@ -50,14 +61,21 @@ pub fn init(dir: &Path) -> i32 {
         timezone: &timezone,
         now: &now,
     });
-    if let Some((path, _)) = starter.files.iter().find(|(p, _)| dir.join(p).exists()) {
+    // A folder made by a Git host may come with its own .gitignore: it is kept as it is.
+    let own_gitignore = dir.join(GITIGNORE).exists();
+    let files: Vec<&(PathBuf, String)> = starter
+        .files
+        .iter()
+        .filter(|(path, _)| !(own_gitignore && path == Path::new(GITIGNORE)))
+        .collect();
+    if let Some((path, _)) = files.iter().find(|(p, _)| dir.join(p).exists()) {
         return fail(
             Diagnostic::error(dir.join(path), "this file already exists").with_help(
                 "`dateline init` never overwrites files; start the site in an empty folder",
             ),
         );
     }
-    for (path, text) in &starter.files {
+    for (path, text) in files {
         let path = dir.join(path);
         let written = path
             .parent()
@@ -71,6 +89,11 @@ pub fn init(dir: &Path) -> i32 {
         }
     }
     println!("Created the newsroom {title} in {}", dir.display());
+    if own_gitignore {
+        println!(
+            "Your {GITIGNORE} was left as it is: add /public/ and /.dateline-cache/ to it, which builds make."
+        );
+    }
     println!();
     println!("Next:");
     if dir != Path::new(".") {
@@ -243,6 +266,7 @@ Say what a contribution pays for: reporting, editing and fact-checking.
             (PathBuf::from(CONFIG_FILE), config),
             (story_path, story),
             (Path::new(CONTENT_DIR).join("support.md"), support),
+            (PathBuf::from(GITIGNORE), GITIGNORE_TEXT.to_string()),
         ],
     }
 }

@@ -42,12 +42,35 @@ fn init_creates_a_commented_config_an_example_story_and_a_support_page() {
     assert_eq!(
         files,
         [
+            ".gitignore",
             "content/news/welcome-to-gazette.md",
             "content/support.md",
             "site.toml"
         ],
         "nothing else: the built-in theme serves"
     );
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    for line in ["/public/", "/.dateline-cache/"] {
+        assert!(ignored.lines().any(|l| l == line), "{line} in:\n{ignored}");
+    }
+}
+
+#[test]
+fn init_keeps_a_gitignore_that_is_already_there() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "node_modules/\n").unwrap();
+    let init = run(dateline(dir.path()).arg("init"));
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "node_modules/\n"
+    );
+    assert!(
+        init.stdout.contains("add /public/ and /.dateline-cache/"),
+        "{}",
+        init.stdout
+    );
+    assert!(dir.path().join("site.toml").exists());
 }
 
 #[test]
