@@ -106,7 +106,10 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     };
     let shared = Arc::new(Shared::new(address, snapshot.outputs, snapshot.error));
     let loop_shared = Arc::clone(&shared);
-    std::thread::spawn(move || watch::rebuild_loop(builder, loop_shared, watch, changes, warnings));
+    std::thread::Builder::new()
+        .name("rebuild".into())
+        .spawn(move || watch::rebuild_loop(builder, loop_shared, watch, changes, warnings))
+        .map_err(|err| format!("cannot start the rebuild thread: {err}"))?;
 
     println!("Serving {} at {url}", root.display());
     println!("Drafts and scheduled stories are shown. Watching for changes; press Ctrl-C to stop.");
