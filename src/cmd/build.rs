@@ -27,7 +27,6 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         eprintln!("error: {err}");
         return 1;
     }
-    let had_site = output.exists();
     let staging = match Staging::for_new_site(&output) {
         Ok(staging) => staging,
         Err(err) => {
@@ -35,6 +34,9 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
             return 1;
         }
     };
+    // After the staging folder is prepared, which puts back the site of a build that was
+    // stopped mid-swap: that site is then the one a failed build leaves.
+    let had_site = output.exists();
     let mut builder = Builder::new(options.clone());
     builder.keep_pages_from(&output);
     let built = builder.build_into(staging.as_ref());
