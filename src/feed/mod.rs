@@ -122,9 +122,9 @@ impl Entry {
 }
 
 /// What the last build's feeds were made of. An edit re-makes only the feeds that show the
-/// edited story, and in them only that story's entry: a new story joins the main feed, its
-/// section's and its authors' feeds, whose twenty other entries (each the story's whole text
-/// with its links made absolute) are reused.
+/// edited story, and in them only that story's entry: a new story joins the main feed and its
+/// section's, tags' and authors' feeds, whose other entries (each the story's whole text with
+/// its links made absolute) are reused.
 #[derive(Debug, Default)]
 pub struct FeedCache {
     /// By output path: the key of the feed's inputs, and its bytes.
@@ -134,6 +134,7 @@ pub struct FeedCache {
 }
 
 impl FeedCache {
+    /// Forgets everything: the templates, `site.toml` or the time zone changed.
     pub fn clear(&mut self) {
         *self = FeedCache::default();
     }
@@ -174,12 +175,12 @@ pub fn render(
             stories: newest(&group.stories),
         }));
     }
-    let entry_key = |index: usize| entry_key(newsroom, fingerprints[index], site_hash);
+    let key_of = |index: usize| entry_key(newsroom, fingerprints[index], site_hash);
     let made: Vec<OnceLock<Arc<Entry>>> = (0..newsroom.stories.len())
         .map(|_| OnceLock::new())
         .collect();
     let entry = |index: usize| {
-        made[index].get_or_init(|| match cache.entries.get(&entry_key(index)) {
+        made[index].get_or_init(|| match cache.entries.get(&key_of(index)) {
             Some(entry) => Arc::clone(entry),
             None => Arc::new(make_entry(newsroom, index)),
         })
@@ -215,7 +216,7 @@ pub fn render(
     // Keeps the entries of every story in a feed: made now, or unchanged since they were made.
     let mut entries = FxHashMap::default();
     for &index in jobs.iter().flat_map(|job| &job.stories) {
-        let key = entry_key(index);
+        let key = key_of(index);
         let kept = made[index].get().or_else(|| cache.entries.get(&key));
         if let Some(entry) = kept {
             entries.insert(key, Arc::clone(entry));
