@@ -22,6 +22,18 @@ const GITIGNORE_TEXT: &str = "\
 /.dateline-cache/
 ";
 
+/// The patterns of [`GITIGNORE_TEXT`] that `existing` lacks. `public`, `/public` and
+/// `public/` all count as `/public/`: what matters is that the folder is ignored.
+fn missing_ignores(existing: &str) -> Vec<&'static str> {
+    let bare = |line: &str| line.trim().trim_matches('/').to_string();
+    let present: Vec<String> = existing.lines().map(bare).collect();
+    GITIGNORE_TEXT
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter(|line| !present.contains(&bare(line)))
+        .collect()
+}
+
 /// The files of a new site, relative to its folder, with their text.
 pub struct Starter {
     pub files: Vec<(PathBuf, String)>,
@@ -90,9 +102,14 @@ pub fn init(dir: &Path) -> i32 {
     }
     println!("Created the newsroom {title} in {}", dir.display());
     if own_gitignore {
-        println!(
-            "Your {GITIGNORE} was left as it is: add /public/ and /.dateline-cache/ to it, which builds make."
-        );
+        let existing = std::fs::read_to_string(dir.join(GITIGNORE)).unwrap_or_default();
+        let missing = missing_ignores(&existing);
+        if !missing.is_empty() {
+            println!(
+                "Your {GITIGNORE} was left as it is; add what builds make to it: {}",
+                missing.join(" ")
+            );
+        }
     }
     println!();
     println!("Next:");
@@ -279,6 +296,19 @@ fn toml_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_existing_gitignore_is_checked_for_what_builds_make() {
+        assert_eq!(
+            missing_ignores("node_modules/\n"),
+            ["/public/", "/.public.*", "/.dateline-cache/"]
+        );
+        assert_eq!(
+            missing_ignores("public\n/.dateline-cache\n"),
+            ["/.public.*"]
+        );
+        assert!(missing_ignores(GITIGNORE_TEXT).is_empty());
+    }
 
     #[test]
     fn titles_come_from_the_folder_name() {

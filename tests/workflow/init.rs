@@ -66,7 +66,8 @@ fn init_keeps_a_gitignore_that_is_already_there() {
         "node_modules/\n"
     );
     assert!(
-        init.stdout.contains("add /public/ and /.dateline-cache/"),
+        init.stdout
+            .contains("add what builds make to it: /public/ /.public.* /.dateline-cache/"),
         "{}",
         init.stdout
     );
