@@ -80,8 +80,11 @@ install_zola() {
   echo "$js"
 }
 
+# set -e does not reach into $(...): check that both tools run before timing them.
 HUGO=$(install_hugo)
+"$HUGO" version >/dev/null || { echo "Hugo does not run: $HUGO" >&2; exit 2; }
 ZOLA_JS=$(install_zola)
+node "$ZOLA_JS" --version >/dev/null || { echo "Zola does not run: $ZOLA_JS" >&2; exit 2; }
 CORPUS=$BH/corpus-$N
 [ -f "$CORPUS/corpus.json" ] || python3 "$GEN_CORPUS" "$N" "$CORPUS" >/dev/null
 SITES=$BH/sites-$N

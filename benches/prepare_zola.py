@@ -8,8 +8,8 @@ templates in ../shared/bench/hugo), content/ with each story's front matter mapp
 TOML (headline -> title, dek -> description, tags -> taxonomies, the rest under extra) and every
 Markdown body unchanged. Sections are transparent so the front page paginates every story, as
 Hugo's does. OUT_DIR/zola/config-plain.toml is the same config without code highlighting, to
-show how much of Zola's time that takes. Standard library only; the folder is rebuilt only when
-missing.
+show how much of Zola's time that takes. Standard library only. The config and templates are
+copied on every run (so edits to benches/zola count); content/ is written only when missing.
 """
 import json
 import os
@@ -72,12 +72,12 @@ def write_plain_config(zola):
 def main():
     corpus, out = sys.argv[1], sys.argv[2]
     zola = os.path.join(out, "zola")
-    if os.path.isdir(zola):
+    shutil.copytree(os.path.join(HERE, "zola"), zola, dirs_exist_ok=True)
+    write_plain_config(zola)
+    if os.path.isdir(os.path.join(zola, "content")):
         return
     meta = json.load(open(os.path.join(corpus, "corpus.json"), encoding="utf-8"))
     content = os.path.join(corpus, "content")
-    shutil.copytree(os.path.join(HERE, "zola"), zola)
-    write_plain_config(zola)
     write(os.path.join(zola, "content", "_index.md"), '+++\nsort_by = "date"\npaginate_by = 20\n+++\n')
     for name, slug in zip(meta["sections"], meta["section_slugs"]):
         write(os.path.join(zola, "content", slug, "_index.md"),
