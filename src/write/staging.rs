@@ -67,20 +67,16 @@ impl Staging {
     }
 
     /// Writes a new file at `path` (relative to the site), creating its folders as needed;
-    /// safe to call from many threads at once.
+    /// safe to call from many threads at once. A page is nearly always the first file of its
+    /// own folder (`world/2025/05/talks/index.html`), so the folder is made first: trying the
+    /// file first would fail once for every page.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let target = self.inside(path)?;
-        let stamp = match create(&target, bytes) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = target.parent() {
-                    self.create_folder(parent)
-                        .map_err(io_error("create", parent))?;
-                }
-                create(&target, bytes)
-            }
-            result => result,
+        if let Some(parent) = target.parent().filter(|parent| *parent != self.dir) {
+            self.create_folder(parent)
+                .map_err(io_error("create", parent))?;
         }
-        .map_err(io_error("write", &target))?;
+        let stamp = create(&target, bytes).map_err(io_error("write", &target))?;
         let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
         staged.insert(path.to_string());
         Ok(stamp)
