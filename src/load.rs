@@ -120,10 +120,9 @@ impl Sources {
         let Ok(relative) = path.strip_prefix(self.root.join(CONTENT_DIR)) else {
             return;
         };
-        let relative = relative.to_path_buf();
-        remove_under(&mut self.content, &relative);
-        remove_under(&mut self.assets, &relative);
-        remove_under(&mut self.unreadable, &relative);
+        remove_under(&mut self.content, relative);
+        remove_under(&mut self.assets, relative);
+        remove_under(&mut self.unreadable, relative);
         // Only names inside content/ count: the site itself may live in a hidden folder.
         let ignored = relative.iter().any(is_ignored);
         if path.exists() && !ignored {
