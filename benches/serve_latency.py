@@ -68,6 +68,8 @@ def wait_gone(url, marker, timeout=60.0):
 
 
 def pick_story(content):
+    if not os.path.isdir(content):
+        sys.exit(f"{content} is not a folder: SITE_DIR must hold the site's content/")
     for section in sorted(os.listdir(content)):
         folder = os.path.join(content, section)
         if os.path.isdir(folder):
