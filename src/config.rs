@@ -102,14 +102,24 @@ pub struct Images {
     /// above a photo's own are skipped (photos are never enlarged), and its own is always added.
     #[serde(default = "default_image_widths")]
     pub widths: Vec<u32>,
+    /// The largest photo accepted, in millions of pixels, read from the file's header before
+    /// anything is decoded: a few hundred bytes can declare a picture that takes gigabytes to
+    /// decode (an "image bomb"). 60 takes every camera's full-size photo (50 megapixels).
+    #[serde(default = "default_max_megapixels")]
+    pub max_megapixels: u32,
 }
 
 impl Default for Images {
     fn default() -> Images {
         Images {
             widths: default_image_widths(),
+            max_megapixels: default_max_megapixels(),
         }
     }
+}
+
+fn default_max_megapixels() -> u32 {
+    60
 }
 
 fn default_image_widths() -> Vec<u32> {

@@ -13,7 +13,7 @@
 //! and hashes each photo but encodes nothing unless the photo or the settings changed. The
 //! builder also remembers each file's stamp, so `serve` does not even re-read unchanged photos.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,7 @@ use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
+use crate::config::Images;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{CONTENT_DIR, io_reason};
 use crate::newsroom::Newsroom;
@@ -57,6 +58,15 @@ pub enum ImageError {
     Unsupported,
     #[error("it is not a valid image: {0}")]
     Corrupt(String),
+    #[error(
+        "it is {width}×{height} pixels ({} megapixels), above the budget of {budget} megapixels",
+        megapixels(*.width, *.height)
+    )]
+    TooLarge {
+        width: u64,
+        height: u64,
+        budget: u32,
+    },
     #[error("cannot encode it at {width} pixels: {reason}")]
     Encode { width: u32, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -74,8 +84,17 @@ impl ImageError {
             ImageError::Write { .. } => {
                 "check that the site folder is writable and the disk has room for the image cache"
             }
+            ImageError::TooLarge { .. } => {
+                "scale it down in an image editor (8,000 pixels wide is more than any screen \
+                 needs), or raise `max_megapixels` under `[images]` in site.toml"
+            }
         }
     }
+}
+
+/// Millions of pixels, rounded to one decimal, for messages.
+fn megapixels(width: u64, height: u64) -> String {
+    format!("{:.1}", (width * height) as f64 / 1e6)
 }
 
 /// A decoder's message on one line: some end theirs with a line break and indentation, which
@@ -141,8 +160,8 @@ pub struct Picture {
 impl Picture {
     /// The sizes to encode a `width`×`height` photo at, and the files' names.
     fn plan(key: &str, format: Format, width: u32, height: u32, widths: &[u32]) -> Picture {
-        let variants = |format: Format| {
-            produced_widths(widths, width)
+        let variants = |format: Format, largest: u32| {
+            produced_widths(widths, largest)
                 .into_iter()
                 .map(|w| Variant {
                     width: w,
@@ -152,11 +171,11 @@ impl Picture {
                 })
                 .collect::<Vec<_>>()
         };
-        let original = variants(format);
+        let original = variants(format, width);
         let webp = if format == Format::WebP {
             original.clone()
         } else {
-            variants(Format::WebP)
+            variants(Format::WebP, webp_fit(width, height))
         };
         Picture {
             width,
@@ -201,6 +220,18 @@ pub fn produced_widths(configured: &[u32], original: u32) -> Vec<u32> {
     widths
 }
 
+/// WebP's largest side in pixels: wider or taller photos get a WebP copy scaled down to fit,
+/// while their full size stays in the source's format.
+const WEBP_MAX_SIDE: u32 = 16383;
+
+/// The widest WebP copy of a `width`×`height` photo: its own width unless a side is over
+/// [`WEBP_MAX_SIDE`].
+fn webp_fit(width: u32, height: u32) -> u32 {
+    let by_height = u64::from(WEBP_MAX_SIDE) * u64::from(width) / u64::from(height.max(1));
+    let fit = u64::from(width.min(WEBP_MAX_SIDE)).min(by_height).max(1);
+    u32::try_from(fit).unwrap_or(WEBP_MAX_SIDE)
+}
+
 /// The height of a `width` wide copy, keeping the aspect ratio (rounded, at least 1).
 fn scaled_height(original_width: u32, original_height: u32, width: u32) -> u32 {
     let (ow, oh, w) = (
@@ -230,8 +261,10 @@ pub struct Processed {
 }
 
 /// Processes one source file into `cache`; the error says what is wrong with the file.
-pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed, ImageError> {
+pub fn process(source: &Path, cache: &Path, settings: &Images) -> Result<Processed, ImageError> {
+    let widths = &settings.widths;
     let bytes = std::fs::read(source).map_err(|err| ImageError::Read(io_reason(&err)))?;
+    within_budget(&bytes, settings.max_megapixels)?;
     let key = cache_key(&bytes, widths);
     let manifest = cache.join(format!("{key}.size"));
     if let Some(picture) = cached(&manifest, &key, cache, widths) {
@@ -240,7 +273,7 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
             encoded: 0,
         });
     }
-    let (image, format) = decode(&bytes)?;
+    let (image, format) = decode(&bytes, settings.max_megapixels)?;
     let picture = Picture::plan(&key, format, image.width(), image.height(), widths);
     std::fs::create_dir_all(cache).map_err(|err| ImageError::Write {
         path: cache.to_path_buf(),
@@ -248,18 +281,20 @@ pub fn process(source: &Path, cache: &Path, widths: &[u32]) -> Result<Processed,
     })?;
     let variants: Vec<&Variant> = picture.files().collect();
     let lossless = format == Format::Png;
-    // Each size is resized once and encoded in both formats; sizes run in parallel.
-    picture.original.par_iter().try_for_each(|size| {
+    // Each size is resized once and encoded in every format it has (the WebP copy of a photo
+    // wider than WebP allows has a size of its own); sizes run in parallel.
+    let sizes: BTreeSet<(u32, u32)> = variants.iter().map(|v| (v.width, v.height)).collect();
+    sizes.par_iter().try_for_each(|&(width, height)| {
         let resized;
-        let pixels = if size.width == image.width() {
+        let pixels = if width == image.width() {
             &image
         } else {
-            resized = resize(&image, size.width, size.height)?;
+            resized = resize(&image, width, height)?;
             &resized
         };
         variants
             .iter()
-            .filter(|v| v.width == size.width)
+            .filter(|v| v.width == width)
             .try_for_each(|variant| encode_into(pixels, variant, lossless, cache))
     })?;
     write_atomically(
@@ -290,11 +325,47 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
     complete.then_some(picture)
 }
 
-/// Decodes a JPEG, PNG or WebP (found by its bytes, not its name) and turns it upright.
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
-    let reader = ImageReader::new(Cursor::new(bytes))
+/// Refuses a photo whose header declares more than `budget` megapixels, before anything is
+/// decoded: only the few bytes that hold the dimensions are read. A header that cannot be read
+/// passes here; the decoder then says what is wrong with the file.
+fn within_budget(bytes: &[u8], budget: u32) -> Result<(), ImageError> {
+    let Ok(size) = imagesize::blob_size(bytes) else {
+        return Ok(());
+    };
+    let (width, height) = (size.width as u64, size.height as u64);
+    if width.saturating_mul(height) > pixel_budget(budget) {
+        return Err(ImageError::TooLarge {
+            width,
+            height,
+            budget,
+        });
+    }
+    Ok(())
+}
+
+fn pixel_budget(megapixels: u32) -> u64 {
+    u64::from(megapixels) * 1_000_000
+}
+
+/// The decoder's own bounds, in case its reading of the header differs from `imagesize`'s: no
+/// side longer than the budget allows for a one-pixel-high strip, and no more memory than the
+/// budget's pixels at 16 bits per channel with alpha (8 bytes each).
+fn decoder_limits(budget: u32) -> image::Limits {
+    let pixels = pixel_budget(budget);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(u32::try_from(pixels).unwrap_or(u32::MAX));
+    limits.max_image_height = Some(u32::try_from(pixels).unwrap_or(u32::MAX));
+    limits.max_alloc = Some(pixels.saturating_mul(8));
+    limits
+}
+
+/// Decodes a JPEG, PNG or WebP (found by its bytes, not its name) within the pixel `budget`
+/// and turns it upright.
+fn decode(bytes: &[u8], budget: u32) -> Result<(DynamicImage, Format), ImageError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|err| ImageError::Read(one_line(&err)))?;
+    reader.limits(decoder_limits(budget));
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => Format::Jpeg,
         Some(ImageFormat::Png) => Format::Png,
@@ -309,6 +380,14 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Format), ImageError> {
     let mut decoder = reader
         .into_decoder()
         .map_err(|err| ImageError::Corrupt(one_line(&err)))?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > pixel_budget(budget) {
+        return Err(ImageError::TooLarge {
+            width: width.into(),
+            height: height.into(),
+            budget,
+        });
+    }
     // A broken EXIF block is no reason to refuse the photo: it is then shown as stored.
     let orientation = decoder
         .orientation()
@@ -433,8 +512,9 @@ impl Pictures {
         &mut self,
         sources: &[(PathBuf, FileStamp)],
         cache: &Path,
-        widths: &[u32],
+        settings: &Images,
     ) -> Batch {
+        let widths = &settings.widths;
         let known = &self.known;
         let done: Vec<(PathBuf, FileStamp, Result<Processed, ImageError>)> = sources
             .par_iter()
@@ -450,7 +530,7 @@ impl Pictures {
                             encoded: 0,
                         })
                     }
-                    _ => process(path, cache, widths),
+                    _ => process(path, cache, settings),
                 };
                 (path.clone(), *stamp, result)
             })
@@ -518,7 +598,7 @@ pub fn attach(
         .iter()
         .map(|(p, s)| (p.clone(), *s))
         .collect();
-    let batch = pictures.process_all(&stamped, &cache, &newsroom.site.config.images.widths);
+    let batch = pictures.process_all(&stamped, &cache, &newsroom.site.config.images);
     let problems = unusable(&batch, &sources, newsroom);
     record(newsroom, &batch, &sources, &cache);
     (problems, batch.encoded)
@@ -808,7 +888,7 @@ mod tests {
 
     #[test]
     fn decoder_messages_are_one_line() {
-        let Err(err) = decode(b"\xff\xd8\xff\xe0 truncated") else {
+        let Err(err) = decode(b"\xff\xd8\xff\xe0 truncated", 60) else {
             panic!("a truncated JPEG decoded");
         };
         let message = err.to_string();
@@ -823,8 +903,35 @@ mod tests {
     }
 
     #[test]
+    fn webp_copies_of_a_photo_over_its_limit_are_scaled_to_fit() {
+        assert_eq!(webp_fit(4000, 3000), 4000);
+        assert_eq!(webp_fit(17_000, 2_000), 16_383);
+        assert_eq!(webp_fit(2_000, 17_000), 1_927);
+        let picture = Picture::plan("k", Format::Jpeg, 17_000, 2_000, &[800]);
+        assert_eq!(picture.full_size().map(|v| v.width), Some(17_000));
+        let widths: Vec<u32> = picture.webp.iter().map(|v| v.width).collect();
+        assert_eq!(widths, [800, 16_383]);
+    }
+
+    #[test]
+    fn a_header_over_the_pixel_budget_is_refused_before_decoding() {
+        // A PNG signature and header declaring 10000×10000 pixels, with no picture data at all.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&10_000u32.to_be_bytes());
+        png.extend_from_slice(&10_000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let err = within_budget(&png, 60).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is 10000×10000 pixels (100.0 megapixels), above the budget of 60 megapixels"
+        );
+        assert!(within_budget(&png, 100).is_ok());
+        assert!(within_budget(b"not an image", 60).is_ok());
+    }
+
+    #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(decode(b"not an image").is_err());
-        assert!(decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F']).is_err());
+        assert!(decode(b"not an image", 60).is_err());
+        assert!(decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F'], 60).is_err());
     }
 }

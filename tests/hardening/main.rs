@@ -4,5 +4,8 @@
 mod failures;
 mod harness;
 mod hostile;
+mod image_bombs;
+#[path = "../shared/images.rs"]
+mod images;
 mod limits;
 mod properties;
