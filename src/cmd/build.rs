@@ -8,7 +8,7 @@ use crate::build::{BuildOptions, Builder};
 use crate::cmd::{plural, report};
 use crate::diagnostic::Diagnostic;
 use crate::output::FileStamp;
-use crate::write::{Staging, check_output_dir, write_site};
+use crate::write::{OutputLock, Staging, WriteError, check_output_dir, write_site};
 
 /// Builds the site; returns the process exit code.
 pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i32 {
@@ -24,15 +24,16 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
     let explicit = output.is_some();
     let output: PathBuf = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
     if let Err(err) = check_output_dir(&options.root, &output, explicit) {
-        eprintln!("error: {err}");
-        return 1;
+        return refused(&err);
     }
+    // Held until the site is in place, from before the folder is prepared.
+    let _lock = match OutputLock::acquire(&options.root, &output) {
+        Ok(lock) => lock,
+        Err(err) => return refused(&err),
+    };
     let staging = match Staging::for_new_site(&output) {
         Ok(staging) => staging,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return 1;
-        }
+        Err(err) => return refused(&err),
     };
     // After the staging folder is prepared, which puts back the site of a build that was
     // stopped mid-swap: that site is then the one a failed build leaves.
@@ -108,6 +109,15 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         millis(started.elapsed())
     );
     0
+}
+
+/// Reports why the output folder cannot be written; returns the exit code.
+fn refused(err: &WriteError) -> i32 {
+    eprintln!("error: {err}");
+    if let Some(help) = err.help() {
+        eprintln!("  = help: {help}");
+    }
+    1
 }
 
 /// Says what became of the output folder: a failed build publishes nothing.

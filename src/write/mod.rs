@@ -15,6 +15,7 @@
 //! Writing into a linked file in place would change the published site, and the previous one,
 //! at once.
 
+mod lock;
 mod previous;
 mod record;
 mod staging;
@@ -25,9 +26,10 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+pub use self::lock::OutputLock;
 use self::previous::{Planned, holds_only, plan};
 pub use self::record::{PageRecord, PreviousPages};
-pub use self::staging::Staging;
+pub use self::staging::{MARKER, Staging};
 use crate::output::{FileStamp, Output, Outputs};
 
 #[derive(Debug, Error)]
@@ -42,6 +44,12 @@ pub enum WriteError {
     OutsideRoot(PathBuf),
     #[error("{0} exists and is not a folder")]
     NotAFolder(PathBuf),
+    #[error(
+        "the output folder {0} holds files that Dateline did not write, and a build replaces the whole folder"
+    )]
+    NotASite(PathBuf),
+    #[error("another `dateline build` is writing into {0} right now")]
+    Busy(PathBuf),
     #[error(
         "the output folder {0} is a symbolic link: the build replaces the output folder as a whole, so name the folder it points to with --output"
     )]
@@ -89,7 +97,38 @@ pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<()
     if output.exists() && !output.is_dir() {
         return Err(WriteError::NotAFolder(output));
     }
+    if !replaceable(&root, &output) {
+        return Err(WriteError::NotASite(output));
+    }
     Ok(())
+}
+
+impl WriteError {
+    /// What the user can do about it, for the errors a command line can cause.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            WriteError::NotASite(output) => Some(format!(
+                "name an empty or new folder with --output; a folder that a Dateline build \
+                 wrote has a `{MARKER}` file in it. If {} holds nothing you need, delete it \
+                 and build again",
+                output.display()
+            )),
+            WriteError::Busy(_) => {
+                Some("wait for the other build to finish, then build again".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether a build may replace `output` as a whole: it does not exist yet, is empty, or holds a
+/// site that Dateline wrote (its [`MARKER`], or for sites written before the marker existed,
+/// the page record this site root keeps of it). Anything else may be somebody's files.
+fn replaceable(root: &Path, output: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(output) else {
+        return !output.exists();
+    };
+    entries.next().is_none() || output.join(MARKER).is_file() || record::exists(root, output)
 }
 
 /// A lexically absolute, normalised path (no `.` or `..`), without touching the disk.
@@ -154,7 +193,8 @@ fn write_site_in(
     let folders = folders(&plan);
     let kept: Option<Vec<FileStamp>> = plan.iter().map(|file| file.unchanged).collect();
     if let Some(stamps) = kept
-        && holds_only(output, plan.len(), folders.len())
+        && output.join(MARKER).is_file()
+        && holds_only(output, plan.len() + 1, folders.len())
     {
         return Ok(stamps);
     }
@@ -221,6 +261,37 @@ mod tests {
             Err(WriteError::ContainsSite(_))
         ));
         assert!(check_output_dir(root, Path::new("/site/public"), false).is_ok());
+    }
+
+    #[test]
+    fn a_folder_that_is_not_a_site_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let victim = dir.path().join("victim");
+        fs::create_dir_all(victim.join(".ssh")).unwrap();
+        fs::write(victim.join(".ssh/id_rsa"), "key").unwrap();
+        assert!(matches!(
+            check_output_dir(&root, &victim, true),
+            Err(WriteError::NotASite(_))
+        ));
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(check_output_dir(&root, &empty, true).is_ok());
+        assert!(check_output_dir(&root, &dir.path().join("new"), true).is_ok());
+    }
+
+    #[test]
+    fn a_built_site_carries_the_marker_that_lets_the_next_build_replace_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let mut outputs = Outputs::default();
+        outputs.insert("index.html", Output::text("page".into()));
+        write_site(&outputs, &output, None).unwrap();
+        assert!(output.join(MARKER).is_file());
+        assert!(check_output_dir(dir.path(), &output, false).is_ok());
+        // A second build with nothing changed leaves the site, marker included, as it was.
+        write_site(&outputs, &output, None).unwrap();
+        assert!(output.join(MARKER).is_file());
     }
 
     #[test]

@@ -18,6 +18,14 @@ use super::previous::Planned;
 use super::{WriteError, absolute, io_error, stays_inside};
 use crate::output::{FileStamp, Output};
 
+/// The file every build writes at the top of its output folder. A later build replaces a
+/// non-empty output folder only when it finds this file there: `--output` naming a folder of
+/// somebody's files is refused instead of emptying it.
+pub const MARKER: &str = ".dateline-output";
+
+const MARKER_TEXT: &str = "This folder is written by `dateline build`, which replaces all of it \
+on every build. Keep nothing else here.\n";
+
 /// A staging folder beside an output folder, removed unless it is published.
 #[derive(Debug)]
 pub struct Staging {
@@ -53,12 +61,16 @@ impl Staging {
     pub(super) fn create(output: &Path) -> Result<Staging, WriteError> {
         let dir = sibling(output, "staging");
         fs::create_dir(&dir).map_err(io_error("create", &dir))?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             output: output.to_path_buf(),
             staged: Mutex::default(),
             published: false,
-        })
+        };
+        // Written first, so no staging folder is ever published without it.
+        let marker = staging.dir.join(MARKER);
+        write_new(&marker, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// The output folder this staging folder is published into.
@@ -222,7 +234,16 @@ fn copy(source: &Path, source_stamp: FileStamp, target: &Path) -> Result<FileSta
 }
 
 /// Puts `staging` where `output` is, keeping the old folder until the new one is in place.
+/// Where the system can exchange two folders in one step (Linux), readers and a kill at any
+/// moment see the old site or the new one, never none; elsewhere the old folder is moved aside
+/// first, and a build stopped between the two renames is put right by the next one
+/// ([`remove_leftovers`]).
 fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
+    if exchange(staging, output) {
+        // `staging` now holds the old site.
+        let _ = remove_tree(staging);
+        return Ok(());
+    }
     if output.exists() {
         let old = sibling(output, "old");
         fs::rename(output, &old).map_err(io_error("move aside", output))?;
@@ -237,6 +258,19 @@ fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
     } else {
         fs::rename(staging, output).map_err(io_error("move into place", staging))
     }
+}
+
+/// Exchanges two existing folders atomically; false where that cannot be done (no output
+/// folder yet, a system or file system without `RENAME_EXCHANGE`), and nothing was changed.
+#[cfg(target_os = "linux")]
+fn exchange(staging: &Path, output: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    output.is_dir() && renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_staging: &Path, _output: &Path) -> bool {
+    false
 }
 
 /// Removes the folder `dir` and everything in it, many entries at once: on a slow disk each

@@ -8,4 +8,5 @@ mod image_bombs;
 #[path = "../shared/images.rs"]
 mod images;
 mod limits;
+mod output_folder;
 mod properties;

@@ -119,9 +119,11 @@ impl Site {
         snapshot(self.root())
     }
 
-    /// Puts a previous build into `public/`, for tests that prove it survives.
+    /// Puts a previous build into `public/`, for tests that prove it survives: with the marker
+    /// every build leaves, so that a build may replace it.
     pub fn previous_public(self) -> Site {
-        self.file("public/index.html", "<p>previous front page</p>\n")
+        self.file("public/.dateline-output", "written by dateline build\n")
+            .file("public/index.html", "<p>previous front page</p>\n")
             .file(
                 "public/world/2024/01/old/index.html",
                 "<p>previous story</p>\n",

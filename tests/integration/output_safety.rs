@@ -247,14 +247,16 @@ fn successful_build_replaces_public_without_stale_files() {
     );
     assert_eq!(
         entries(&site.root().join(".dateline-cache")),
-        ["pages"],
-        "the cache holds the record of the pages built (no image to cache here)"
+        ["locks", "pages"],
+        "the cache holds the output folder's lock and the record of the pages built (no image \
+         to cache here)"
     );
 }
 
 #[test]
 fn leftovers_of_an_interrupted_build_are_removed() {
     let site = one_story()
+        .file("public/.dateline-output", "")
         .file("public/index.html", "old")
         .file(".public.staging-99999/index.html", "half-written")
         .file(".public.old-12345/index.html", "old copy")

@@ -1,0 +1,101 @@
+//! Issue 23, items 2 and 8: `--output` never empties a folder that Dateline did not write, and
+//! two builds into one output folder never break each other's site.
+
+use std::fs;
+
+use crate::harness::{binary, dateline, site, snapshot, staging_leftovers};
+
+const STORY: &[u8] = b"---\nheadline: Quay\ndate: 2025-05-19\n---\nText.\n";
+
+#[test]
+fn output_naming_a_folder_of_somebodys_files_is_refused_and_the_files_kept() {
+    let dir = site(&[("content/world/quay.md", STORY)]);
+    let victim = dir.path().join("../victim-of-output");
+    fs::create_dir_all(victim.join(".ssh")).unwrap();
+    fs::write(victim.join(".ssh/id_rsa"), "secret key").unwrap();
+    let before = snapshot(&victim);
+    let run = dateline(dir.path(), &["build", "--output", victim.to_str().unwrap()]);
+    let after = snapshot(&victim);
+    fs::remove_dir_all(&victim).unwrap();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("did not write"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_folder_written_by_a_build_is_replaced_by_the_next() {
+    let dir = site(&[("content/world/quay.md", STORY)]);
+    let out = dir.path().join("www");
+    let out_arg = out.to_str().unwrap();
+    fs::create_dir(&out).unwrap();
+    assert_eq!(
+        dateline(dir.path(), &["build", "--output", out_arg]).code,
+        Some(0)
+    );
+    assert!(out.join(".dateline-output").is_file());
+    fs::write(
+        dir.path().join("content/world/quay.md"),
+        b"---\nheadline: Pier\ndate: 2025-05-19\n---\nText.\n",
+    )
+    .unwrap();
+    let run = dateline(dir.path(), &["build", "--output", out_arg]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = fs::read_to_string(out.join("world/2025/05/quay/index.html")).unwrap();
+    assert!(page.contains("Pier"));
+}
+
+#[test]
+fn a_site_built_before_the_marker_existed_is_still_replaced() {
+    let dir = site(&[("content/world/quay.md", STORY)]);
+    assert_eq!(dateline(dir.path(), &["build"]).code, Some(0));
+    fs::remove_file(dir.path().join("public/.dateline-output")).unwrap();
+    let run = dateline(dir.path(), &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(dir.path().join("public/.dateline-output").is_file());
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for n in 0..300 {
+        let story = format!("---\nheadline: Story {n}\ndate: 2025-05-19\n---\nText {n}.\n");
+        files.push((format!("content/world/story-{n}.md"), story.into_bytes()));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let dir = site(&borrowed);
+    let builds: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            std::process::Command::new(binary())
+                .arg("build")
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut succeeded = 0;
+    for build in builds {
+        let output = build.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        if output.status.success() {
+            succeeded += 1;
+        } else {
+            assert!(stderr.contains("another `dateline build`"), "{stderr}");
+        }
+    }
+    assert!(succeeded >= 1);
+    assert!(staging_leftovers(dir.path()).is_empty());
+    // Whatever won, the published site is whole: every story has its page.
+    for n in 0..300 {
+        let page = dir
+            .path()
+            .join(format!("public/world/2025/05/story-{n}/index.html"));
+        assert!(page.is_file(), "{} is missing", page.display());
+    }
+}
