@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use dateline::build::{BuildOptions, Builder};
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 use dateline::output::Outputs;
 
 fn main() {

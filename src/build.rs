@@ -13,17 +13,17 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::config::{CONFIG_FILE, Site};
+use crate::assets::Images;
+use crate::assets::photo::PhotoSizes;
+use crate::assets::picture::{self, Pictures};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{CONTENT_DIR, SourceFile, Sources, load};
-use crate::newsroom::{BodyCache, Newsroom, Parsed, Publishing};
-use crate::newsroom_style;
-use crate::output::Outputs;
-use crate::photo::PhotoSizes;
-use crate::picture::{self, Pictures};
+use crate::model::{BodyCache, Newsroom, Parsed, Publishing};
+use crate::output::{KeptPages, Outputs, PageSink};
+use crate::parse::story::{self, Status, Story};
+use crate::render::theme::{CORRECTIONS_TEMPLATE, Theme};
 use crate::render::{Counts, RenderCache, render};
-use crate::story::{self, Status, Story};
-use crate::theme::{CORRECTIONS_TEMPLATE, Theme};
+use crate::site::config::{CONFIG_FILE, Site};
+use crate::source::{CONTENT_DIR, SourceFile, Sources, load};
 use crate::write::{PageRecord, PreviousPages, Staging};
 
 /// What to build and how.
@@ -139,7 +139,7 @@ impl Builder {
         lap("load");
         let (newsroom, mut problems) = self.parse();
         lap("parse");
-        let Some(mut newsroom) = newsroom else {
+        let Some(newsroom) = newsroom else {
             if let Some(sources) = &self.sources
                 && let Err(errors) = Theme::compile(&sources.theme, &jiff::tz::TimeZone::UTC)
             {
@@ -156,12 +156,13 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
-        newsroom.photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
-        let (image_problems, encoded) = picture::attach(
+        let photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
+        let (images, image_problems, encoded) = picture::attach(
             &mut self.pictures,
-            &mut newsroom,
+            &newsroom,
             &sources.theme,
             &self.options.root,
+            photo_sizes,
         );
         // Counted in the render stage: `--timings` lists a fixed set of stages.
         problems.extend(image_problems);
@@ -169,7 +170,7 @@ impl Builder {
             return Err(problems);
         }
         let previous = self.keep_from.as_deref().map(|output| {
-            let context = record_context(&self.options, sources, &newsroom);
+            let context = record_context(&self.options, sources, &newsroom, &images);
             PreviousPages::load(&self.options.root, output, context)
         });
         let has_corrections = newsroom
@@ -188,9 +189,16 @@ impl Builder {
                 )),
             );
         }
-        let previous = previous.as_ref();
         let cache = &mut self.pages;
-        let rendered = match render(&newsroom, theme, &sources.theme, cache, previous, staging) {
+        let rendered = match render(
+            &newsroom,
+            &images,
+            theme,
+            &sources.theme,
+            cache,
+            previous.as_ref().map(|p| p as &dyn KeptPages),
+            staging.map(|s| s as &dyn PageSink),
+        ) {
             Ok(rendered) => rendered,
             Err(errors) => {
                 problems.extend(errors);
@@ -198,14 +206,16 @@ impl Builder {
             }
         };
         lap("render");
-        crate::background::drop(newsroom);
+        crate::util::background::drop(newsroom);
         Ok(Built {
             outputs: rendered.outputs,
             counts: rendered.counts,
             warnings: problems,
             timings,
             images_encoded: encoded,
-            pages: previous.map(|previous| previous.record(rendered.pages)),
+            pages: previous
+                .as_ref()
+                .map(|previous| previous.record(rendered.pages)),
         })
     }
 
@@ -317,7 +327,7 @@ impl Builder {
             }
         }
         if self.tags.may_clash() {
-            problems.extend(newsroom_style::tag_case(&linted));
+            problems.extend(crate::model::style::tag_case(&linted));
         }
         let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
@@ -355,7 +365,12 @@ impl Builder {
 /// template can show any of them through `resize_image`, not only its own stories' photos,
 /// and a kept page must not point at resized files that are gone). Not the clock: a scheduled
 /// story going live changes its own pages' keys.
-fn record_context(options: &BuildOptions, sources: &Sources, newsroom: &Newsroom) -> u64 {
+fn record_context(
+    options: &BuildOptions,
+    sources: &Sources,
+    newsroom: &Newsroom,
+    images: &Images,
+) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
@@ -368,11 +383,11 @@ fn record_context(options: &BuildOptions, sources: &Sources, newsroom: &Newsroom
     }
     (options.publishing.drafts, options.publishing.future).hash(&mut hasher);
     options.base_url.hash(&mut hasher);
-    let mut by_url: Vec<_> = newsroom.pictures_by_url.iter().collect();
+    let mut by_url: Vec<_> = images.by_url.iter().collect();
     by_url.sort_unstable_by(|a, b| a.0.cmp(b.0));
     by_url.hash(&mut hasher);
     newsroom.photos.hash(&mut hasher);
-    newsroom.pictures.hash(&mut hasher);
+    images.pictures.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -386,7 +401,7 @@ struct ParsedFile {
 fn parse_file(file: Arc<SourceFile>, site: &Site, now: jiff::Timestamp) -> ParsedFile {
     let story = story::parse(file, site, now);
     let style = match &story {
-        Ok(story) => newsroom_style::story_rules(story, now),
+        Ok(story) => crate::model::style::story_rules(story, now),
         Err(_) => Vec::new(),
     };
     ParsedFile { story, style }
@@ -445,7 +460,7 @@ fn reparse(
     prefix: &Path,
     parse: impl Fn(Arc<SourceFile>) -> ParsedFile + Sync,
 ) {
-    let gone: Vec<PathBuf> = crate::load::under(stories, prefix)
+    let gone: Vec<PathBuf> = crate::source::under(stories, prefix)
         .map(|(path, _)| path.clone())
         .collect();
     for path in gone {
@@ -453,7 +468,7 @@ fn reparse(
             tags.remove(&file, drafts);
         }
     }
-    let files: Vec<(&PathBuf, &Arc<SourceFile>)> = crate::load::under(content, prefix).collect();
+    let files: Vec<(&PathBuf, &Arc<SourceFile>)> = crate::source::under(content, prefix).collect();
     let parsed: Vec<(PathBuf, ParsedFile)> = files
         .into_par_iter()
         .map(|(path, file)| (path.clone(), parse(Arc::clone(file))))

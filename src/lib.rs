@@ -1,36 +1,32 @@
 //! Dateline: a static site generator for news outlets.
 //!
-//! A build flows through visible stages over a pure in-memory model:
-//! [`load`] reads files, [`story`] and [`front_matter`] parse them, [`newsroom`] groups and
-//! links them and renders their [`markdown`], [`render`] runs the [`theme`]'s templates into
-//! [`output::Outputs`], and [`write`] publishes those atomically. [`build::run`] drives the first
-//! three; the commands in [`cmd`] decide what to do with the result.
+//! A build flows through stages in order over a pure in-memory model. Each top-level module
+//! is a layer that imports only from itself and the layers above it in this file (see
+//! ARCHITECTURE.md; `tests/integration/layers.rs` keeps the rule).
 #![forbid(unsafe_code)]
 
-pub mod absolute_links;
-pub mod background;
-pub mod build;
-pub mod cmd;
-pub mod config;
+// Helpers that import nothing of Dateline's own.
+pub mod util;
+// The one error type for everything a user's file can cause.
 pub mod diagnostic;
-pub mod feed;
-pub mod front_matter;
-pub mod highlight;
-pub mod load;
-pub mod markdown;
-pub mod newsroom;
-pub mod newsroom_style;
+// site.toml and the owner of every URL: routes, permalinks, slugs.
+pub mod site;
+// Stage 1: the site's files read into memory.
+pub mod source;
+// Stage 2: front matter, Markdown and stories.
+pub mod parse;
+// Stage 3: the newsroom, a pure model of stories, pages, sections, tags and authors.
+pub mod model;
+// Stage 4: photos measured and encoded, returned beside the model.
+pub mod assets;
+// The rendered site as data: what render fills and write publishes.
 pub mod output;
-pub mod permalink;
-pub mod photo;
-pub mod picture;
-pub mod redirect;
+// Stage 5: templates, feeds, sitemaps, structured data and redirects into outputs.
 pub mod render;
-pub mod serve;
-pub mod sitemap;
-pub mod slug;
-pub mod story;
-pub mod structured_data;
-pub mod theme;
-pub mod url;
+// Stage 6: outputs published into the output folder atomically.
 pub mod write;
+// The one place that names every stage, in order.
+pub mod build;
+// The edges: the commands, and the preview server.
+pub mod cmd;
+pub mod serve;

@@ -8,7 +8,7 @@ use dateline::build::BuildOptions;
 use dateline::cmd::check::CheckOptions;
 use dateline::cmd::new::NewStory;
 use dateline::cmd::report::Format;
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 
 /// A fast, safe static site generator for news outlets.
 #[derive(Parser)]

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::util::fs::FileStamp;
+
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
@@ -22,32 +24,6 @@ pub enum Output {
     /// (see `write::Staging`), with the stamp of the file there. Only a build into an output
     /// folder without a site makes these; `serve` and `check` never do.
     Staged(FileStamp),
-}
-
-/// A hash of some text, for telling inputs apart between rebuilds. The same in every run of
-/// one binary (FxHash has no random seed): the page record of `dateline build` keeps keys made
-/// from it between runs, and names itself with it.
-pub fn hash_of(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = rustc_hash::FxHasher::default();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// When a file was last changed and how long it is: enough to notice edits without reading it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FileStamp {
-    pub modified: Option<std::time::SystemTime>,
-    pub len: u64,
-}
-
-impl FileStamp {
-    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
-        FileStamp {
-            modified: metadata.modified().ok(),
-            len: metadata.len(),
-        }
-    }
 }
 
 /// Output paths (relative, `/`-separated: `world/2025/05/talks/index.html`) to their contents.
@@ -105,26 +81,19 @@ impl Outputs {
     }
 }
 
-/// Drops the characters XML 1.0 cannot contain at all (most C0 controls, and the
-/// noncharacters U+FFFE and U+FFFF), so that one stray control character in a story cannot make
-/// a whole feed or sitemap unreadable.
-pub fn xml_safe(text: String) -> String {
-    let allowed = |c: char| {
-        (!c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}')
-            && !matches!(c, '\u{fffe}' | '\u{ffff}')
-    };
-    // Checked on bytes first, which is several times faster than decoding every character:
-    // no C0 control byte, and no `BF BE`/`BF BF` pair that could end U+FFFE or U+FFFF.
-    let bytes = text.as_bytes();
-    let clean = bytes
-        .iter()
-        .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
-        && !bytes.windows(2).any(|w| w[0] == 0xbf && w[1] >= 0xbe);
-    if clean || text.chars().all(allowed) {
-        text
-    } else {
-        text.chars().filter(|c| allowed(*c)).collect()
-    }
+/// Where render hands each page as soon as it is rendered, instead of keeping it in memory:
+/// the staging folder of `dateline build` (see `write::Staging`). Defined here, before
+/// render, so that render streams pages without knowing the write stage.
+pub trait PageSink: Sync {
+    /// Writes the page at `path`; the stamp of its file, or why it could not be written.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, String>;
+}
+
+/// The pages a previous build left in the output folder, which render keeps instead of
+/// rendering them again when their key is the same (see `write::PreviousPages`).
+pub trait KeptPages: Sync {
+    /// The previous file of the page at `path`, when it was rendered from the same inputs.
+    fn keep(&self, path: &str, key: u64) -> Option<Output>;
 }
 
 impl Output {
@@ -143,16 +112,6 @@ impl Output {
     }
 }
 
-/// The output file of a route: `/world/` -> `world/index.html`, `/` -> `index.html`.
-pub fn route_file(route: &str) -> String {
-    let trimmed = route.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,23 +127,5 @@ mod tests {
         new.files.remove("c.html");
         new.insert("d.html", Output::text("d".into()));
         assert_eq!(new.changed_since(&old), ["b.html", "c.html", "d.html"]);
-    }
-
-    #[test]
-    fn xml_safe_drops_only_forbidden_controls() {
-        assert_eq!(xml_safe("a\u{b}b\u{1}\tc\n\u{85}".into()), "ab\tc\n\u{85}");
-        assert_eq!(xml_safe("x\u{fffe}\u{ffff}🚀".into()), "x🚀");
-        // Ends in the same bytes as U+FFFE and U+FFFF, and is allowed.
-        assert_eq!(xml_safe("\u{ffe}\u{fff}".into()), "\u{ffe}\u{fff}");
-    }
-
-    #[test]
-    fn routes_become_index_files() {
-        assert_eq!(route_file("/"), "index.html");
-        assert_eq!(
-            route_file("/world/2025/05/talks/"),
-            "world/2025/05/talks/index.html"
-        );
-        assert_eq!(route_file("/feed.xml"), "feed.xml");
     }
 }

@@ -8,8 +8,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let source: Arc<str> = Arc::from(text);
-    if let Ok(split) = dateline::front_matter::split(&source) {
-        let _ = dateline::front_matter::parse(
+    if let Ok(split) = dateline::parse::front_matter::split(&source) {
+        let _ = dateline::parse::front_matter::parse(
             Path::new("content/x.md"),
             &source,
             &split,

@@ -6,5 +6,5 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = dateline::config::Site::parse(text, Path::new("site.toml"));
+    let _ = dateline::site::config::Site::parse(text, Path::new("site.toml"));
 });

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dateline::config::Site;
-use dateline::load::SourceFile;
-use dateline::markdown::{Links, Source, render};
+use dateline::site::config::Site;
+use dateline::source::SourceFile;
+use dateline::parse::markdown::{Links, Source, render};
 use libfuzzer_sys::fuzz_target;
 
 const SITE: &str = "title = \"Fuzz\"\nbase_url = \"https://news.example.org/\"\n";
@@ -22,7 +22,7 @@ fuzz_target!(|text: &str| {
         hash: 0,
     });
     let now = jiff::Timestamp::UNIX_EPOCH;
-    let Ok(story) = dateline::story::parse(Arc::clone(&file), &site, now) else {
+    let Ok(story) = dateline::parse::story::parse(Arc::clone(&file), &site, now) else {
         return;
     };
     for raw_html in [true, false] {

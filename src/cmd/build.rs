@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::{plural, report};
+use crate::cmd::report;
 use crate::diagnostic::Diagnostic;
-use crate::output::FileStamp;
+use crate::util::fs::FileStamp;
+use crate::util::text::plural;
 use crate::write::{OutputLock, Staging, WriteError, check_output_dir, write_site};
 
 /// Builds the site; returns the process exit code.
@@ -42,7 +43,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
     builder.keep_pages_from(&output);
     let built = builder.build_into(staging.as_ref());
     // Every source, parsed story and cached card is freed while the site is written.
-    crate::background::drop(builder);
+    crate::util::background::drop(builder);
     let built = match built {
         Ok(built) => built,
         Err(diagnostics) => {

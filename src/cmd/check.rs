@@ -2,9 +2,9 @@
 //! without writing a file. Made for editors before publishing and for CI on every pull request.
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::plural;
 use crate::cmd::report::{self, Format};
 use crate::diagnostic::Diagnostic;
+use crate::util::text::plural;
 
 /// What to check and how to report it.
 #[derive(Debug, Clone)]

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::new::yaml_string;
 use crate::cmd::report;
-use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{CONTENT_DIR, io_reason};
-use crate::slug::slugify;
+use crate::site::config::CONFIG_FILE;
+use crate::site::slug::slugify;
+use crate::source::CONTENT_DIR;
+use crate::util::fs::io_reason;
 
 const GITIGNORE: &str = ".gitignore";
 
@@ -331,7 +332,7 @@ mod tests {
             now: "2025-05-19 14:30",
         });
         let (_, config) = &starter.files[0];
-        let site = crate::config::Site::parse(config, Path::new("site.toml")).unwrap();
+        let site = crate::site::config::Site::parse(config, Path::new("site.toml")).unwrap();
         assert_eq!(site.config.title, "L'Écho \"du\" Port");
         assert_eq!(site.config.timezone, "Europe/Paris");
         assert_eq!(

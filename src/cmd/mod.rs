@@ -15,12 +15,3 @@ pub fn report(diagnostics: Diagnostics) {
     let sorted: Vec<Diagnostic> = diagnostics.sorted();
     eprint!("{}", report::human(&sorted, use_color()));
 }
-
-/// `1 story`, `3 stories`.
-pub fn plural(count: usize, noun: &str) -> String {
-    match (count, noun) {
-        (1, _) => format!("1 {noun}"),
-        (_, "story") => format!("{count} stories"),
-        _ => format!("{count} {noun}s"),
-    }
-}

@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::report;
-use crate::config::{CONFIG_FILE, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{CONTENT_DIR, io_reason, read_text};
-use crate::slug::slugify;
+use crate::site::config::{CONFIG_FILE, Site};
+use crate::site::slug::slugify;
+use crate::source::{CONTENT_DIR, read_text};
+use crate::util::fs::io_reason;
 
 /// What to write and where.
 #[derive(Debug, Clone)]
@@ -201,9 +202,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::front_matter::{parse, split};
+    use crate::parse::front_matter::{parse, split};
 
-    fn reparse(text: &str) -> crate::front_matter::FrontMatter {
+    fn reparse(text: &str) -> crate::parse::front_matter::FrontMatter {
         let source: Arc<str> = Arc::from(text);
         let split = split(&source).unwrap();
         parse(Path::new("a.md"), &source, &split, &jiff::tz::TimeZone::UTC).unwrap()

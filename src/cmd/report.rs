@@ -45,7 +45,7 @@ pub fn human(sorted: &[Diagnostic], color: bool) -> String {
 
 /// `2 errors and 1 warning`, or `None` when there is nothing to count.
 pub fn counts(errors: usize, warnings: usize) -> Option<String> {
-    use super::plural;
+    use crate::util::text::plural;
     match (errors, warnings) {
         (0, 0) => None,
         (0, w) => Some(plural(w, "warning")),

@@ -16,9 +16,9 @@ use crate::build::Builder;
 use crate::cmd::report::human;
 use crate::cmd::{report, use_color};
 use crate::diagnostic::Diagnostic;
-use crate::load::is_ignored;
 use crate::serve::reload;
 use crate::serve::state::{Shared, Snapshot};
+use crate::source::is_ignored;
 
 /// The folders and files under the root that make up a site's sources.
 pub const SOURCES: &[&str] = &["content", "templates", "themes", "static", "site.toml"];
@@ -158,7 +158,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
             );
             let elapsed = started.elapsed();
             // The old site is large; freeing it can wait.
-            crate::background::drop(previous);
+            crate::util::background::drop(previous);
             report_new_warnings(built.warnings.sorted(), shown);
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
             let stages: Vec<String> = built
@@ -171,7 +171,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
                 describe(&builder.options.root, paths),
                 elapsed.as_millis(),
                 stages.join(", "),
-                crate::cmd::plural(pages, "page")
+                crate::util::text::plural(pages, "page")
             );
         }
         Err(diagnostics) => {
@@ -205,7 +205,7 @@ fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
     if !old.is_empty() {
         eprintln!(
             "{} shown before still {}",
-            crate::cmd::plural(old.len(), "warning"),
+            crate::util::text::plural(old.len(), "warning"),
             if old.len() == 1 { "applies" } else { "apply" }
         );
     }

@@ -28,7 +28,7 @@ impl OutputLock {
         let output = absolute(output);
         let dir = root.join(LOCK_DIR);
         std::fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
-        let name = crate::output::hash_of(&output.to_string_lossy());
+        let name = crate::util::hash::hash_of(&output.to_string_lossy());
         let path = dir.join(format!("{name:016x}.lock"));
         let file = OpenOptions::new()
             .create(true)

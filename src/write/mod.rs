@@ -30,7 +30,8 @@ pub use self::lock::OutputLock;
 use self::previous::{Planned, holds_only, plan};
 pub use self::record::{PageRecord, PreviousPages};
 pub use self::staging::{MARKER, Staging};
-use crate::output::{FileStamp, Output, Outputs};
+use crate::output::{Output, Outputs};
+use crate::util::fs::FileStamp;
 
 #[derive(Debug, Error)]
 pub enum WriteError {

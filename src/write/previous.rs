@@ -12,7 +12,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::output::{FileStamp, Output, Outputs};
+use crate::output::{Output, Outputs};
+use crate::util::fs::FileStamp;
 
 /// One output, and the stamp of the previous site's file at its path when that file already
 /// holds it.

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use crate::output::{FileStamp, Output};
+use crate::output::{KeptPages, Output};
+use crate::util::fs::FileStamp;
 
 /// Where records are kept, beside the image cache; one file per output folder.
 const RECORD_DIR: &str = ".dateline-cache/pages";
@@ -73,7 +74,7 @@ impl PreviousPages {
 
     /// The previous site's file for the page at `path` when it was rendered from the same
     /// inputs (`key`) and is still the file that was written then.
-    pub fn keep(&self, path: &str, key: u64) -> Option<Output> {
+    pub fn keep_page(&self, path: &str, key: u64) -> Option<Output> {
         let (recorded, stamp) = self.pages.get(path)?;
         if *recorded != key {
             return None;
@@ -130,7 +131,7 @@ pub(super) fn exists(root: &Path, output: &Path) -> bool {
 
 fn record_path(root: &Path, output: &Path) -> PathBuf {
     let output = super::absolute(output);
-    let name = crate::output::hash_of(&output.to_string_lossy());
+    let name = crate::util::hash::hash_of(&output.to_string_lossy());
     root.join(RECORD_DIR).join(format!("{name:016x}.txt"))
 }
 
@@ -156,6 +157,12 @@ fn parse(text: &str, context: u64) -> Option<HashMap<String, (u64, FileStamp)>> 
             Some((path, (key, stamp)))
         })
         .collect()
+}
+
+impl KeptPages for PreviousPages {
+    fn keep(&self, path: &str, key: u64) -> Option<Output> {
+        self.keep_page(path, key)
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use rayon::prelude::*;
 
 use super::previous::Planned;
 use super::{WriteError, absolute, io_error, stays_inside};
-use crate::output::{FileStamp, Output};
+use crate::output::{Output, PageSink};
+use crate::util::fs::FileStamp;
 
 /// The file every build writes at the top of its output folder. A later build replaces a
 /// non-empty output folder only when it finds this file there: `--output` naming a folder of
@@ -182,6 +183,12 @@ impl Staging {
         swap(&self.dir, &self.output)?;
         self.published = true;
         Ok(())
+    }
+}
+
+impl PageSink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<FileStamp, String> {
+        Staging::put(self, path, bytes).map_err(|err| err.to_string())
     }
 }
 

@@ -2,7 +2,7 @@
 //! metadata show must follow an edit, and be exactly what a fresh build writes.
 
 use dateline::build::{BuildOptions, Builder};
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 use dateline::output::Output;
 use image::ImageFormat;
 

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dateline::build::{BuildOptions, run};
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 use dateline::output::Output;
 use tempfile::TempDir;
 

@@ -33,7 +33,7 @@ fn text() -> impl Strategy<Value = String> {
 /// A name that gets a page (an author, a tag) needs letters or digits.
 fn name() -> impl Strategy<Value = String> {
     text().prop_filter("names need letters or digits", |s| {
-        !dateline::slug::slugify(s).is_empty()
+        !dateline::site::slug::slugify(s).is_empty()
     })
 }
 

@@ -12,6 +12,7 @@ mod cli;
 mod determinism;
 mod errors;
 mod example_site;
+mod layers;
 mod listings;
 mod markdown;
 mod output_safety;

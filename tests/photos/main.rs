@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use dateline::build::{BuildOptions, Builder, Built};
 use dateline::diagnostic::Diagnostic;
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
@@ -102,7 +102,7 @@ impl Site {
     }
 
     fn cache(&self) -> BTreeMap<String, SystemTime> {
-        let dir = self.root().join(dateline::picture::CACHE_DIR);
+        let dir = self.root().join(dateline::assets::picture::CACHE_DIR);
         fs::read_dir(dir)
             .expect("the cache folder exists")
             .flatten()

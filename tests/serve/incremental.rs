@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use dateline::build::{BuildOptions, Builder, run};
 use dateline::diagnostic::Diagnostic;
-use dateline::newsroom::Publishing;
+use dateline::model::Publishing;
 use dateline::output::{Output, Outputs};
 
 use crate::support::*;

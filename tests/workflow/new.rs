@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use dateline::front_matter::{self, FrontMatter};
+use dateline::parse::front_matter::{self, FrontMatter};
 
 use crate::harness::{LATER, Site, dateline, html, run, texts};
 

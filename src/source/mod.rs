@@ -3,6 +3,8 @@
 //! Reading is the only stage that touches the content and theme folders, so every I/O problem
 //! (a file that is not UTF-8, one that vanished during the walk) is reported from here.
 
+pub mod theme;
+
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -11,10 +13,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::output::FileStamp;
-use crate::theme::ThemeFiles;
+use crate::site::config::CONFIG_FILE;
+use crate::source::theme::ThemeFiles;
+use crate::util::fs::FileStamp;
+use crate::util::fs::io_reason;
 
 /// Everything the later stages need from disk.
 #[derive(Debug)]
@@ -59,7 +62,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     }
     let theme_name = config
         .as_deref()
-        .and_then(crate::theme::theme_name)
+        .and_then(crate::source::theme::theme_name)
         .unwrap_or_else(|| "default".into());
     let theme = ThemeFiles::load(root, &theme_name).map_err(|d| problems.extend(d));
     let (Some(config), Ok(theme)) = (config, theme) else {
@@ -133,7 +136,7 @@ impl Sources {
     /// Re-reads `site.toml` and the theme.
     pub fn refresh_config_and_theme(&mut self) -> Result<(), Diagnostics> {
         let config = read_config(&self.root).map_err(|d| Diagnostics::from_iter([d]))?;
-        let name = crate::theme::theme_name(&config).unwrap_or_else(|| "default".into());
+        let name = crate::source::theme::theme_name(&config).unwrap_or_else(|| "default".into());
         self.theme = ThemeFiles::load(&self.root, &name)?;
         self.config = config;
         Ok(())
@@ -176,7 +179,7 @@ fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile {
         display: Path::new(CONTENT_DIR).join(path),
         path: path.to_path_buf(),
-        hash: crate::output::hash_of(&text),
+        hash: crate::util::hash::hash_of(&text),
         text,
     })
 }
@@ -313,15 +316,6 @@ fn normalize(text: String) -> String {
         text.replace("\r\n", "\n")
     } else {
         text
-    }
-}
-
-/// The reason of an I/O error in plain words, without Rust's error codes.
-pub fn io_reason(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "it does not exist".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string(),
     }
 }
 

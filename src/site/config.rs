@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::permalink::Permalink;
+use crate::site::permalink::Permalink;
 
 /// The file name of the site configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -290,7 +290,7 @@ impl Site {
                 Some((format!("the url of author `{name}`"), url))
             }));
         for (what, url) in links {
-            if crate::url::is_script_url(url) {
+            if crate::site::url::is_script_url(url) {
                 let key = if what == "support.url" {
                     "support.url"
                 } else {
@@ -332,7 +332,7 @@ impl Site {
     /// The absolute form of a URL as pages write it: root-relative with the base path
     /// (`/gazette/a.jpg`), or already absolute.
     pub fn absolute_url(&self, url: &str) -> String {
-        crate::absolute_links::resolve(url, &self.base_url).into_owned()
+        crate::site::absolute_links::resolve(url, &self.base_url).into_owned()
     }
 
     /// The publisher's name: `[publisher] name`, else the site's title.

@@ -52,7 +52,7 @@ pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
         .items(entries.iter().map(|e| item(e)).collect::<Vec<_>>())
         .build()
         .to_string();
-    crate::output::xml_safe(xml)
+    crate::util::text::xml_safe(xml)
 }
 
 fn item(entry: &Entry) -> Item {
@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn dates_keep_their_zone() {
         let lisbon = jiff::tz::TimeZone::get("Europe/Lisbon").unwrap();
-        let date = crate::front_matter::parse_date("2025-05-16 19:10", &lisbon).unwrap();
+        let date = crate::parse::front_matter::parse_date("2025-05-16 19:10", &lisbon).unwrap();
         assert_eq!(
             rfc822(&date).as_deref(),
             Some("Fri, 16 May 2025 19:10:00 +0100")

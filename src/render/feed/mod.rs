@@ -18,11 +18,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::config::Site;
-use crate::newsroom::{Group, Newsroom};
+use crate::assets::Images;
+use crate::assets::photo::Size;
+use crate::model::{Group, Newsroom};
 use crate::output::{Output, Outputs};
-use crate::photo::Size;
-use crate::slug::slugify;
+use crate::site::config::Site;
+use crate::site::slug::slugify;
 
 /// The file name of every RSS feed, under its listing's route.
 pub const RSS: &str = "feed.xml";
@@ -152,6 +153,7 @@ struct Job<'a> {
 /// (`fingerprints` hash each story's inputs, `site_hash` the site's); returns how many feeds.
 pub fn render(
     newsroom: &Newsroom,
+    images: &Images,
     fingerprints: &[u64],
     site_hash: u64,
     cache: &mut FeedCache,
@@ -182,7 +184,7 @@ pub fn render(
     let entry = |index: usize| {
         made[index].get_or_init(|| match cache.entries.get(&key_of(index)) {
             Some(entry) => Arc::clone(entry),
-            None => Arc::new(make_entry(newsroom, index)),
+            None => Arc::new(make_entry(newsroom, images, index)),
         })
     };
     let previous = &cache.files;
@@ -287,18 +289,18 @@ fn channel(site: &Site, job: &Job<'_>) -> Channel {
     }
 }
 
-fn make_entry(newsroom: &Newsroom, index: usize) -> Entry {
+fn make_entry(newsroom: &Newsroom, images: &Images, index: usize) -> Entry {
     let site = &newsroom.site;
     let story = &newsroom.stories[index];
     let front = &story.front;
     let url = site.absolute(&site.path(&story.route));
-    let summary = || crate::absolute_links::absolutize(&story.body.summary, &url);
+    let summary = || crate::site::absolute_links::absolutize(&story.body.summary, &url);
     let description = match &front.dek {
         Some(dek) => escape_html(dek),
         None => summary(),
     };
     let content = if site.config.feeds.full_content {
-        crate::absolute_links::absolutize(&story.body.html, &url)
+        crate::site::absolute_links::absolutize(&story.body.html, &url)
     } else {
         summary()
     };
@@ -308,8 +310,8 @@ fn make_entry(newsroom: &Newsroom, index: usize) -> Entry {
         .zip(newsroom.photos[index].as_deref())
         .map(|(photo, src)| Photo {
             url: site.absolute_url(src),
-            media_type: crate::photo::media_type(src),
-            size: newsroom.photo_sizes.get(index).copied().flatten(),
+            media_type: crate::assets::photo::media_type(src),
+            size: images.photo_sizes.get(index).copied().flatten(),
             alt: photo.alt.clone(),
             credit: photo.credit.clone(),
         });

@@ -1,6 +1,8 @@
 //! The in-memory model of the whole site: stories sorted newest first, pages, and the
 //! sections, tags and authors that group them. Pure data: no I/O and no clock (`now` is given).
 
+pub mod style;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,13 +11,13 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::SourceFile;
-use crate::markdown::{self, Body, Links};
-use crate::output::FileStamp;
-use crate::slug::slugify;
-use crate::story::{Status, Story};
+use crate::parse::markdown::{self, Body, Links};
+use crate::parse::story::{Status, Story};
+use crate::site::config::Site;
+use crate::site::slug::slugify;
+use crate::source::SourceFile;
+use crate::util::fs::FileStamp;
 
 /// What a build publishes.
 #[derive(Debug, Clone, Copy)]
@@ -69,16 +71,6 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
-    /// The pixel size of each story's photo when its file is local and readable. The newsroom
-    /// reads no files: the builder measures them (see [`crate::photo::PhotoSizes`]).
-    pub photo_sizes: Vec<Option<crate::photo::Size>>,
-    /// The resized copies of each story's photo, when it is a local JPEG, PNG or WebP. Made by
-    /// the builder too (see [`crate::picture::attach`]).
-    pub pictures: Vec<Option<crate::picture::Picture>>,
-    /// Encoded image files to publish: output path, file in the image cache, its stamp.
-    pub picture_files: Vec<(String, PathBuf, FileStamp)>,
-    /// Pictures of the images under `content/`, by their URL, for images in story text.
-    pub pictures_by_url: std::collections::HashMap<String, crate::picture::Picture>,
 }
 
 impl Newsroom {
@@ -154,10 +146,6 @@ impl Newsroom {
         Ok(Newsroom {
             site,
             content_dir,
-            photo_sizes: vec![None; stories.len()],
-            pictures: vec![None; stories.len()],
-            picture_files: Vec::new(),
-            pictures_by_url: Default::default(),
             stories,
             pages,
             sections,
@@ -389,7 +377,7 @@ impl BodyCache {
             .extend(unparsed.into_iter().map(|path| (path, String::new())));
         let links = Arc::new(links);
         if let Some(old) = self.links.replace((key, Arc::clone(&links))) {
-            crate::background::drop(old);
+            crate::util::background::drop(old);
         }
         links
     }
@@ -401,7 +389,7 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
     let Some(photo) = story.front.photo.as_ref() else {
         return (None, None);
     };
-    if crate::url::is_external(&photo.src) {
+    if crate::site::url::is_external(&photo.src) {
         return (Some(photo.src.clone()), None);
     }
     if photo.src.starts_with('/') {

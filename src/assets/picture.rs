@@ -24,14 +24,16 @@ use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
-use crate::config::Images;
+use crate::assets::Images;
+use crate::assets::photo::Size;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::load::{CONTENT_DIR, io_reason};
-use crate::newsroom::Newsroom;
-use crate::output::FileStamp;
-use crate::photo::Size;
-use crate::story::Story;
-use crate::theme::{StaticSource, ThemeFiles};
+use crate::model::Newsroom;
+use crate::parse::story::Story;
+use crate::site::config::Images as ImageSettings;
+use crate::source::CONTENT_DIR;
+use crate::source::theme::{StaticSource, ThemeFiles};
+use crate::util::fs::FileStamp;
+use crate::util::fs::io_reason;
 
 /// Where encoded images are kept between builds, relative to the site root.
 pub const CACHE_DIR: &str = ".dateline-cache/images";
@@ -261,7 +263,11 @@ pub struct Processed {
 }
 
 /// Processes one source file into `cache`; the error says what is wrong with the file.
-pub fn process(source: &Path, cache: &Path, settings: &Images) -> Result<Processed, ImageError> {
+pub fn process(
+    source: &Path,
+    cache: &Path,
+    settings: &ImageSettings,
+) -> Result<Processed, ImageError> {
     let widths = &settings.widths;
     let bytes = std::fs::read(source).map_err(|err| ImageError::Read(io_reason(&err)))?;
     within_budget(&bytes, settings.max_megapixels)?;
@@ -512,7 +518,7 @@ impl Pictures {
         &mut self,
         sources: &[(PathBuf, FileStamp)],
         cache: &Path,
-        settings: &Images,
+        settings: &ImageSettings,
     ) -> Batch {
         let widths = &settings.widths;
         let known = &self.known;
@@ -577,20 +583,22 @@ fn prune(cache: &Path, batch: &Batch) {
     }
 }
 
-/// Processes the build's local images and records the results in the newsroom: each story's
-/// picture and upright size, and the files to publish. The images are every JPEG, PNG and WebP
+/// Processes the build's local images into the [`Images`] that render reads: each story's
+/// picture and upright size (`photo_sizes`, measured from the headers before), and the files to
+/// publish. The images are every JPEG, PNG and WebP
 /// under `content/` (so that none is published with its metadata) and the `static/` files that
-/// stories use as their photo. Returns the problems and how many files were encoded.
+/// stories use as their photo. Returns them with the problems and how many files were encoded.
 ///
 /// A file that cannot be decoded is an error at each place that uses it (a story's `photo:`, a
 /// Markdown image), or at the file itself when nothing does: publishing it as it is would serve
 /// whatever metadata it holds, and a page would show a broken image.
 pub fn attach(
     pictures: &mut Pictures,
-    newsroom: &mut Newsroom,
+    newsroom: &Newsroom,
     theme: &ThemeFiles,
     root: &Path,
-) -> (Diagnostics, usize) {
+    photo_sizes: Vec<Option<Size>>,
+) -> (Images, Diagnostics, usize) {
     let sources = Sources::collect(newsroom, theme, root);
     let cache = root.join(CACHE_DIR);
     let stamped: Vec<(PathBuf, FileStamp)> = sources
@@ -600,8 +608,8 @@ pub fn attach(
         .collect();
     let batch = pictures.process_all(&stamped, &cache, &newsroom.site.config.images);
     let problems = unusable(&batch, &sources, newsroom);
-    record(newsroom, &batch, &sources, &cache);
-    (problems, batch.encoded)
+    let images = record(newsroom, &batch, &sources, &cache, photo_sizes);
+    (images, problems, batch.encoded)
 }
 
 /// The local images of a build: where each is published and how the newsroom refers to it.
@@ -734,13 +742,21 @@ fn unusable_at(story: &Story, what: &str, display: &Path, err: &ImageError) -> D
     .with_help(err.help())
 }
 
-/// Records the pictures in the newsroom: each story's, those of images in story text by URL,
-/// and the encoded files to publish (the full-size copy also at the source's own path).
-fn record(newsroom: &mut Newsroom, batch: &Batch, sources: &Sources, cache: &Path) {
+/// The pictures of the build: each story's, those of images in story text by URL, and the
+/// encoded files to publish (the full-size copy also at the source's own path). A story's
+/// photo size is its picture's upright size where it has one.
+fn record(
+    newsroom: &Newsroom,
+    batch: &Batch,
+    sources: &Sources,
+    cache: &Path,
+    mut photo_sizes: Vec<Option<Size>>,
+) -> Images {
+    let mut pictures = vec![None; newsroom.stories.len()];
     for (index, source) in sources.story_photos.iter().enumerate() {
         if let Some(Ok(picture)) = source.as_ref().and_then(|s| batch.results.get(s)) {
-            newsroom.pictures[index] = Some(picture.clone());
-            newsroom.photo_sizes[index] = Some(Size {
+            pictures[index] = Some(picture.clone());
+            photo_sizes[index] = Some(Size {
                 width: picture.width,
                 height: picture.height,
             });
@@ -762,12 +778,17 @@ fn record(newsroom: &mut Newsroom, batch: &Batch, sources: &Sources, cache: &Pat
             }
         }
     }
-    newsroom.picture_files = files;
-    newsroom.pictures_by_url = sources
+    let by_url = sources
         .by_url
         .iter()
         .filter_map(|(url, path)| Some((url.clone(), batch.results.get(path)?.clone().ok()?)))
         .collect();
+    Images {
+        photo_sizes,
+        pictures,
+        files,
+        by_url,
+    }
 }
 
 /// How wide images in a story's text are shown: the text column (`--measure` in the theme).

@@ -211,7 +211,7 @@ pub fn resolve<'a>(url: &'a str, page: &str) -> Cow<'a, str> {
         let scheme = page.find("//").map_or("https:", |i| &page[..i]);
         return Cow::Owned(format!("{scheme}{trimmed}"));
     }
-    if crate::url::is_external(trimmed) {
+    if crate::site::url::is_external(trimmed) {
         return Cow::Borrowed(url);
     }
     let (origin, path) = split_origin(page);

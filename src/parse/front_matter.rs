@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
 
-use crate::config::unknown_key_help;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::site::config::unknown_key_help;
 
 /// The keys a front matter block may have, for "did you mean" suggestions.
 pub const KEYS: &[&str] = &[
@@ -288,7 +288,7 @@ impl Checker<'_> {
             .and_then(|list| self.names(list, "section").pop());
         let photo = raw.photo.and_then(|photo| self.photo(photo));
         let slug = raw.slug.as_ref().map(|slug| {
-            let clean = crate::slug::slugify(&slug.value);
+            let clean = crate::site::slug::slugify(&slug.value);
             if clean.is_empty() {
                 self.error_at(
                     &slug.referenced,
@@ -359,7 +359,7 @@ impl Checker<'_> {
         if name.is_empty() {
             return None;
         }
-        if crate::slug::slugify(name).is_empty() {
+        if crate::site::slug::slugify(name).is_empty() {
             self.error_at(
                 list,
                 format!("the tag `{name}` has no letters or digits, so it cannot have a page"),
@@ -395,7 +395,7 @@ impl Checker<'_> {
     }
 
     fn redirect_from(&mut self, path: &Spanned<String>) -> Option<RedirectFrom> {
-        match crate::redirect::normalize_path(&path.value) {
+        match crate::site::routes::normalize_path(&path.value) {
             Ok(normalized) => Some(RedirectFrom {
                 path: normalized,
                 span: self.span_of(&path.referenced),
@@ -435,7 +435,7 @@ impl Checker<'_> {
             if name.is_empty() {
                 continue;
             }
-            if crate::slug::slugify(name).is_empty() {
+            if crate::site::slug::slugify(name).is_empty() {
                 self.error_at(
                     &list.referenced,
                     format!(
@@ -475,7 +475,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        if crate::url::is_script_url(&src) {
+        if crate::site::url::is_script_url(&src) {
             self.error_at(
                 &photo.referenced,
                 format!("the photo source `{src}` is not an image URL"),
@@ -710,7 +710,7 @@ fn yaml_error(
 /// `hedline`", with the nearest known key of its block as help: serde lists the keys it
 /// expected, which tells the photo and correction blocks from the top level.
 fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
-    let key = crate::config::unknown_key(message)?;
+    let key = crate::site::config::unknown_key(message)?;
     let (block, keys) = if message.contains("expected one of src, ") {
         ("photo ", PHOTO_KEYS)
     } else if message.contains("expected one of date, text") {

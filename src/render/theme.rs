@@ -1,181 +1,13 @@
-//! Themes: Tera templates and static assets, from the built-in default theme, a theme folder
-//! on disk, and the site's own `templates/` and `static/` overrides, in that order.
-//!
-//! The default theme is compiled into the binary so that a folder with only `site.toml` and
-//! `content/` builds; a `themes/<name>/` folder on disk replaces it entirely.
+//! The theme compiled: every template parsed once per build with the site's filters, and
+//! template errors reported at their line in the template's own file.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use include_dir::{Dir, include_dir};
 use jiff::tz::TimeZone;
 use tera::{Kwargs, State, Tera};
-use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::load::{is_ignored, read_text, stays_inside};
-use crate::output::FileStamp;
-
-static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
-
-/// A template's name, text and where it came from (for error messages).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateFile {
-    pub name: String,
-    pub text: Arc<str>,
-    pub origin: PathBuf,
-}
-
-/// Where a static file's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StaticSource {
-    BuiltIn(&'static [u8]),
-    Disk(PathBuf, FileStamp),
-}
-
-/// The theme's and the site's templates and static files, overrides applied.
-#[derive(Debug, Clone, Default)]
-pub struct ThemeFiles {
-    /// By template name (`story.html`, `partials/card.html`).
-    pub templates: BTreeMap<String, TemplateFile>,
-    /// By output path relative to the site (`style.css`).
-    pub statics: BTreeMap<String, StaticSource>,
-}
-
-/// Reads only the `theme` key, so loading can find the theme before `site.toml` is checked.
-pub fn theme_name(config: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct ThemeOnly {
-        theme: Option<String>,
-    }
-    toml::from_str::<ThemeOnly>(config).ok()?.theme
-}
-
-impl ThemeFiles {
-    /// Collects the theme `name` and the site's overrides under `root`.
-    pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostics> {
-        let mut files = ThemeFiles::default();
-        let mut problems = Diagnostics::new();
-        let theme_dir = root.join("themes").join(name);
-        if theme_dir.is_dir() {
-            files.read_dir(root, &theme_dir.join("templates"), true, &mut problems);
-            files.read_dir(root, &theme_dir.join("static"), false, &mut problems);
-        } else if name == "default" {
-            files.add_built_in(&DEFAULT_THEME);
-        } else {
-            problems.push(
-                Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!("the theme `{name}` does not exist"),
-                )
-                .with_help(format!(
-                    "create themes/{name}/templates/, or remove `theme` to use the built-in default theme"
-                )),
-            );
-        }
-        files.read_dir(root, &root.join("templates"), true, &mut problems);
-        files.read_dir(root, &root.join("static"), false, &mut problems);
-        if problems.has_errors() {
-            Err(problems)
-        } else {
-            Ok(files)
-        }
-    }
-
-    fn add_built_in(&mut self, dir: &'static Dir<'static>) {
-        for file in all_files(dir) {
-            let path = file.path();
-            let Some(relative) = path.to_str() else {
-                continue;
-            };
-            if let Some(name) = relative.strip_prefix("templates/") {
-                let text = String::from_utf8_lossy(file.contents());
-                self.templates.insert(
-                    name.to_string(),
-                    TemplateFile {
-                        name: name.to_string(),
-                        text: Arc::from(text.as_ref()),
-                        origin: Path::new("(built-in theme)/templates").join(name),
-                    },
-                );
-            } else if let Some(route) = relative.strip_prefix("static/") {
-                self.statics
-                    .insert(route.to_string(), StaticSource::BuiltIn(file.contents()));
-            }
-        }
-    }
-
-    fn read_dir(&mut self, root: &Path, dir: &Path, templates: bool, problems: &mut Diagnostics) {
-        if !dir.is_dir() {
-            return;
-        }
-        let walker = WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) if entry.file_type().is_dir() => continue,
-                Ok(entry) => entry,
-                Err(err) => {
-                    problems.push(Diagnostic::error(
-                        display_path(root, err.path().unwrap_or(dir)),
-                        format!("cannot read this theme file: {err}"),
-                    ));
-                    continue;
-                }
-            };
-            let Some(name) = entry
-                .path()
-                .strip_prefix(dir)
-                .ok()
-                .and_then(Path::to_str)
-                .map(|n| n.replace('\\', "/"))
-            else {
-                problems.push(Diagnostic::error(
-                    display_path(root, entry.path()),
-                    "the file name is not valid UTF-8",
-                ));
-                continue;
-            };
-            if entry.path_is_symlink() && !stays_inside(root, entry.path()) {
-                problems.push(
-                    Diagnostic::error(
-                        display_path(root, entry.path()),
-                        "this link points outside the site folder",
-                    )
-                    .with_help("copy the file into the site instead of linking to it"),
-                );
-                continue;
-            }
-            if templates {
-                match read_text(entry.path(), root) {
-                    Ok(text) => {
-                        let origin = display_path(root, entry.path());
-                        self.templates
-                            .insert(name.clone(), TemplateFile { name, text, origin });
-                    }
-                    Err(diagnostic) => problems.push(diagnostic),
-                }
-            } else {
-                let stamp = entry
-                    .metadata()
-                    .map(|m| FileStamp::of(&m))
-                    .unwrap_or_default();
-                self.statics
-                    .insert(name, StaticSource::Disk(entry.path().to_path_buf(), stamp));
-            }
-        }
-    }
-}
-
-/// Every file of an embedded folder, at any depth.
-fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
-    let mut files: Vec<_> = dir.files().collect();
-    files.extend(dir.dirs().flat_map(all_files));
-    files
-}
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::theme::{TemplateFile, ThemeFiles};
 
 /// The compiled templates, built once per build and shared by every render.
 pub struct Theme {
@@ -329,6 +161,9 @@ pub fn format_date(value: &str, format: &str, timezone: &TimeZone) -> Result<Str
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -346,8 +181,8 @@ mod tests {
 
     #[test]
     fn built_in_theme_has_every_required_template() {
-        let mut files = ThemeFiles::default();
-        files.add_built_in(&DEFAULT_THEME);
+        // A root without a theme folder: the built-in theme.
+        let files = ThemeFiles::load(Path::new("/nonexistent"), "default").unwrap();
         for name in REQUIRED_TEMPLATES.iter().chain(&[CORRECTIONS_TEMPLATE]) {
             assert!(files.templates.contains_key(*name), "missing {name}");
         }

@@ -3,6 +3,12 @@
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
+pub mod feed;
+pub mod redirect;
+pub mod sitemap;
+pub mod structured_data;
+pub mod theme;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -11,15 +17,16 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::config::{AuthorInfo, Site, Support};
+use crate::assets::Images;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::feed;
-use crate::newsroom::{Group, Newsroom};
-use crate::output::{Output, Outputs, route_file};
-use crate::story::{Status, Story};
-use crate::structured_data;
-use crate::theme::{StaticSource, Theme, ThemeFiles};
-use crate::write::{PreviousPages, Staging};
+use crate::model::{Group, Newsroom};
+use crate::output::{KeptPages, Output, Outputs, PageSink};
+use crate::parse::story::{Status, Story};
+use crate::render::theme::Theme;
+use crate::site::config::{AuthorInfo, Site, Support};
+use crate::site::routes::route_file;
+use crate::source::theme::{StaticSource, ThemeFiles};
+use crate::util::time::rfc3339;
 
 /// How many of each kind of file a build wrote, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -211,6 +218,7 @@ enum Listing<'a> {
 
 struct Renderer<'a> {
     newsroom: &'a Newsroom,
+    images: &'a Images,
     theme: &'a Theme,
     cards: Vec<Value>,
     /// Per story: a hash of everything its card and page are made from.
@@ -235,8 +243,8 @@ pub struct RenderCache {
     cards: HashMap<u64, Value>,
     /// By the key of a page's inputs (which includes its route).
     pages: HashMap<u64, CachedPage>,
-    feeds: crate::feed::FeedCache,
-    sitemap: crate::sitemap::SitemapCache,
+    feeds: crate::render::feed::FeedCache,
+    sitemap: crate::render::sitemap::SitemapCache,
 }
 
 impl RenderCache {
@@ -263,34 +271,37 @@ pub struct Rendered {
 /// memory (or in the cache).
 pub fn render(
     newsroom: &Newsroom,
+    images: &Images,
     theme: &mut Theme,
     files: &ThemeFiles,
     cache: &mut RenderCache,
-    previous: Option<&PreviousPages>,
-    staging: Option<&Staging>,
+    previous: Option<&dyn KeptPages>,
+    staging: Option<&dyn PageSink>,
 ) -> Result<Rendered, Diagnostics> {
     let site = &newsroom.site;
     let site_view = site_view(newsroom);
-    let site_hash = crate::output::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
+    let site_hash =
+        crate::util::hash::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
     global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
     global.insert(
         "json_feed_url",
-        &site.absolute(&site.path(&format!("/{}", crate::feed::JSON))),
+        &site.absolute(&site.path(&format!("/{}", crate::render::feed::JSON))),
     );
     global.insert("stylesheet", &site.path("/style.css"));
-    register_resize_image(newsroom, theme);
+    register_resize_image(newsroom, images, theme);
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
         .stories
         .par_iter()
         .enumerate()
-        .map(|(i, story)| story_fingerprint(newsroom, i, story))
+        .map(|(i, story)| story_fingerprint(newsroom, images, i, story))
         .collect();
-    let cards = cards(newsroom, &fingerprints, &mut cache.cards);
+    let cards = cards(newsroom, images, &fingerprints, &mut cache.cards);
     let renderer = Renderer {
         newsroom,
+        images,
         theme,
         cards,
         fingerprints,
@@ -311,19 +322,20 @@ pub fn render(
         .iter()
         .filter(|j| matches!(j, Job::Listing { .. } | Job::Tags))
         .count();
-    let feeds = crate::feed::render(
+    let feeds = crate::render::feed::render(
         newsroom,
+        images,
         &renderer.fingerprints,
         site_hash,
         &mut cache.feeds,
         &mut outputs,
     );
-    crate::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
-    let replaced = add_static_files(newsroom, files, &mut outputs);
+    crate::render::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
+    let replaced = add_static_files(newsroom, images, files, &mut outputs);
     // A page that a static file replaced is not in the output folder: keeping it by its key
     // would keep the static file's copy after the static file is gone.
     keys.retain(|(path, _)| !replaced.contains(path));
-    let clashes = crate::redirect::render(newsroom, &mut outputs);
+    let clashes = crate::render::redirect::render(newsroom, &mut outputs);
     if clashes.has_errors() {
         return Err(clashes);
     }
@@ -351,8 +363,8 @@ enum Fresh {
 /// Where pages may come from and go to on disk, besides memory.
 #[derive(Clone, Copy)]
 struct Disk<'a> {
-    previous: Option<&'a PreviousPages>,
-    staging: Option<&'a Staging>,
+    previous: Option<&'a dyn KeptPages>,
+    staging: Option<&'a dyn PageSink>,
 }
 
 /// Renders the pages whose key is neither in the cache nor kept from the previous site, in
@@ -390,7 +402,7 @@ fn render_pages(
                 Some(staging) => match staging.put(&path, html.as_bytes()) {
                     Ok(stamp) => Fresh::OnDisk((Arc::from(path), Output::Staged(stamp))),
                     Err(_) if write_failed.swap(true, Ordering::Relaxed) => return Ok(None),
-                    Err(err) => return Err(Diagnostic::error(&path, err.to_string())),
+                    Err(err) => return Err(Diagnostic::error(&path, err)),
                 },
                 None => Fresh::Rendered((Arc::from(path), Arc::from(html.into_bytes()))),
             };
@@ -462,7 +474,10 @@ impl<'a> Renderer<'a> {
             ));
         }
         jobs.push(Job::Tags);
-        if self.theme.has_template(crate::theme::CORRECTIONS_TEMPLATE) {
+        if self
+            .theme
+            .has_template(crate::render::theme::CORRECTIONS_TEMPLATE)
+        {
             jobs.push(Job::Corrections);
         }
         jobs.push(Job::NotFound);
@@ -511,7 +526,7 @@ impl<'a> Renderer<'a> {
                 page.route.hash(&mut hasher);
                 page.file.hash.hash(&mut hasher);
                 page.body.hash.hash(&mut hasher);
-                body_pictures_hash(self.newsroom, page).hash(&mut hasher);
+                body_pictures_hash(self.images, page).hash(&mut hasher);
             }
             Job::Listing {
                 kind,
@@ -559,7 +574,7 @@ impl<'a> Renderer<'a> {
                         .map(|name| feed::link(site, feed::Kind::Section, name)),
                 );
                 json_ld = Some(structured_data::news_article(self.newsroom, *index));
-                let content = body_html(self.newsroom, story);
+                let content = body_html(self.newsroom, self.images, story);
                 context.insert(
                     "story",
                     &StoryView {
@@ -571,7 +586,7 @@ impl<'a> Renderer<'a> {
                 "story.html"
             }
             Job::Page(page) => {
-                let content = body_html(self.newsroom, page);
+                let content = body_html(self.newsroom, self.images, page);
                 context.insert(
                     "page",
                     &PageView {
@@ -643,7 +658,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Corrections => {
                 context.insert("corrections", &corrections_page(self.newsroom));
-                crate::theme::CORRECTIONS_TEMPLATE
+                crate::render::theme::CORRECTIONS_TEMPLATE
             }
             Job::NotFound => "404.html",
         };
@@ -719,7 +734,12 @@ fn listing_name<'g>(kind: Listing<'g>) -> (&'static str, &'g str) {
 }
 
 /// Listing cards, serialised once per story and reused while its fingerprint holds.
-fn cards(newsroom: &Newsroom, fingerprints: &[u64], cache: &mut HashMap<u64, Value>) -> Vec<Value> {
+fn cards(
+    newsroom: &Newsroom,
+    images: &Images,
+    fingerprints: &[u64],
+    cache: &mut HashMap<u64, Value>,
+) -> Vec<Value> {
     let missing: Vec<usize> = (0..newsroom.stories.len())
         .filter(|&i| !cache.contains_key(&fingerprints[i]))
         .collect();
@@ -731,7 +751,7 @@ fn cards(newsroom: &Newsroom, fingerprints: &[u64], cache: &mut HashMap<u64, Val
         .map(|i| match previous.get(&fingerprints[i]) {
             Some(card) => (card.clone(), false),
             None => (
-                Value::from_serializable(&card_view(newsroom, i, &links)),
+                Value::from_serializable(&card_view(newsroom, images, i, &links)),
                 true,
             ),
         })
@@ -799,7 +819,7 @@ impl<'a> CardLinks<'a> {
 
 /// Everything a story's card and page are made from: its text, where it is published, the
 /// section name it is shown under, its photo's URL and size, and its rendered body.
-fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
+fn story_fingerprint(newsroom: &Newsroom, images: &Images, index: usize, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
     story.file.hash.hash(&mut hasher);
@@ -807,9 +827,9 @@ fn story_fingerprint(newsroom: &Newsroom, index: usize, story: &Story) -> u64 {
     story.section.hash(&mut hasher);
     story.status.hash(&mut hasher);
     newsroom.photos[index].hash(&mut hasher);
-    newsroom.photo_sizes.get(index).hash(&mut hasher);
-    newsroom.pictures.get(index).hash(&mut hasher);
-    body_pictures_hash(newsroom, story).hash(&mut hasher);
+    images.photo_sizes.get(index).hash(&mut hasher);
+    images.pictures.get(index).hash(&mut hasher);
+    body_pictures_hash(images, story).hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
     hasher.finish()
 }
@@ -832,15 +852,15 @@ struct SizedImage {
 /// picture (a photo on another site) gives back `{url: path}`, so teasers still show it. Pages
 /// that call it with a story's photo are re-rendered when the photo changes (it is part of the
 /// story's fingerprint); other images are not tracked by the page cache.
-fn register_resize_image(newsroom: &Newsroom, theme: &mut Theme) {
+fn register_resize_image(newsroom: &Newsroom, images: &Images, theme: &mut Theme) {
     let site = &newsroom.site;
-    let mut pictures = newsroom.pictures_by_url.clone();
-    for (url, picture) in newsroom.photos.iter().zip(&newsroom.pictures) {
+    let mut pictures = images.by_url.clone();
+    for (url, picture) in newsroom.photos.iter().zip(&images.pictures) {
         if let (Some(url), Some(picture)) = (url, picture) {
             pictures.insert(url.clone(), picture.clone());
         }
     }
-    let output = site.path(&format!("/{}/", crate::picture::OUTPUT_DIR));
+    let output = site.path(&format!("/{}/", crate::assets::picture::OUTPUT_DIR));
     register_resize_image_with(&mut theme.tera, pictures, output);
 }
 
@@ -849,7 +869,7 @@ fn register_resize_image(newsroom: &Newsroom, theme: &mut Theme) {
 /// call unknown functions; each build registers it again with its own.
 pub fn register_resize_image_with(
     tera: &mut tera::Tera,
-    pictures: std::collections::HashMap<String, crate::picture::Picture>,
+    pictures: std::collections::HashMap<String, crate::assets::picture::Picture>,
     output: String,
 ) {
     tera.register_function(
@@ -862,7 +882,7 @@ pub fn register_resize_image_with(
                     &serde_json::json!({ "url": path }),
                 ));
             };
-            let pick = |variants: &[crate::picture::Variant]| {
+            let pick = |variants: &[crate::assets::picture::Variant]| {
                 variants
                     .iter()
                     .find(|v| v.width >= width)
@@ -888,11 +908,11 @@ pub fn register_resize_image_with(
 
 /// A hash of the pictures of the images a body shows, which its page renders as `<picture>`:
 /// a replaced image changes the page even though the body's text is the same.
-fn body_pictures_hash(newsroom: &Newsroom, story: &Story) -> u64 {
+fn body_pictures_hash(images: &Images, story: &Story) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
     for (_, url) in &story.body.links {
-        if let Some(picture) = url.as_ref().and_then(|u| newsroom.pictures_by_url.get(u)) {
+        if let Some(picture) = url.as_ref().and_then(|u| images.by_url.get(u)) {
             picture.hash(&mut hasher);
         }
     }
@@ -900,10 +920,14 @@ fn body_pictures_hash(newsroom: &Newsroom, story: &Story) -> u64 {
 }
 
 /// A body's HTML with its local images as responsive `<picture>`s.
-fn body_html<'a>(newsroom: &Newsroom, story: &'a Story) -> std::borrow::Cow<'a, str> {
+fn body_html<'a>(
+    newsroom: &Newsroom,
+    images: &Images,
+    story: &'a Story,
+) -> std::borrow::Cow<'a, str> {
     let site = &newsroom.site;
-    let url_of = |file: &str| site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR));
-    match crate::picture::responsive_html(&story.body.html, &newsroom.pictures_by_url, url_of) {
+    let url_of = |file: &str| site.path(&format!("/{}/{file}", crate::assets::picture::OUTPUT_DIR));
+    match crate::assets::picture::responsive_html(&story.body.html, &images.by_url, url_of) {
         Some(html) => std::borrow::Cow::Owned(html),
         None => std::borrow::Cow::Borrowed(&story.body.html),
     }
@@ -1020,7 +1044,7 @@ fn link_view(site: &Site, group: &Group, route: &str) -> LinkView {
 
 /// The link to the section, tag or author page of `name`, under `prefix` (`/tags/`).
 fn named_link(site: &Site, name: &str, prefix: &str) -> LinkView {
-    let slug = crate::slug::slugify(name);
+    let slug = crate::site::slug::slugify(name);
     let path = site.path(&format!("{prefix}{slug}/"));
     LinkView {
         name: name.to_string(),
@@ -1039,14 +1063,12 @@ fn author_view<'a>(site: &'a Site, group: &Group) -> AuthorView<'a> {
     }
 }
 
-/// An RFC 3339 timestamp with the site's offset: `2025-05-19T14:30:00+01:00`.
-pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
-    date.timestamp()
-        .display_with_offset(date.offset())
-        .to_string()
-}
-
-fn card_view<'a>(newsroom: &'a Newsroom, index: usize, links: &'a CardLinks<'a>) -> CardView<'a> {
+fn card_view<'a>(
+    newsroom: &'a Newsroom,
+    images: &Images,
+    index: usize,
+    links: &'a CardLinks<'a>,
+) -> CardView<'a> {
     let site = &newsroom.site;
     let story = &newsroom.stories[index];
     let front = &story.front;
@@ -1075,11 +1097,11 @@ fn card_view<'a>(newsroom: &'a Newsroom, index: usize, links: &'a CardLinks<'a>)
             .as_ref()
             .zip(newsroom.photos[index].as_deref())
             .map(|(photo, src)| {
-                let size = newsroom.photo_sizes.get(index).copied().flatten();
-                let picture = newsroom.pictures.get(index).and_then(Option::as_ref);
-                let srcset = |variants: &[crate::picture::Variant]| {
-                    crate::picture::Picture::srcset(variants, |file| {
-                        site.path(&format!("/{}/{file}", crate::picture::OUTPUT_DIR))
+                let size = images.photo_sizes.get(index).copied().flatten();
+                let picture = images.pictures.get(index).and_then(Option::as_ref);
+                let srcset = |variants: &[crate::assets::picture::Variant]| {
+                    crate::assets::picture::Picture::srcset(variants, |file| {
+                        site.path(&format!("/{}/{file}", crate::assets::picture::OUTPUT_DIR))
                     })
                 };
                 PhotoView {
@@ -1090,7 +1112,7 @@ fn card_view<'a>(newsroom: &'a Newsroom, index: usize, links: &'a CardLinks<'a>)
                     caption: photo.caption.as_deref(),
                     width: size.map(|s| s.width),
                     height: size.map(|s| s.height),
-                    media_type: crate::photo::media_type(src),
+                    media_type: crate::assets::photo::media_type(src),
                     srcset: picture.map(|p| srcset(&p.original)),
                     srcset_webp: picture.map(|p| srcset(&p.webp)),
                 }
@@ -1126,6 +1148,7 @@ fn page_view<'a>(site: &Site, page: &'a Story) -> PageView<'a> {
 /// the paths whose output they replaced (a static file at a page's path wins).
 fn add_static_files(
     newsroom: &Newsroom,
+    images: &Images,
     files: &ThemeFiles,
     outputs: &mut Outputs,
 ) -> HashSet<Arc<str>> {
@@ -1147,7 +1170,7 @@ fn add_static_files(
         add(&asset.output, Output::Copy(source, asset.stamp));
     }
     // After the assets: a re-encoded image replaces its original, metadata and all.
-    for (output, file, stamp) in &newsroom.picture_files {
+    for (output, file, stamp) in &images.files {
         add(output, Output::Copy(file.clone(), *stamp));
     }
     let has_code = newsroom
@@ -1155,10 +1178,14 @@ fn add_static_files(
         .iter()
         .chain(&newsroom.pages)
         .any(|s| s.body.has_code);
-    if has_code && !outputs.files.contains_key(crate::highlight::STYLESHEET) {
+    if has_code
+        && !outputs
+            .files
+            .contains_key(crate::parse::highlight::STYLESHEET)
+    {
         outputs.insert(
-            crate::highlight::STYLESHEET,
-            Output::BuiltIn(crate::highlight::stylesheet().as_bytes()),
+            crate::parse::highlight::STYLESHEET,
+            Output::BuiltIn(crate::parse::highlight::stylesheet().as_bytes()),
         );
     }
     replaced

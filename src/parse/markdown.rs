@@ -10,8 +10,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::slug::slugify;
-use crate::url::is_external;
+use crate::site::slug::slugify;
+use crate::site::url::is_external;
 
 /// Where files under `content/` are published, for rewriting links and images.
 #[derive(Debug, Default, Clone)]
@@ -186,7 +186,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     events.push(Event::Html(
-                        crate::highlight::highlight(text, language).into(),
+                        crate::parse::highlight::highlight(text, language).into(),
                     ));
                     code = None;
                 }
@@ -268,7 +268,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Ok(Body {
-        hash: crate::output::hash_of(&html),
+        hash: crate::util::hash::hash_of(&html),
         html,
         links: used,
         images,
@@ -291,7 +291,7 @@ struct Destinations<'s> {
 impl Destinations<'_> {
     fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
         let (source, problems) = (self.source, &mut self.problems);
-        if crate::url::is_script_url(&dest) && image {
+        if crate::site::url::is_script_url(&dest) && image {
             problems.push(
                 error_at(
                     source,

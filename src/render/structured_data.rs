@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::config::Site;
-use crate::newsroom::Newsroom;
-use crate::slug::slugify;
+use crate::model::Newsroom;
+use crate::site::config::Site;
+use crate::site::slug::slugify;
 
 /// Google shows at most this many characters of a `NewsArticle` headline.
 pub const HEADLINE_LIMIT: usize = 110;
@@ -59,10 +59,10 @@ pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
     let story = &newsroom.stories[index];
     let front = &story.front;
     let url = site.absolute(&site.path(&story.route));
-    let date = front.date.as_ref().map(crate::render::rfc3339);
+    let date = front.date.as_ref().map(crate::util::time::rfc3339);
     let modified = front
         .last_modified()
-        .map(crate::render::rfc3339)
+        .map(crate::util::time::rfc3339)
         .or_else(|| date.clone());
     let authors: Vec<Value> = front
         .authors

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::story::Story;
+use crate::parse::story::Story;
 
 /// Longer headlines wrap to four lines and more on a phone and are cut off in search results.
 pub const HEADLINE_LIMIT: usize = 110;
@@ -170,7 +170,7 @@ pub fn tag_case(stories: &[&Story]) -> Diagnostics {
                     format!("the tag `{spelling}` differs from `{preferred}` only by case"),
                     &format!(
                         "write it `{preferred}` as in {} so that its topic page shows one name",
-                        crate::cmd::plural(uses.len(), "story")
+                        crate::util::text::plural(uses.len(), "story")
                     ),
                 ));
             }
@@ -185,8 +185,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::config::Site;
-    use crate::load::SourceFile;
+    use crate::site::config::Site;
+    use crate::source::SourceFile;
 
     const NOW: &str = "2025-06-01T12:00:00Z";
 
@@ -200,10 +200,10 @@ mod tests {
         let file = SourceFile {
             path: path.into(),
             display: Path::new("content").join(path),
-            hash: crate::output::hash_of(&text),
+            hash: crate::util::hash::hash_of(&text),
             text: Arc::from(text),
         };
-        crate::story::parse(Arc::new(file), &site, NOW.parse().unwrap()).unwrap()
+        crate::parse::story::parse(Arc::new(file), &site, NOW.parse().unwrap()).unwrap()
     }
 
     fn good(extra: &str) -> Story {

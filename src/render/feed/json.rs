@@ -70,8 +70,8 @@ fn item(entry: &Entry) -> Item<'_> {
         content_html: &entry.content,
         summary: entry.dek.as_deref(),
         image: entry.photo.as_ref().map(|p| p.url.as_str()),
-        date_published: entry.date.as_ref().map(crate::render::rfc3339),
-        date_modified: entry.modified().map(crate::render::rfc3339),
+        date_published: entry.date.as_ref().map(crate::util::time::rfc3339),
+        date_modified: entry.modified().map(crate::util::time::rfc3339),
         authors: entry
             .authors
             .iter()

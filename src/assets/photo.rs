@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::newsroom::Newsroom;
-use crate::output::FileStamp;
-use crate::theme::{StaticSource, ThemeFiles};
+use crate::model::Newsroom;
+use crate::source::theme::{StaticSource, ThemeFiles};
+use crate::util::fs::FileStamp;
 
 /// A photo's size in pixels, as stored in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

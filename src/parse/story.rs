@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::config::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::front_matter::{self, FrontMatter, Layout};
-use crate::load::SourceFile;
-use crate::markdown::Body;
-use crate::permalink::PermalinkValues;
-use crate::slug::slugify;
+use crate::parse::front_matter::{self, FrontMatter, Layout};
+use crate::parse::markdown::Body;
+use crate::site::config::Site;
+use crate::site::permalink::PermalinkValues;
+use crate::site::slug::slugify;
+use crate::source::SourceFile;
 
 /// Whether readers may see a story yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

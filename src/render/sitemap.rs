@@ -16,10 +16,11 @@ use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 use quick_xml::escape::escape;
 use rayon::prelude::*;
 
-use crate::newsroom::Newsroom;
-use crate::output::{Output, Outputs, xml_safe};
-use crate::render::rfc3339;
-use crate::story::Story;
+use crate::model::Newsroom;
+use crate::output::{Output, Outputs};
+use crate::parse::story::Story;
+use crate::util::text::xml_safe;
+use crate::util::time::rfc3339;
 
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
@@ -80,7 +81,9 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCac
     let site = &newsroom.site;
     let root = site.absolute(&site.path("/"));
     let corrections = outputs
-        .get(&crate::output::route_file(crate::render::CORRECTIONS_ROUTE))
+        .get(&crate::site::routes::route_file(
+            crate::render::CORRECTIONS_ROUTE,
+        ))
         .is_some();
     let key = key(newsroom, corrections, &root);
     if cache.files.is_empty() || cache.key != key {
@@ -156,7 +159,7 @@ fn entries(
         })
         .collect();
     entries.extend(pages.iter().map(|(_, entry)| entry.clone()));
-    crate::background::drop(std::mem::replace(cache, pages.into_iter().collect()));
+    crate::util::background::drop(std::mem::replace(cache, pages.into_iter().collect()));
     for (prefix, groups) in [
         ("/", &newsroom.sections),
         ("/tags/", &newsroom.tags),

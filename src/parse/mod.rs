@@ -1,0 +1,8 @@
+//! Stage 2, parse: front matter (YAML) into typed fields, Markdown into HTML (with code
+//! highlighted), and each file into a story or page with its permalink. Pure: text in, values
+//! and diagnostics out. Imports `util`, `diagnostic`, `site` and `source`.
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod story;

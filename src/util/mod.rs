@@ -1,0 +1,9 @@
+//! The bottom layer: small helpers that every stage may use (files, hashing, XML text, time
+//! stamps, counted nouns, freeing memory in the background). It imports nothing of Dateline's
+//! own, so that any stage can use it without pointing an import the wrong way.
+
+pub mod background;
+pub mod fs;
+pub mod hash;
+pub mod text;
+pub mod time;
