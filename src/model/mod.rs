@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::markdown::{self, Body, Links};
 use crate::parse::story::{Status, Story};
 use crate::site::config::Site;
+use crate::site::routes::GroupKind;
 use crate::site::slug::slugify;
 use crate::source::SourceFile;
 use crate::util::fs::FileStamp;
@@ -42,9 +43,17 @@ pub struct Parsed {
 /// A section, tag or author: a name, its URL slug and its stories (indices, newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
+    pub kind: GroupKind,
     pub name: String,
     pub slug: String,
     pub stories: Vec<usize>,
+}
+
+impl Group {
+    /// The route of the group's listing page.
+    pub fn route(&self) -> String {
+        self.kind.route(&self.slug)
+    }
 }
 
 /// A file from `content/` published as it is (a photo beside a story).
@@ -113,8 +122,12 @@ impl Newsroom {
                 let mut clashes = Diagnostics::new();
                 check_unique_routes(&stories, &pages, &sections, &mut clashes);
                 let (tags, authors) = rayon::join(
-                    || group_by_name(&stories, |s| (&s.front.tags, &s.tag_slugs)),
-                    || group_by_name(&stories, |s| (&s.front.authors, &s.author_slugs)),
+                    || group_by_name(GroupKind::Tag, &stories, |s| (&s.front.tags, &s.tag_slugs)),
+                    || {
+                        group_by_name(GroupKind::Author, &stories, |s| {
+                            (&s.front.authors, &s.author_slugs)
+                        })
+                    },
                 );
                 (clashes, group_stories(&stories, &sections), tags, authors)
             },
@@ -494,6 +507,7 @@ fn group_stories(stories: &[Story], sections: &[(String, String)]) -> Vec<Group>
     let mut groups: Vec<Group> = sections
         .iter()
         .map(|(slug, name)| Group {
+            kind: GroupKind::Section,
             name: name.clone(),
             slug: slug.clone(),
             stories: Vec::new(),
@@ -513,6 +527,7 @@ fn group_stories(stories: &[Story], sections: &[(String, String)]) -> Vec<Group>
 /// Tags or authors by slug, alphabetical; the first spelling seen (newest story) names it.
 /// `names` gives a story's names and their slugs, in the same order.
 fn group_by_name<'s>(
+    kind: GroupKind,
     stories: &'s [Story],
     names: impl Fn(&'s Story) -> (&'s [String], &'s [String]),
 ) -> Vec<Group> {
@@ -524,6 +539,7 @@ fn group_by_name<'s>(
                 continue;
             }
             let group = groups.entry(slug).or_insert_with(|| Group {
+                kind,
                 name: name.clone(),
                 slug: slug.clone(),
                 stories: Vec::new(),

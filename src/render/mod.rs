@@ -24,7 +24,7 @@ use crate::output::{KeptPages, Output, Outputs, PageSink};
 use crate::parse::story::{Status, Story};
 use crate::render::theme::Theme;
 use crate::site::config::{AuthorInfo, Site, Support};
-use crate::site::routes::route_file;
+use crate::site::routes::{self, GroupKind, route_file};
 use crate::source::theme::{StaticSource, ThemeFiles};
 use crate::util::time::rfc3339;
 
@@ -284,12 +284,15 @@ pub fn render(
         crate::util::hash::hash_of(&serde_json::to_string(&site_view).unwrap_or_default());
     let global = theme.tera.global_context();
     global.insert("site", &site_view);
-    global.insert("feed_url", &site.absolute(&site.path("/feed.xml")));
+    global.insert(
+        "feed_url",
+        &site.absolute(&site.path(&routes::rss(routes::FRONT))),
+    );
     global.insert(
         "json_feed_url",
-        &site.absolute(&site.path(&format!("/{}", crate::render::feed::JSON))),
+        &site.absolute(&site.path(&format!("/{}", routes::JSON_FEED))),
     );
-    global.insert("stylesheet", &site.path("/style.css"));
+    global.insert("stylesheet", &site.path(routes::STYLESHEET));
     register_resize_image(newsroom, images, theme);
     let theme: &Theme = theme;
     let fingerprints: Vec<u64> = newsroom
@@ -503,9 +506,9 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Story(index) => self.newsroom.stories[*index].route.to_string(),
             Job::Page(page) => page.route.to_string(),
-            Job::Listing { kind, number, .. } => page_route(&self.listing_route(*kind), *number),
-            Job::Tags => "/tags/".to_string(),
-            Job::Corrections => CORRECTIONS_ROUTE.to_string(),
+            Job::Listing { kind, number, .. } => routes::page(&self.listing_route(*kind), *number),
+            Job::Tags => routes::TAGS.to_string(),
+            Job::Corrections => routes::CORRECTIONS.to_string(),
             Job::NotFound => "/404.html".to_string(),
         }
     }
@@ -624,14 +627,14 @@ impl<'a> Renderer<'a> {
                             format!("{}: the latest stories from {title}.", group.name);
                         json_ld = Some(collection(&group.name, description));
                         feeds.push(feed::link(site, feed::Kind::Section, &group.name));
-                        context.insert("section", &link_view(site, group, &base));
+                        context.insert("section", &link_view(site, group));
                         "section.html"
                     }
                     Listing::Tag(group) => {
                         let description = format!("Stories about {} from {title}.", group.name);
                         json_ld = Some(collection(&group.name, description));
                         feeds.push(feed::link(site, feed::Kind::Tag, &group.name));
-                        context.insert("tag", &link_view(site, group, &base));
+                        context.insert("tag", &link_view(site, group));
                         "tag.html"
                     }
                     Listing::Author(group) => {
@@ -649,7 +652,7 @@ impl<'a> Renderer<'a> {
                     .tags
                     .iter()
                     .map(|group| TagCount {
-                        link: link_view(site, group, &format!("/tags/{}/", group.slug)),
+                        link: link_view(site, group),
                         count: group.stories.len(),
                     })
                     .collect();
@@ -688,10 +691,8 @@ impl<'a> Renderer<'a> {
 
     fn listing_route(&self, kind: Listing<'_>) -> String {
         match kind {
-            Listing::Front => "/".to_string(),
-            Listing::Section(group) => format!("/{}/", group.slug),
-            Listing::Tag(group) => format!("/tags/{}/", group.slug),
-            Listing::Author(group) => format!("/authors/{}/", group.slug),
+            Listing::Front => routes::FRONT.to_string(),
+            Listing::Section(group) | Listing::Tag(group) | Listing::Author(group) => group.route(),
         }
     }
 
@@ -705,7 +706,7 @@ impl<'a> Renderer<'a> {
         let site = &self.newsroom.site;
         let per_page = site.config.paginate.max(1);
         let total_pages = total.div_ceil(per_page).max(1);
-        let link = |n: usize| site.path(&page_route(base, n));
+        let link = |n: usize| site.path(&routes::page(base, n));
         Paginator {
             stories: self
                 .page_stories(number, stories, total)
@@ -772,30 +773,31 @@ fn cards(
 /// a section share one value instead of holding a copy each, which keeps ten thousand cards
 /// in a fraction of the memory and spares as many allocations.
 struct CardLinks<'a> {
-    links: HashMap<(&'static str, &'a str), Value>,
+    links: HashMap<(GroupKind, &'a str), Value>,
 }
-
-const AUTHORS_PREFIX: &str = "/authors/";
-const SECTIONS_PREFIX: &str = "/";
-const TAGS_PREFIX: &str = "/tags/";
 
 impl<'a> CardLinks<'a> {
     /// The links of the stories at `indices`, as each story spells its names.
     fn of(newsroom: &'a Newsroom, indices: &[usize]) -> CardLinks<'a> {
-        let mut names: HashSet<(&'static str, &'a str)> = HashSet::default();
+        let mut names: HashSet<(GroupKind, &'a str)> = HashSet::default();
         for &i in indices {
             let story = &newsroom.stories[i];
             let front = &story.front;
-            names.extend(front.authors.iter().map(|a| (AUTHORS_PREFIX, a.as_str())));
-            names.extend(story.section.as_deref().map(|s| (SECTIONS_PREFIX, s)));
-            names.extend(front.tags.iter().map(|t| (TAGS_PREFIX, t.as_str())));
+            names.extend(
+                front
+                    .authors
+                    .iter()
+                    .map(|a| (GroupKind::Author, a.as_str())),
+            );
+            names.extend(story.section.as_deref().map(|s| (GroupKind::Section, s)));
+            names.extend(front.tags.iter().map(|t| (GroupKind::Tag, t.as_str())));
         }
         let site = &newsroom.site;
         let links = names
             .into_par_iter()
-            .map(|(prefix, name)| {
-                let link = named_link(site, name, prefix);
-                let value = if prefix == AUTHORS_PREFIX {
+            .map(|(kind, name)| {
+                let link = named_link(site, name, kind);
+                let value = if kind == GroupKind::Author {
                     let info = site.config.authors.get(name);
                     Value::from_serializable(&AuthorView {
                         link,
@@ -805,15 +807,15 @@ impl<'a> CardLinks<'a> {
                 } else {
                     Value::from_serializable(&link)
                 };
-                ((prefix, name), value)
+                ((kind, name), value)
             })
             .collect();
         CardLinks { links }
     }
 
     /// Every name a card asks for was collected by [`CardLinks::of`] from the same story.
-    fn get(&self, prefix: &'static str, name: &'a str) -> Option<&Value> {
-        self.links.get(&(prefix, name))
+    fn get(&self, kind: GroupKind, name: &'a str) -> Option<&Value> {
+        self.links.get(&(kind, name))
     }
 }
 
@@ -933,9 +935,6 @@ fn body_html<'a>(
     }
 }
 
-/// Where the site's corrections page is published.
-pub const CORRECTIONS_ROUTE: &str = "/corrections/";
-
 /// A story's or page's corrections, oldest first, as a reader follows them down the page.
 fn correction_views(story: &Story) -> Vec<CorrectionView<'_>> {
     let mut views: Vec<(jiff::Timestamp, CorrectionView<'_>)> = story
@@ -980,15 +979,6 @@ fn corrections_page(newsroom: &Newsroom) -> Vec<CorrectionEntry<'_>> {
     entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
-/// Page 1 of a listing is its own route; later pages are `page/N/` below it.
-fn page_route(base: &str, number: usize) -> String {
-    if number <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{number}/")
-    }
-}
-
 fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
     let site = &newsroom.site;
     let config = &site.config;
@@ -1012,7 +1002,7 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
         sections: newsroom
             .sections
             .iter()
-            .map(|g| link_view(site, g, &format!("/{}/", g.slug)))
+            .map(|g| link_view(site, g))
             .collect(),
         pages: newsroom
             .pages
@@ -1032,8 +1022,8 @@ fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
     }
 }
 
-fn link_view(site: &Site, group: &Group, route: &str) -> LinkView {
-    let path = site.path(route);
+fn link_view(site: &Site, group: &Group) -> LinkView {
+    let path = site.path(&group.route());
     LinkView {
         name: group.name.clone(),
         slug: group.slug.clone(),
@@ -1042,10 +1032,10 @@ fn link_view(site: &Site, group: &Group, route: &str) -> LinkView {
     }
 }
 
-/// The link to the section, tag or author page of `name`, under `prefix` (`/tags/`).
-fn named_link(site: &Site, name: &str, prefix: &str) -> LinkView {
+/// The link to the section, tag or author page of `name`.
+fn named_link(site: &Site, name: &str, kind: GroupKind) -> LinkView {
     let slug = crate::site::slug::slugify(name);
-    let path = site.path(&format!("{prefix}{slug}/"));
+    let path = site.path(&kind.route(&slug));
     LinkView {
         name: name.to_string(),
         slug,
@@ -1057,7 +1047,7 @@ fn named_link(site: &Site, name: &str, prefix: &str) -> LinkView {
 fn author_view<'a>(site: &'a Site, group: &Group) -> AuthorView<'a> {
     let info: Option<&AuthorInfo> = site.config.authors.get(&group.name);
     AuthorView {
-        link: link_view(site, group, &format!("/authors/{}/", group.slug)),
+        link: link_view(site, group),
         bio: info.and_then(|i| i.bio.as_deref()),
         url: info.and_then(|i| i.url.as_deref()),
     }
@@ -1081,16 +1071,16 @@ fn card_view<'a>(
         authors: front
             .authors
             .iter()
-            .filter_map(|name| links.get(AUTHORS_PREFIX, name))
+            .filter_map(|name| links.get(GroupKind::Author, name))
             .collect(),
         section: story
             .section
             .as_deref()
-            .and_then(|name| links.get(SECTIONS_PREFIX, name)),
+            .and_then(|name| links.get(GroupKind::Section, name)),
         tags: front
             .tags
             .iter()
-            .filter_map(|tag| links.get(TAGS_PREFIX, tag))
+            .filter_map(|tag| links.get(GroupKind::Tag, tag))
             .collect(),
         photo: front
             .photo

@@ -22,9 +22,7 @@ use crate::parse::story::Story;
 use crate::util::text::xml_safe;
 use crate::util::time::rfc3339;
 
-pub const SITEMAP: &str = "sitemap.xml";
-pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+use crate::site::routes::{NEWS_SITEMAP, ROBOTS, SITEMAP};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
 pub const MAX_URLS: usize = 50_000;
@@ -82,7 +80,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCac
     let root = site.absolute(&site.path("/"));
     let corrections = outputs
         .get(&crate::site::routes::route_file(
-            crate::render::CORRECTIONS_ROUTE,
+            crate::site::routes::CORRECTIONS,
         ))
         .is_some();
     let key = key(newsroom, corrections, &root);
@@ -160,17 +158,10 @@ fn entries(
         .collect();
     entries.extend(pages.iter().map(|(_, entry)| entry.clone()));
     crate::util::background::drop(std::mem::replace(cache, pages.into_iter().collect()));
-    for (prefix, groups) in [
-        ("/", &newsroom.sections),
-        ("/tags/", &newsroom.tags),
-        ("/authors/", &newsroom.authors),
-    ] {
+    for groups in [&newsroom.sections, &newsroom.tags, &newsroom.authors] {
         entries.extend(groups.iter().map(|group| {
             let stories = group.stories.iter().map(|&i| &newsroom.stories[i]);
-            Entry::from(&url(
-                &format!("{prefix}{}/", group.slug),
-                newest_change(stories),
-            ))
+            Entry::from(&url(&group.route(), newest_change(stories)))
         }));
     }
     if corrections {
@@ -183,7 +174,7 @@ fn entries(
             .max_by_key(|date| date.timestamp())
             .cloned();
         entries.push(Entry::from(&Url {
-            loc: site.absolute(&site.path(crate::render::CORRECTIONS_ROUTE)),
+            loc: site.absolute(&site.path(crate::site::routes::CORRECTIONS)),
             lastmod: newest_correction,
         }));
     }

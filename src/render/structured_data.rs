@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::Newsroom;
 use crate::site::config::Site;
-use crate::site::slug::slugify;
+use crate::site::routes::GroupKind;
 
 /// Google shows at most this many characters of a `NewsArticle` headline.
 pub const HEADLINE_LIMIT: usize = 110;
@@ -67,8 +67,9 @@ pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
     let authors: Vec<Value> = front
         .authors
         .iter()
-        .map(|name| {
-            let page = site.path(&format!("/authors/{}/", slugify(name)));
+        .zip(story.author_slugs.iter())
+        .map(|(name, slug)| {
+            let page = site.path(&GroupKind::Author.route(slug));
             json!({"@type": "Person", "name": name, "url": site.absolute(&page)})
         })
         .collect();

@@ -1,4 +1,57 @@
-//! Routes: where each thing of the site lives, as a URL path and as an output file.
+//! Routes: where each thing of the site lives, as a URL path and as an output file. Every
+//! URL Dateline makes comes from here (story permalinks from `site.permalink`, see
+//! [`crate::site::permalink`]): moving author pages is a change to this file alone.
+
+/// The front page.
+pub const FRONT: &str = "/";
+/// The page that lists every tag.
+pub const TAGS: &str = "/tags/";
+/// The site's corrections page.
+pub const CORRECTIONS: &str = "/corrections/";
+/// The theme's stylesheet.
+pub const STYLESHEET: &str = "/style.css";
+/// The file name of every RSS feed, under its listing's route.
+pub const RSS: &str = "feed.xml";
+/// The site's JSON Feed, at the root.
+pub const JSON_FEED: &str = "feed.json";
+/// The sitemap, the Google News sitemap and robots.txt, at the root.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+
+/// What a group of stories is grouped by; each kind has listing pages and feeds of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupKind {
+    Section,
+    Tag,
+    Author,
+}
+
+impl GroupKind {
+    /// The listing page of the group with `slug`: `/world/`, `/tags/x/`, `/authors/x/`.
+    pub fn route(self, slug: &str) -> String {
+        match self {
+            GroupKind::Section => format!("/{slug}/"),
+            GroupKind::Tag => format!("/tags/{slug}/"),
+            GroupKind::Author => format!("/authors/{slug}/"),
+        }
+    }
+}
+
+/// Page `number` of the listing at `base`: page 1 is `base` itself, later pages `page/N/`
+/// below it.
+pub fn page(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
+}
+
+/// The RSS feed of the listing at `route`: `/world/feed.xml`.
+pub fn rss(route: &str) -> String {
+    format!("{route}{RSS}")
+}
 
 /// The output file of a route: `/world/` -> `world/index.html`, `/` -> `index.html`.
 pub fn route_file(route: &str) -> String {
@@ -48,6 +101,16 @@ pub fn normalize_path(path: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_and_their_pages_have_one_route_each() {
+        assert_eq!(GroupKind::Section.route("world"), "/world/");
+        assert_eq!(GroupKind::Tag.route("nato"), "/tags/nato/");
+        assert_eq!(GroupKind::Author.route("ana-lopes"), "/authors/ana-lopes/");
+        assert_eq!(page("/world/", 1), "/world/");
+        assert_eq!(page("/world/", 3), "/world/page/3/");
+        assert_eq!(rss("/tags/nato/"), "/tags/nato/feed.xml");
+    }
 
     #[test]
     fn routes_become_index_files() {

@@ -50,7 +50,7 @@ pub fn feed(channel: &Channel, entries: &[&Entry]) -> String {
         version: "https://jsonfeed.org/version/1.1",
         title: &channel.title,
         home_page_url: &channel.home,
-        feed_url: format!("{}{}", channel.home, super::JSON),
+        feed_url: format!("{}{}", channel.home, crate::site::routes::JSON_FEED),
         description: &channel.description,
         language: &channel.language,
         icon: channel.logo.as_deref(),

@@ -23,12 +23,8 @@ use crate::assets::photo::Size;
 use crate::model::{Group, Newsroom};
 use crate::output::{Output, Outputs};
 use crate::site::config::Site;
+use crate::site::routes::{self, GroupKind};
 use crate::site::slug::slugify;
-
-/// The file name of every RSS feed, under its listing's route.
-pub const RSS: &str = "feed.xml";
-/// The site's JSON Feed.
-pub const JSON: &str = "feed.json";
 
 /// A feed as templates link to it: `<link rel="alternate" title="..." href="...">`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,12 +45,13 @@ pub enum Kind {
 
 /// The route of the listing page a feed belongs to: `/`, `/world/`, `/tags/x/`, `/authors/x/`.
 fn listing_route(kind: Kind, slug: &str) -> String {
-    match kind {
-        Kind::Main => "/".to_string(),
-        Kind::Section => format!("/{slug}/"),
-        Kind::Tag => format!("/tags/{slug}/"),
-        Kind::Author => format!("/authors/{slug}/"),
-    }
+    let group = match kind {
+        Kind::Main => return routes::FRONT.to_string(),
+        Kind::Section => GroupKind::Section,
+        Kind::Tag => GroupKind::Tag,
+        Kind::Author => GroupKind::Author,
+    };
+    group.route(slug)
 }
 
 /// The RSS feed of the section, tag or author called `name` (ignored for the main feed).
@@ -62,7 +59,7 @@ pub fn link(site: &Site, kind: Kind, name: &str) -> FeedLink {
     let route = listing_route(kind, &slugify(name));
     FeedLink {
         title: title(site, kind, name),
-        url: site.absolute(&site.path(&format!("{route}{RSS}"))),
+        url: site.absolute(&site.path(&routes::rss(&route))),
     }
 }
 
@@ -194,9 +191,9 @@ pub fn render(
             let channel = channel(&newsroom.site, job);
             let key = feed_key(newsroom, job, fingerprints, site_hash);
             let route = listing_route(job.kind, job.group.map_or("", |g| g.slug.as_str()));
-            let mut files = vec![(format!("{route}{RSS}"), rss::channel as Writer)];
+            let mut files = vec![(routes::rss(&route), rss::channel as Writer)];
             if job.kind == Kind::Main {
-                files.push((format!("/{JSON}"), json::feed));
+                files.push((format!("/{}", routes::JSON_FEED), json::feed));
             }
             files
                 .into_iter()
@@ -281,7 +278,7 @@ fn channel(site: &Site, job: &Job<'_>) -> Channel {
     };
     Channel {
         title: title(site, job.kind, name),
-        url: format!("{home}{RSS}"),
+        url: routes::rss(&home),
         home,
         description,
         language: config.language.clone(),
@@ -325,8 +322,9 @@ fn make_entry(newsroom: &Newsroom, images: &Images, index: usize) -> Entry {
         authors: front
             .authors
             .iter()
-            .map(|name| {
-                let page = format!("/authors/{}/", slugify(name));
+            .zip(story.author_slugs.iter())
+            .map(|(name, slug)| {
+                let page = GroupKind::Author.route(slug);
                 (name.clone(), site.absolute(&site.path(&page)))
             })
             .collect(),
