@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::assets::Images;
+use crate::assets::{Images, LeadPhoto};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Group, Newsroom};
 use crate::output::{KeptPages, Output, Outputs, PageSink};
@@ -576,7 +576,11 @@ impl<'a> Renderer<'a> {
                         .as_deref()
                         .map(|name| feed::link(site, feed::Kind::Section, name)),
                 );
-                json_ld = Some(structured_data::news_article(self.newsroom, *index));
+                json_ld = Some(structured_data::news_article(
+                    self.newsroom,
+                    self.images,
+                    *index,
+                ));
                 let content = body_html(self.newsroom, self.images, story);
                 context.insert(
                     "story",
@@ -1055,7 +1059,7 @@ fn author_view<'a>(site: &'a Site, group: &Group) -> AuthorView<'a> {
 
 fn card_view<'a>(
     newsroom: &'a Newsroom,
-    images: &Images,
+    images: &'a Images,
     index: usize,
     links: &'a CardLinks<'a>,
 ) -> CardView<'a> {
@@ -1082,31 +1086,9 @@ fn card_view<'a>(
             .iter()
             .filter_map(|tag| links.get(GroupKind::Tag, tag))
             .collect(),
-        photo: front
-            .photo
-            .as_ref()
-            .zip(newsroom.photos[index].as_deref())
-            .map(|(photo, src)| {
-                let size = images.photo_sizes.get(index).copied().flatten();
-                let picture = images.pictures.get(index).and_then(Option::as_ref);
-                let srcset = |variants: &[crate::assets::picture::Variant]| {
-                    crate::assets::picture::Picture::srcset(variants, |file| {
-                        site.path(&format!("/{}/{file}", crate::assets::picture::OUTPUT_DIR))
-                    })
-                };
-                PhotoView {
-                    src,
-                    url: site.absolute_url(src),
-                    alt: &photo.alt,
-                    credit: photo.credit.as_deref(),
-                    caption: photo.caption.as_deref(),
-                    width: size.map(|s| s.width),
-                    height: size.map(|s| s.height),
-                    media_type: crate::assets::photo::media_type(src),
-                    srcset: picture.map(|p| srcset(&p.original)),
-                    srcset_webp: picture.map(|p| srcset(&p.webp)),
-                }
-            }),
+        photo: images
+            .lead_photo(newsroom, index)
+            .map(|photo| photo_view(site, photo)),
         summary: &story.body.summary,
         reading_time: story.body.reading_time(),
         word_count: story.body.word_count,
@@ -1116,6 +1098,27 @@ fn card_view<'a>(
         status: story.status,
         has_code: story.body.has_code,
         extra: &front.extra,
+    }
+}
+
+/// A lead photo as templates see it.
+fn photo_view<'a>(site: &Site, photo: LeadPhoto<'a>) -> PhotoView<'a> {
+    let srcset = |variants: &[crate::assets::picture::Variant]| {
+        crate::assets::picture::Picture::srcset(variants, |file| {
+            site.path(&format!("/{}/{file}", crate::assets::picture::OUTPUT_DIR))
+        })
+    };
+    PhotoView {
+        src: photo.src,
+        url: site.absolute_url(photo.src),
+        alt: photo.alt,
+        credit: photo.credit,
+        caption: photo.caption,
+        width: photo.size.map(|s| s.width),
+        height: photo.size.map(|s| s.height),
+        media_type: photo.media_type(),
+        srcset: photo.picture.map(|p| srcset(&p.original)),
+        srcset_webp: photo.picture.map(|p| srcset(&p.webp)),
     }
 }
 

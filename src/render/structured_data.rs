@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::assets::Images;
 use crate::model::Newsroom;
 use crate::site::config::Site;
 use crate::site::routes::GroupKind;
@@ -54,7 +55,7 @@ pub fn headline(text: &str) -> String {
 }
 
 /// The `NewsArticle` of story `index`.
-pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
+pub fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -> Value {
     let site = &newsroom.site;
     let story = &newsroom.stories[index];
     let front = &story.front;
@@ -73,9 +74,9 @@ pub fn news_article(newsroom: &Newsroom, index: usize) -> Value {
             json!({"@type": "Person", "name": name, "url": site.absolute(&page)})
         })
         .collect();
-    let image = newsroom.photos[index]
-        .as_deref()
-        .map(|src| json!([site.absolute_url(src)]));
+    let image = images
+        .lead_photo(newsroom, index)
+        .map(|photo| json!([site.absolute_url(photo.src)]));
     clean(json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",

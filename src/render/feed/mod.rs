@@ -301,17 +301,13 @@ fn make_entry(newsroom: &Newsroom, images: &Images, index: usize) -> Entry {
     } else {
         summary()
     };
-    let photo = front
-        .photo
-        .as_ref()
-        .zip(newsroom.photos[index].as_deref())
-        .map(|(photo, src)| Photo {
-            url: site.absolute_url(src),
-            media_type: crate::assets::photo::media_type(src),
-            size: images.photo_sizes.get(index).copied().flatten(),
-            alt: photo.alt.clone(),
-            credit: photo.credit.clone(),
-        });
+    let photo = images.lead_photo(newsroom, index).map(|photo| Photo {
+        url: site.absolute_url(photo.src),
+        media_type: photo.media_type(),
+        size: photo.size,
+        alt: photo.alt.to_string(),
+        credit: photo.credit.map(str::to_string),
+    });
     Entry {
         title: front.headline.clone(),
         dek: front.dek.clone(),
