@@ -15,28 +15,8 @@ use serde::de::IgnoredAny;
 use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::parse::schema::{self, Block};
 use crate::site::config::unknown_key_help;
-
-/// The keys a front matter block may have, for "did you mean" suggestions.
-pub const KEYS: &[&str] = &[
-    "headline",
-    "dek",
-    "date",
-    "updated",
-    "author",
-    "authors",
-    "section",
-    "tags",
-    "photo",
-    "slug",
-    "draft",
-    "layout",
-    "corrections",
-    "redirect_from",
-    "extra",
-];
-const PHOTO_KEYS: &[&str] = &["src", "alt", "credit", "caption"];
-const CORRECTION_KEYS: &[&str] = &["date", "text"];
 
 /// A story file split into its front matter and Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -653,10 +633,13 @@ fn yaml_errors(
     {
         let unknown: Diagnostics = keys
             .keys()
-            .filter(|key| !KEYS.contains(&key.value.as_str()))
+            .filter(|key| !schema::keys(Block::Top).any(|known| known == key.value))
             .map(|key| {
-                let help = unknown_key_help(&format!("unknown field `{}`", key.value), KEYS)
-                    .unwrap_or_default();
+                let help = unknown_key_help(
+                    &format!("unknown field `{}`", key.value),
+                    &schema::keys(Block::Top).collect::<Vec<_>>(),
+                )
+                .unwrap_or_default();
                 Diagnostic::error(file, format!("unknown front matter key `{}`", key.value))
                     .with_span(source, location_span(source, split, &key.referenced))
                     .with_help(help)
@@ -711,16 +694,17 @@ fn yaml_error(
 /// expected, which tells the photo and correction blocks from the top level.
 fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
     let key = crate::site::config::unknown_key(message)?;
-    let (block, keys) = if message.contains("expected one of src, ") {
-        ("photo ", PHOTO_KEYS)
+    let (name, block) = if message.contains("expected one of src, ") {
+        ("photo ", Block::Photo)
     } else if message.contains("expected one of date, text") {
-        ("correction ", CORRECTION_KEYS)
+        ("correction ", Block::Correction)
     } else {
-        ("front matter ", KEYS)
+        ("front matter ", Block::Top)
     };
+    let keys: Vec<&str> = schema::keys(block).collect();
     Some((
-        format!("unknown {block}key `{key}`"),
-        unknown_key_help(message, keys),
+        format!("unknown {name}key `{key}`"),
+        unknown_key_help(message, &keys),
     ))
 }
 
@@ -746,50 +730,18 @@ fn key_on_line(line: &str) -> Option<(&'static str, &'static str)> {
     // A key in a list item: `  - date: ...` in corrections.
     let line = line.strip_prefix("- ").unwrap_or(line);
     let key = line.split(':').next()?.trim();
-    EXPECTED.iter().find(|(known, _)| *known == key).copied()
+    let known = schema::TABLE.iter().find(|k| k.name == key)?;
+    Some((known.name, known.shape))
 }
 
-/// What each key's value looks like, for type errors people can act on.
-const EXPECTED: &[(&str, &str)] = &[
-    (
-        "headline",
-        "text, e.g. `headline: \"Talks resume in Istanbul\"`",
-    ),
-    (
-        "dek",
-        "text, e.g. `dek: \"One sentence under the headline\"`",
-    ),
-    ("date", "a date, e.g. `date: 2025-05-19 14:30`"),
-    ("updated", "a date, e.g. `updated: 2025-05-20 09:00`"),
-    ("author", "one name, e.g. `author: \"Lena Hartmann\"`"),
-    (
-        "authors",
-        "a list of names, e.g. `authors: [\"Lena Hartmann\", \"Tomás Ferreira\"]`",
-    ),
-    ("section", "a section name, e.g. `section: World`"),
-    ("tags", "a list, e.g. `tags: [Ukraine, Diplomacy]`"),
-    (
-        "photo",
-        "a block with `src`, `alt`, `credit` and `caption` lines",
-    ),
-    ("slug", "text, e.g. `slug: istanbul-talks`"),
-    ("draft", "`true` or `false`"),
-    ("layout", "`page` or `story`"),
-    ("extra", "a block of `key: value` lines"),
-    ("src", "text: the image file or URL"),
-    ("alt", "text describing the picture"),
-    ("credit", "text, e.g. `credit: \"Reuters\"`"),
-    ("caption", "text"),
-    (
-        "corrections",
-        "a list of `{date, text}` blocks, e.g. `corrections: [{date: 2025-05-20, text: \"...\"}]`",
-    ),
-    (
-        "redirect_from",
-        "a list of old paths, e.g. `redirect_from: [/2024/05/old-slug/]`",
-    ),
-    ("text", "text saying what was wrong and what is right"),
-];
+/// The error serde gives for `text`'s front matter, for the schema's tests.
+#[cfg(test)]
+pub(crate) fn raw_error(text: &str) -> Result<(), String> {
+    let split = split(text).map_err(|_| "no front matter".to_string())?;
+    serde_saphyr::from_str::<Raw>(split.yaml)
+        .map(|_| ())
+        .map_err(|err| err.to_string())
+}
 
 #[cfg(test)]
 mod tests {

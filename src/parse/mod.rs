@@ -5,4 +5,5 @@
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod schema;
 pub mod story;
