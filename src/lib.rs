@@ -4,9 +4,10 @@
 //! is a layer that imports only from itself and the layers above it in this file (see
 //! ARCHITECTURE.md; `tests/integration/layers.rs` keeps the rule).
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 // Helpers that import nothing of Dateline's own.
-pub mod util;
+pub(crate) mod util;
 // The one error type for everything a user's file can cause.
 pub mod diagnostic;
 // site.toml and the owner of every URL: routes, permalinks, slugs.
@@ -18,11 +19,11 @@ pub mod parse;
 // Stage 3: the newsroom, a pure model of stories, pages, sections, tags and authors.
 pub mod model;
 // Stage 4: photos measured and encoded, returned beside the model.
-pub mod assets;
+pub(crate) mod assets;
 // The rendered site as data: what render fills and write publishes.
 pub mod output;
 // Stage 5: templates, feeds, sitemaps, structured data and redirects into outputs.
-pub mod render;
+pub(crate) mod render;
 // Stage 6: outputs published into the output folder atomically.
 pub mod write;
 // The one place that names every stage, in order.

@@ -2,8 +2,8 @@
 //! the site's widths (cached between builds). Reads the model, never changes it: what it makes
 //! is returned by URL and by story. Imports every stage before it.
 
-pub mod photo;
-pub mod picture;
+pub(crate) mod photo;
+pub(crate) mod picture;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::util::fs::FileStamp;
 
 /// What the assets stage made of the newsroom's images, read by render beside the model.
 #[derive(Debug, Default)]
-pub struct Images {
+pub(crate) struct Images {
     /// The pixel size of each story's photo (by story index), when its file is local and
     /// readable.
     pub photo_sizes: Vec<Option<photo::Size>>,
@@ -30,7 +30,7 @@ pub struct Images {
 /// front matter says of it (alt text, credit, caption) with where it resolved to and what the
 /// assets stage made of its file.
 #[derive(Debug, Clone, Copy)]
-pub struct LeadPhoto<'a> {
+pub(crate) struct LeadPhoto<'a> {
     /// The photo's URL: a site path, or an address on another site.
     pub src: &'a str,
     pub alt: &'a str,
@@ -44,14 +44,18 @@ pub struct LeadPhoto<'a> {
 
 impl LeadPhoto<'_> {
     /// The media type from the file name (`image/jpeg`), when known.
-    pub fn media_type(&self) -> Option<&'static str> {
+    pub(crate) fn media_type(&self) -> Option<&'static str> {
         photo::media_type(self.src)
     }
 }
 
 impl Images {
     /// The lead photo of the story at `index`, when it has one.
-    pub fn lead_photo<'a>(&'a self, newsroom: &'a Newsroom, index: usize) -> Option<LeadPhoto<'a>> {
+    pub(crate) fn lead_photo<'a>(
+        &'a self,
+        newsroom: &'a Newsroom,
+        index: usize,
+    ) -> Option<LeadPhoto<'a>> {
         let photo = newsroom.stories[index].front.photo.as_ref()?;
         let src = newsroom.photos.get(index)?.as_deref()?;
         Some(LeadPhoto {

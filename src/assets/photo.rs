@@ -19,7 +19,7 @@ use crate::util::fs::FileStamp;
 
 /// A photo's size in pixels, as stored in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct Size {
+pub(crate) struct Size {
     pub width: u32,
     pub height: u32,
 }
@@ -32,7 +32,7 @@ enum Local {
 
 /// Reads the size from the image file's header; `None` for anything that is not a readable
 /// image of a known format.
-pub fn read_size(path: &Path) -> Option<Size> {
+pub(crate) fn read_size(path: &Path) -> Option<Size> {
     imagesize::size(path).ok().and_then(size)
 }
 
@@ -43,7 +43,7 @@ fn size(dimensions: imagesize::ImageSize) -> Option<Size> {
 }
 
 /// The media type of an image from its file name or URL (`image/jpeg`), for feeds.
-pub fn media_type(url: &str) -> Option<&'static str> {
+pub(crate) fn media_type(url: &str) -> Option<&'static str> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     mime_guess::from_path(path)
         .first_raw()
@@ -52,14 +52,14 @@ pub fn media_type(url: &str) -> Option<&'static str> {
 
 /// Photo sizes of the last build, by file, with the stamp the file had when it was read.
 #[derive(Debug, Default)]
-pub struct PhotoSizes {
+pub(crate) struct PhotoSizes {
     known: HashMap<PathBuf, (FileStamp, Option<Size>)>,
 }
 
 impl PhotoSizes {
     /// The size of every story's lead photo (by story index), reading only the files that are
     /// new or whose stamp changed since the last build.
-    pub fn measure(&mut self, newsroom: &Newsroom, theme: &ThemeFiles) -> Vec<Option<Size>> {
+    pub(crate) fn measure(&mut self, newsroom: &Newsroom, theme: &ThemeFiles) -> Vec<Option<Size>> {
         let locals: Vec<Option<Local>> = local_files(newsroom, theme);
         let known = &self.known;
         let measured: HashMap<PathBuf, (FileStamp, Option<Size>)> = locals

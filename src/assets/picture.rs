@@ -36,10 +36,10 @@ use crate::util::fs::FileStamp;
 use crate::util::fs::io_reason;
 
 /// Where encoded images are kept between builds, relative to the site root.
-pub const CACHE_DIR: &str = ".dateline-cache/images";
+pub(crate) const CACHE_DIR: &str = ".dateline-cache/images";
 
 /// The site folder the encoded images are published in.
-pub const OUTPUT_DIR: &str = "img";
+pub(crate) const OUTPUT_DIR: &str = "img";
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
 const ENCODER_VERSION: u32 = 3;
@@ -53,7 +53,7 @@ const WEBP_QUALITY: f32 = 80.0;
 
 /// What is wrong with an image file, said after "the photo `...` cannot be published:".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImageError {
+pub(crate) enum ImageError {
     #[error("cannot read it: {0}")]
     Read(String),
     #[error("it is not a JPEG, PNG or WebP image")]
@@ -77,7 +77,7 @@ pub enum ImageError {
 
 impl ImageError {
     /// What the newsroom can do about it: most often, save the photo again.
-    pub fn help(&self) -> &'static str {
+    pub(crate) fn help(&self) -> &'static str {
         match self {
             ImageError::Read(_) => "check that the file can be read",
             ImageError::Unsupported | ImageError::Corrupt(_) | ImageError::Encode { .. } => {
@@ -110,7 +110,7 @@ fn one_line(err: &impl std::fmt::Display) -> String {
 
 /// The image formats Dateline re-encodes; others (GIF, SVG) are published as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
+pub(crate) enum Format {
     Jpeg,
     Png,
     WebP,
@@ -118,7 +118,7 @@ pub enum Format {
 
 impl Format {
     /// The format a file name promises, for choosing which files to process at all.
-    pub fn from_name(path: &Path) -> Option<Format> {
+    pub(crate) fn from_name(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
             "jpg" | "jpeg" => Some(Format::Jpeg),
@@ -139,7 +139,7 @@ impl Format {
 
 /// One encoded file of a picture.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Variant {
+pub(crate) struct Variant {
     pub width: u32,
     pub height: u32,
     pub format: Format,
@@ -150,7 +150,7 @@ pub struct Variant {
 
 /// A photo ready for `<picture>`: its upright size and its encoded files, narrowest first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Picture {
+pub(crate) struct Picture {
     pub width: u32,
     pub height: u32,
     /// In the source's own format, for browsers without WebP; the last is full size.
@@ -188,18 +188,18 @@ impl Picture {
     }
 
     /// Every file of the picture, each once.
-    pub fn files(&self) -> impl Iterator<Item = &Variant> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = &Variant> {
         let webp = (self.webp != self.original).then_some(&self.webp);
         self.original.iter().chain(webp.into_iter().flatten())
     }
 
     /// The full-size copy in the source's format, which replaces the source at its own path.
-    pub fn full_size(&self) -> Option<&Variant> {
+    pub(crate) fn full_size(&self) -> Option<&Variant> {
         self.original.last()
     }
 
     /// A `srcset` attribute: `url 480w, url 800w`, with `url` made by `url_of` from a file name.
-    pub fn srcset(variants: &[Variant], url_of: impl Fn(&str) -> String) -> String {
+    pub(crate) fn srcset(variants: &[Variant], url_of: impl Fn(&str) -> String) -> String {
         variants
             .iter()
             .map(|v| format!("{} {}w", url_of(&v.file), v.width))
@@ -210,7 +210,7 @@ impl Picture {
 
 /// The configured widths narrower than the original, and the original width: small photos are
 /// never blown up, and the largest file is always the photo at its full size.
-pub fn produced_widths(configured: &[u32], original: u32) -> Vec<u32> {
+pub(crate) fn produced_widths(configured: &[u32], original: u32) -> Vec<u32> {
     let mut widths: Vec<u32> = configured
         .iter()
         .copied()
@@ -257,13 +257,13 @@ fn cache_key(bytes: &[u8], widths: &[u32]) -> String {
 /// The result of processing one source: its picture, and how many files were encoded for it
 /// (none when the cache had them all).
 #[derive(Debug, Clone)]
-pub struct Processed {
+pub(crate) struct Processed {
     pub picture: Picture,
     pub encoded: usize,
 }
 
 /// Processes one source file into `cache`; the error says what is wrong with the file.
-pub fn process(
+pub(crate) fn process(
     source: &Path,
     cache: &Path,
     settings: &ImageSettings,
@@ -499,13 +499,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImageError> {
 
 /// Pictures of the last build, by source file, with the stamp and widths they were made with.
 #[derive(Debug, Default)]
-pub struct Pictures {
+pub(crate) struct Pictures {
     known: HashMap<PathBuf, (FileStamp, Vec<u32>, Picture)>,
 }
 
 /// What [`Pictures::process_all`] made of the build's image files.
 #[derive(Debug, Default)]
-pub struct Batch {
+pub(crate) struct Batch {
     /// By source path: the picture, or what is wrong with the file.
     pub results: BTreeMap<PathBuf, Result<Picture, ImageError>>,
     /// Files encoded by this build (0 when nothing changed).
@@ -514,7 +514,7 @@ pub struct Batch {
 
 impl Pictures {
     /// Processes every source in parallel, then deletes the cache files no source uses any more.
-    pub fn process_all(
+    pub(crate) fn process_all(
         &mut self,
         sources: &[(PathBuf, FileStamp)],
         cache: &Path,
@@ -592,7 +592,7 @@ fn prune(cache: &Path, batch: &Batch) {
 /// A file that cannot be decoded is an error at each place that uses it (a story's `photo:`, a
 /// Markdown image), or at the file itself when nothing does: publishing it as it is would serve
 /// whatever metadata it holds, and a page would show a broken image.
-pub fn attach(
+pub(crate) fn attach(
     pictures: &mut Pictures,
     newsroom: &Newsroom,
     theme: &ThemeFiles,
@@ -798,7 +798,7 @@ const BODY_SIZES: &str = "(min-width: 41rem) 41rem, 100vw";
 /// with a WebP `<source>`, a `srcset`, its size (no layout shift) and lazy loading; `None` when
 /// nothing changed. `url_of` makes a URL from an encoded file's name. The `<img>` comes from the
 /// Markdown renderer, which escapes `"` and `>` in attributes, so the tag ends at the first `>`.
-pub fn responsive_html(
+pub(crate) fn responsive_html(
     html: &str,
     pictures: &HashMap<String, Picture>,
     url_of: impl Fn(&str) -> String,

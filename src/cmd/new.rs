@@ -136,7 +136,7 @@ fn write_story(options: &NewStory) -> Result<PathBuf, Diagnostics> {
     }
 }
 
-/// The slug of a headline, at most [`SLUG_LIMIT`] characters, cut between words.
+/// The slug of a headline, at most `SLUG_LIMIT` (80) characters, cut between words.
 pub fn story_slug(headline: &str) -> String {
     let slug = slugify(headline);
     if slug.len() <= SLUG_LIMIT {

@@ -3,11 +3,11 @@
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
-pub mod feed;
-pub mod redirect;
-pub mod sitemap;
-pub mod structured_data;
-pub mod theme;
+pub(crate) mod feed;
+pub(crate) mod redirect;
+pub(crate) mod sitemap;
+pub(crate) mod structured_data;
+pub(crate) mod theme;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -232,13 +232,13 @@ type CachedPage = (Arc<str>, Arc<[u8]>);
 /// A page's output path with what goes there.
 type Page = (Arc<str>, Output);
 /// A page's output path with its key.
-pub type PageKey = (Arc<str>, u64);
+pub(crate) type PageKey = (Arc<str>, u64);
 
 /// Pages and cards of the recent builds, reused when their inputs hash the same: an edit to
 /// one story re-renders only the pages that show something of it. Cleared when templates
 /// change. Entries no build used are dropped once they are as many as the used ones.
 #[derive(Debug, Default)]
-pub struct RenderCache {
+pub(crate) struct RenderCache {
     /// By story fingerprint.
     cards: HashMap<u64, Value>,
     /// By the key of a page's inputs (which includes its route).
@@ -248,7 +248,7 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.cards.clear();
         self.pages.clear();
         self.feeds.clear();
@@ -257,7 +257,7 @@ impl RenderCache {
 }
 
 /// What the render stage made.
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub outputs: Outputs,
     pub counts: Counts,
     /// Every page's output path and key, when pages may be kept from `previous` (for the
@@ -269,7 +269,7 @@ pub struct Rendered {
 /// that `previous` (the site in the output folder) holds unchanged are kept, not rendered;
 /// with a `staging` folder, pages are written into it as they are rendered rather than kept in
 /// memory (or in the cache).
-pub fn render(
+pub(crate) fn render(
     newsroom: &Newsroom,
     images: &Images,
     theme: &mut Theme,
@@ -873,7 +873,7 @@ fn register_resize_image(newsroom: &Newsroom, images: &Images, theme: &mut Theme
 /// Registers `resize_image` over `pictures` (by URL), with encoded files under `output`. The
 /// theme registers it with no pictures when it compiles, because Tera refuses templates that
 /// call unknown functions; each build registers it again with its own.
-pub fn register_resize_image_with(
+pub(crate) fn register_resize_image_with(
     tera: &mut tera::Tera,
     pictures: std::collections::HashMap<String, crate::assets::picture::Picture>,
     output: String,

@@ -19,7 +19,7 @@ use crate::site::routes::route_file;
 /// Adds a redirect page for every `redirect_from` path of the published stories and pages.
 /// A path that is already some file of the site (a page, a listing, a feed, a photo) or that
 /// two files claim is an error at its `redirect_from` line: one of them would be lost.
-pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics {
+pub(crate) fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics {
     let site = &newsroom.site;
     let mut problems = Diagnostics::new();
     let mut redirects: HashMap<String, (&Story, String)> = HashMap::new();
@@ -72,7 +72,7 @@ pub fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics {
 }
 
 /// The HTML of a redirect to the absolute URL `target`.
-pub fn page(language: &str, target: &str) -> String {
+pub(crate) fn page(language: &str, target: &str) -> String {
     let url = escape(target);
     let language = escape(language);
     format!(

@@ -25,18 +25,18 @@ use crate::util::time::rfc3339;
 use crate::site::routes::{NEWS_SITEMAP, ROBOTS, SITEMAP};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
-pub const MAX_URLS: usize = 50_000;
+pub(crate) const MAX_URLS: usize = 50_000;
 /// The most URLs one news sitemap may list (Google News).
-pub const MAX_NEWS_URLS: usize = 1_000;
+pub(crate) const MAX_NEWS_URLS: usize = 1_000;
 /// How far back from the newest story the news sitemap reaches (Google News: two days).
-pub const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
+pub(crate) const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
 
 const SITEMAP_NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
-pub const NEWS_NAMESPACE: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+pub(crate) const NEWS_NAMESPACE: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 
 /// One URL of the sitemap.
 #[derive(Debug, Clone)]
-pub struct Url {
+pub(crate) struct Url {
     /// Absolute.
     pub loc: String,
     pub lastmod: Option<ZonedDateTime>,
@@ -44,7 +44,7 @@ pub struct Url {
 
 /// One URL's `<url>` element, with the last change that dates it.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     xml: Arc<str>,
     lastmod: Option<ZonedDateTime>,
 }
@@ -68,14 +68,14 @@ impl From<&Url> for Entry {
 /// stories' entries are kept by their route and date, so that a new story formats one entry,
 /// not ten thousand.
 #[derive(Debug, Default)]
-pub struct SitemapCache {
+pub(crate) struct SitemapCache {
     key: u64,
     files: Vec<(String, Arc<[u8]>)>,
     entries: rustc_hash::FxHashMap<u64, Entry>,
 }
 
 /// Writes the sitemap (split when it is large), the news sitemap and `robots.txt`.
-pub fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCache) {
+pub(crate) fn render(newsroom: &Newsroom, outputs: &mut Outputs, cache: &mut SitemapCache) {
     let site = &newsroom.site;
     let root = site.absolute(&site.path("/"));
     let corrections = outputs
@@ -196,7 +196,7 @@ fn newest_change<'a>(stories: impl Iterator<Item = &'a Story>) -> Option<ZonedDa
 /// The sitemap files of `entries`: `sitemap.xml` alone while they fit in `limit`, else a
 /// `sitemap.xml` index of `sitemap-1.xml`, `sitemap-2.xml`... of `limit` URLs each. `root` is
 /// the site's absolute URL with a trailing slash.
-pub fn sitemap_files(entries: &[Entry], limit: usize, root: &str) -> Vec<(String, String)> {
+pub(crate) fn sitemap_files(entries: &[Entry], limit: usize, root: &str) -> Vec<(String, String)> {
     let limit = limit.max(1);
     if entries.len() <= limit {
         return vec![(SITEMAP.to_string(), urlset(entries))];
@@ -274,7 +274,7 @@ fn news_sitemap(newsroom: &Newsroom) -> String {
 
 /// The indices of the stories published within `window` before the newest one, at most
 /// `limit`, newest first. `dates` are the stories' publication times, newest first.
-pub fn news_stories(
+pub(crate) fn news_stories(
     dates: &[Option<Timestamp>],
     window: SignedDuration,
     limit: usize,
@@ -296,7 +296,7 @@ pub fn news_stories(
 
 /// The language code Google News wants: ISO 639 (`pt` for `pt-BR`), except Chinese, which is
 /// `zh-cn` (simplified) or `zh-tw` (traditional).
-pub fn news_language(language: &str) -> String {
+pub(crate) fn news_language(language: &str) -> String {
     let lower = language.trim().to_ascii_lowercase().replace('_', "-");
     let mut parts = lower.split('-');
     let primary = parts.next().unwrap_or_default().to_string();

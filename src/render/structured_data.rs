@@ -14,10 +14,10 @@ use crate::site::config::Site;
 use crate::site::routes::GroupKind;
 
 /// Google shows at most this many characters of a `NewsArticle` headline.
-pub const HEADLINE_LIMIT: usize = 110;
+pub(crate) const HEADLINE_LIMIT: usize = 110;
 
 /// The JSON text of `value`, safe to place inside `<script type="application/ld+json">`.
-pub fn script_json(value: &Value) -> String {
+pub(crate) fn script_json(value: &Value) -> String {
     let json = value.to_string();
     // Most JSON-LD has none of these: then the text is used as it is, without a second copy.
     let escaped = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
@@ -41,7 +41,7 @@ pub fn script_json(value: &Value) -> String {
 
 /// A headline of at most [`HEADLINE_LIMIT`] characters: cut at a word break where there is one
 /// near the end, never inside a character, and marked with an ellipsis.
-pub fn headline(text: &str) -> String {
+pub(crate) fn headline(text: &str) -> String {
     if text.chars().count() <= HEADLINE_LIMIT {
         return text.to_string();
     }
@@ -55,7 +55,7 @@ pub fn headline(text: &str) -> String {
 }
 
 /// The `NewsArticle` of story `index`.
-pub fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -> Value {
+pub(crate) fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -> Value {
     let site = &newsroom.site;
     let story = &newsroom.stories[index];
     let front = &story.front;
@@ -96,7 +96,7 @@ pub fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -> Value
 }
 
 /// The `WebSite` of the front page.
-pub fn website(site: &Site) -> Value {
+pub(crate) fn website(site: &Site) -> Value {
     clean(json!({
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -109,7 +109,7 @@ pub fn website(site: &Site) -> Value {
 }
 
 /// The `CollectionPage` of a listing (section, tag, later front pages) at `url`.
-pub fn collection_page(site: &Site, name: &str, url: &str, description: &str) -> Value {
+pub(crate) fn collection_page(site: &Site, name: &str, url: &str, description: &str) -> Value {
     clean(json!({
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -122,7 +122,7 @@ pub fn collection_page(site: &Site, name: &str, url: &str, description: &str) ->
 }
 
 /// The `ProfilePage` of an author at `url`, with what `site.toml` says about them.
-pub fn profile_page(site: &Site, name: &str, url: &str) -> Value {
+pub(crate) fn profile_page(site: &Site, name: &str, url: &str) -> Value {
     let info = site.config.authors.get(name);
     let same_as = info.and_then(|i| i.url.as_deref()).map(|u| json!([u]));
     clean(json!({

@@ -10,13 +10,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::theme::{TemplateFile, ThemeFiles};
 
 /// The compiled templates, built once per build and shared by every render.
-pub struct Theme {
+pub(crate) struct Theme {
     pub tera: Tera,
     templates: BTreeMap<String, TemplateFile>,
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: &[&str] = &[
+pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
     "story.html",
     "page.html",
@@ -29,11 +29,11 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// The site's corrections page. The built-in theme has it; a theme folder without it still
 /// builds, without a /corrections/ page (the build warns when the site has corrections).
-pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
+pub(crate) const CORRECTIONS_TEMPLATE: &str = "corrections.html";
 
 impl Theme {
     /// Compiles every template, reporting syntax errors at their template line.
-    pub fn compile(files: &ThemeFiles, timezone: &TimeZone) -> Result<Theme, Diagnostics> {
+    pub(crate) fn compile(files: &ThemeFiles, timezone: &TimeZone) -> Result<Theme, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         register_filters(&mut tera, timezone);
@@ -64,18 +64,22 @@ impl Theme {
         Ok(theme(tera))
     }
 
-    pub fn has_template(&self, name: &str) -> bool {
+    pub(crate) fn has_template(&self, name: &str) -> bool {
         self.templates.contains_key(name)
     }
 
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
             .map_err(|err| self.diagnostic(&err))
     }
 
     /// Turns a Tera error into a diagnostic at the template file and line it names.
-    pub fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
         use tera::ErrorKind;
         match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
@@ -85,7 +89,7 @@ impl Theme {
                 match self.templates.get(name) {
                     Some(file) => Diagnostic::error(&file.origin, message)
                         .with_position(&file.text, span.start_line, span.start_col + 1)
-                        .with_help("fix the template; see the README's template reference"),
+                        .with_help("fix the template; see docs/themes.md in Dateline's repository"),
                     None => Diagnostic::error(format!("templates/{name}"), message)
                         .at(span.start_line, span.start_col + 1),
                 }
@@ -130,7 +134,7 @@ impl Theme {
         Some(
             Diagnostic::error(&file.origin, format!("template error: {message}"))
                 .with_position(&file.text, line, column)
-                .with_help("fix the template; see the README's template reference"),
+                .with_help("fix the template; see docs/themes.md in Dateline's repository"),
         )
     }
 }
@@ -150,7 +154,11 @@ fn register_filters(tera: &mut Tera, timezone: &TimeZone) {
 }
 
 /// Formats an RFC 3339 timestamp in the site's time zone with a strftime pattern.
-pub fn format_date(value: &str, format: &str, timezone: &TimeZone) -> Result<String, String> {
+pub(crate) fn format_date(
+    value: &str,
+    format: &str,
+    timezone: &TimeZone,
+) -> Result<String, String> {
     let timestamp: jiff::Timestamp = value
         .parse()
         .map_err(|err| format!("the `date` filter needs an RFC 3339 date, not `{value}`: {err}"))?;

@@ -1,6 +1,6 @@
 //! `site.toml`: what the outlet is, where it lives and how its URLs look.
 //!
-//! The types here are plain serde data; [`SiteConfig::parse`] adds the checks serde cannot do
+//! The types here are plain serde data; [`Site::parse`] adds the checks serde cannot do
 //! (a real time zone, an absolute base URL, a permalink pattern with known placeholders) and
 //! reports every problem at its line in `site.toml`.
 

@@ -18,7 +18,7 @@ impl FileStamp {
 }
 
 /// The reason of an I/O error in plain words, without Rust's error codes.
-pub fn io_reason(err: &std::io::Error) -> String {
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "it does not exist".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

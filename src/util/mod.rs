@@ -2,8 +2,8 @@
 //! stamps, counted nouns, freeing memory in the background). It imports nothing of Dateline's
 //! own, so that any stage can use it without pointing an import the wrong way.
 
-pub mod background;
-pub mod fs;
-pub mod hash;
-pub mod text;
-pub mod time;
+pub(crate) mod background;
+pub(crate) mod fs;
+pub(crate) mod hash;
+pub(crate) mod text;
+pub(crate) mod time;

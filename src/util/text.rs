@@ -1,7 +1,7 @@
 //! Text for people and for XML.
 
 /// `1 story`, `3 stories`.
-pub fn plural(count: usize, noun: &str) -> String {
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     match (count, noun) {
         (1, _) => format!("1 {noun}"),
         (_, "story") => format!("{count} stories"),
@@ -12,7 +12,7 @@ pub fn plural(count: usize, noun: &str) -> String {
 /// Drops the characters XML 1.0 cannot contain at all (most C0 controls, and the
 /// noncharacters U+FFFE and U+FFFF), so that one stray control character in a story cannot make
 /// a whole feed or sitemap unreadable.
-pub fn xml_safe(text: String) -> String {
+pub(crate) fn xml_safe(text: String) -> String {
     let allowed = |c: char| {
         (!c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{1f}')
             && !matches!(c, '\u{fffe}' | '\u{ffff}')

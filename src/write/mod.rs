@@ -151,7 +151,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Threads of the write stage, more than this machine kind's 2 cores: writing and removing
 /// files mostly waits for the disk. Removing the previous site of 10,000 stories (15,000
 /// folders) after a one-story edit took 0.4 to 1.2 s with 8 threads and 0.9 to 6.6 s with 2, in
-/// four alternating runs on the slow disk of the README's figures. (The pages of a build into
+/// four alternating runs on the slow disk of benches/RESULTS.md's figures. (The pages of a build into
 /// an output folder without a site are written earlier, by the render threads: see [`Staging`].)
 const WRITE_THREADS: usize = 8;
 

@@ -4,7 +4,7 @@
 //! Rendered files are compared byte for byte with the previous site's, never trusted from a
 //! record of an earlier build: a file edited by hand in `public/` is a changed file. Reading the
 //! previous files costs a tenth of a second for a 10,000-story site whose files are in the page
-//! cache and under a second when they are not (measured in the README), far less than writing
+//! cache and under a second when they are not (measured in benches/RESULTS.md), far less than writing
 //! them again on a slow disk.
 
 use std::fs;
@@ -17,7 +17,7 @@ use crate::util::fs::FileStamp;
 
 /// One output, and the stamp of the previous site's file at its path when that file already
 /// holds it.
-pub struct Planned<'a> {
+pub(super) struct Planned<'a> {
     pub path: &'a str,
     pub output: &'a Output,
     pub unchanged: Option<FileStamp>,
@@ -25,7 +25,7 @@ pub struct Planned<'a> {
 
 /// Compares every output with the file at its path in `previous` (the output folder as the last
 /// build left it), in parallel.
-pub fn plan<'a>(outputs: &'a Outputs, previous: &Path) -> Vec<Planned<'a>> {
+pub(super) fn plan<'a>(outputs: &'a Outputs, previous: &Path) -> Vec<Planned<'a>> {
     let exists = previous.is_dir();
     outputs
         .files
@@ -70,7 +70,7 @@ fn holds(path: &Path, metadata: &fs::Metadata, bytes: &[u8]) -> bool {
 /// Whether `dir` holds `files` files in `folders` folders and nothing else (no link, no other
 /// kind of file). Once every output is known to be in `dir`, equal counts mean that nothing was
 /// added beside them.
-pub fn holds_only(dir: &Path, files: usize, folders: usize) -> bool {
+pub(super) fn holds_only(dir: &Path, files: usize, folders: usize) -> bool {
     count(dir) == Some((files, folders))
 }
 

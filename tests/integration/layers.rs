@@ -110,7 +110,10 @@ fn every_top_level_module_is_a_layer() {
     let lib = fs::read_to_string(src().join("lib.rs")).expect("read lib.rs");
     let declared: Vec<&str> = lib
         .lines()
-        .filter_map(|line| line.strip_prefix("pub mod ").or(line.strip_prefix("mod ")))
+        .filter_map(|line| {
+            let line = line.strip_prefix("pub(crate) ").unwrap_or(line);
+            line.strip_prefix("pub mod ").or(line.strip_prefix("mod "))
+        })
         .map(|rest| rest.trim_end_matches(';'))
         .collect();
     assert_eq!(

@@ -102,7 +102,7 @@ impl Site {
     }
 
     fn cache(&self) -> BTreeMap<String, SystemTime> {
-        let dir = self.root().join(dateline::assets::picture::CACHE_DIR);
+        let dir = self.root().join(".dateline-cache/images");
         fs::read_dir(dir)
             .expect("the cache folder exists")
             .flatten()

@@ -45,7 +45,7 @@ struct Author<'a> {
 }
 
 /// The feed as JSON Feed 1.1.
-pub fn feed(channel: &Channel, entries: &[&Entry]) -> String {
+pub(super) fn feed(channel: &Channel, entries: &[&Entry]) -> String {
     let feed = Feed {
         version: "https://jsonfeed.org/version/1.1",
         title: &channel.title,

@@ -28,14 +28,14 @@ use crate::site::slug::slugify;
 
 /// A feed as templates link to it: `<link rel="alternate" title="..." href="...">`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FeedLink {
+pub(crate) struct FeedLink {
     pub title: String,
     pub url: String,
 }
 
 /// Which stories a feed follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Every story: `/feed.xml`.
     Main,
     Section,
@@ -55,7 +55,7 @@ fn listing_route(kind: Kind, slug: &str) -> String {
 }
 
 /// The RSS feed of the section, tag or author called `name` (ignored for the main feed).
-pub fn link(site: &Site, kind: Kind, name: &str) -> FeedLink {
+pub(crate) fn link(site: &Site, kind: Kind, name: &str) -> FeedLink {
     let route = listing_route(kind, &slugify(name));
     FeedLink {
         title: title(site, kind, name),
@@ -124,7 +124,7 @@ impl Entry {
 /// section's, tags' and authors' feeds, whose other entries (each the story's whole text with
 /// its links made absolute) are reused.
 #[derive(Debug, Default)]
-pub struct FeedCache {
+pub(crate) struct FeedCache {
     /// By output path: the key of the feed's inputs, and its bytes.
     files: HashMap<String, (u64, Arc<[u8]>)>,
     /// By [`entry_key`].
@@ -133,7 +133,7 @@ pub struct FeedCache {
 
 impl FeedCache {
     /// Forgets everything: the templates, `site.toml` or the time zone changed.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         *self = FeedCache::default();
     }
 }
@@ -148,7 +148,7 @@ struct Job<'a> {
 
 /// Writes every feed into `outputs`, reusing the bytes of feeds whose stories did not change
 /// (`fingerprints` hash each story's inputs, `site_hash` the site's); returns how many feeds.
-pub fn render(
+pub(crate) fn render(
     newsroom: &Newsroom,
     images: &Images,
     fingerprints: &[u64],

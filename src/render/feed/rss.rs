@@ -13,10 +13,10 @@ use rss::{Category, ChannelBuilder, Image, Item, ItemBuilder};
 use super::{Channel, Entry};
 
 /// The Media RSS namespace, for photos.
-pub const MEDIA_NAMESPACE: &str = "http://search.yahoo.com/mrss/";
+pub(super) const MEDIA_NAMESPACE: &str = "http://search.yahoo.com/mrss/";
 
 /// The feed as RSS 2.0 XML.
-pub fn channel(channel: &Channel, entries: &[&Entry]) -> String {
+pub(super) fn channel(channel: &Channel, entries: &[&Entry]) -> String {
     let last_build = entries
         .iter()
         .filter_map(|e| e.modified())
