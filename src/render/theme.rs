@@ -150,7 +150,7 @@ fn register_filters(tera: &mut Tera, timezone: &TimeZone) {
     );
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("slugify", tera_contrib::slug::slug);
-    crate::render::register_resize_image_with(tera, Default::default(), String::new());
+    crate::render::pictures::register_resize_image_with(tera, Default::default(), String::new());
 }
 
 /// Formats an RFC 3339 timestamp in the site's time zone with a strftime pattern.
