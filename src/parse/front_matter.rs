@@ -18,6 +18,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::schema::{self, Block};
 use crate::site::config::unknown_key_help;
 
+/// The most tags, or authors, one story may have.
+const MAX_NAMES: usize = 100;
+
 /// A story file split into its front matter and Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -279,6 +282,9 @@ impl Checker<'_> {
             clean
         });
         let (tags, tag_spans): (Vec<String>, Vec<Range<usize>>) = match &raw.tags {
+            Some(list) if self.too_many(list.value.len(), "tags", &list.referenced) => {
+                (Vec::new(), Vec::new())
+            }
             Some(list) => list
                 .value
                 .iter()
@@ -330,6 +336,22 @@ impl Checker<'_> {
             date_span,
             tag_spans,
         })
+    }
+
+    /// Whether a list of `count` names (`what`: "tags", "authors") is longer than any story
+    /// needs, which is then an error at the list. Each name is a page and a feed, and every
+    /// tag feed lists each story's tags: four thousand tags on one story made a build write
+    /// 440 MB.
+    fn too_many(&mut self, count: usize, what: &str, list: &Location) -> bool {
+        if count <= MAX_NAMES {
+            return false;
+        }
+        self.error_at(
+            list,
+            format!("this story has {count} {what}; a story can have at most {MAX_NAMES}"),
+            &format!("keep the {what} readers browse by, and remove the rest"),
+        );
+        true
     }
 
     /// A trimmed tag with its span; like every name with a page, it needs letters or digits
@@ -410,6 +432,9 @@ impl Checker<'_> {
     /// letters or digits for its URL.
     fn names(&mut self, list: Spanned<Vec<String>>, kind: &str) -> Vec<String> {
         let mut names = Vec::new();
+        if self.too_many(list.value.len(), &format!("{kind}s"), &list.referenced) {
+            return names;
+        }
         for name in list.value {
             let name = name.trim();
             if name.is_empty() {
@@ -838,6 +863,25 @@ mod tests {
             errors[0].message.starts_with("`tags` should be a list"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_story_with_more_tags_than_any_story_needs_is_an_error_at_the_list() {
+        let tags: Vec<String> = (0..4000).map(|n| format!("tag {n}")).collect();
+        let text = format!(
+            "---\nheadline: T\ndate: 2025-01-01\ntags: [{}]\n---\n",
+            tags.join(", ")
+        );
+        let errors = parse_text(&text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "this story has 4000 tags; a story can have at most 100"
+        );
+        assert_eq!(errors[0].line, 4);
+        let hundred = &tags[..100].join(", ");
+        let text = format!("---\nheadline: T\ndate: 2025-01-01\ntags: [{hundred}]\n---\n");
+        assert!(parse_text(&text).is_ok());
     }
 
     #[test]

@@ -383,6 +383,7 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
         Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
         _ => None,
     }));
+    let mut next = HashMap::default();
     let mut index = 0;
     while index < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
@@ -394,7 +395,7 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
                     _ => None,
                 })
                 .collect();
-            let id = unique_id(&text, &mut used);
+            let id = unique_id(&text, &mut used, &mut next);
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
                 *slot = Some(id.into());
             }
@@ -403,18 +404,25 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
     }
 }
 
-fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
+/// The heading's id: its slug, or the slug with the first free `-N`. `next` remembers, per
+/// slug, the number to try first, so that twenty thousand headings of one text cost one try
+/// each instead of one per earlier heading.
+fn unique_id(text: &str, used: &mut HashSet<String>, next: &mut HashMap<String, usize>) -> String {
     let base = match slugify(text) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = next.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 /// The HTML of the first top-level paragraph.
@@ -555,6 +563,19 @@ mod tests {
     fn heading_ids_avoid_the_ids_of_the_page_around_the_body() {
         let body = render_text("a.md", "## Main", &links()).unwrap();
         assert!(body.html.contains("<h2 id=\"main-1\">"), "{}", body.html);
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids_that_skip_ones_already_taken() {
+        let text = "## Same\n\n## Same {#same-2}\n\n## Same\n\n## Same\n";
+        let body = render_text("a.md", text, &links()).unwrap();
+        let ids: Vec<&str> = body
+            .html
+            .split("<h2 id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(ids, ["same", "same-2", "same-1", "same-3"], "{}", body.html);
     }
 
     #[test]
