@@ -302,6 +302,17 @@ impl Destinations<'_> {
             );
             return dest;
         }
+        if crate::site::url::is_script_url(&dest) && !source.raw_html {
+            problems.push(
+                error_at(
+                    source,
+                    range,
+                    format!("the link `{dest}` would run code or carry a document in readers' browsers"),
+                )
+                .with_help("link to an http(s) address or a page of the site; a site that trusts its writers' HTML can set `unsafe_html = true` in site.toml"),
+            );
+            return dest;
+        }
         match self.links.resolve(source.path, &dest, &mut self.used) {
             Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
                 problems.push(
@@ -454,13 +465,22 @@ mod tests {
     use super::*;
 
     fn render_text(path: &str, body: &str, links: &Links) -> Result<Body, Vec<Diagnostic>> {
+        render_with(path, body, links, true)
+    }
+
+    fn render_with(
+        path: &str,
+        body: &str,
+        links: &Links,
+        raw_html: bool,
+    ) -> Result<Body, Vec<Diagnostic>> {
         let text: Arc<str> = Arc::from(format!("---\nheadline: x\n---\n{body}"));
         let source = Source {
             display: Path::new("content/x.md"),
             path: Path::new(path),
             text: &text,
             body_offset: 19,
-            raw_html: true,
+            raw_html,
         };
         render(&source, links).map_err(Diagnostics::sorted)
     }
@@ -563,6 +583,20 @@ mod tests {
     fn heading_ids_avoid_the_ids_of_the_page_around_the_body() {
         let body = render_text("a.md", "## Main", &links()).unwrap();
         assert!(body.html.contains("<h2 id=\"main-1\">"), "{}", body.html);
+    }
+
+    #[test]
+    fn script_links_are_errors_unless_raw_html_is_trusted() {
+        for link in ["javascript:alert(1)", "VBScript:x", "data:text/html,hi"] {
+            let text = format!("Text with [a link]({link}).");
+            let errors = render_with("a.md", &text, &links(), false).unwrap_err();
+            assert!(
+                errors[0].message.contains("would run code"),
+                "{link}: {errors:?}"
+            );
+            assert!(render_with("a.md", &text, &links(), true).is_ok());
+        }
+        assert!(render_with("a.md", "[ok](https://example.org/)", &links(), false).is_ok());
     }
 
     #[test]
