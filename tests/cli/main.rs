@@ -8,7 +8,7 @@ mod harness;
 mod images;
 
 mod build;
-mod cli;
+mod command_line;
 mod determinism;
 mod errors;
 mod example_site;
