@@ -1,13 +1,12 @@
 //! The command line itself: help, version, usage errors, and the options that do not change
 //! what is built.
 
-use crate::harness::{NOW, Site, path_arg, run};
+use crate::harness::{NOW, Site, path_arg};
 
 /// Runs `dateline` with `args` in a fresh empty folder.
 fn dateline(args: &[&str]) -> crate::harness::Run {
     let dir = Site::empty();
-    let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
-    run(dir.root(), &args, dir.root().join("public"))
+    crate::harness::dateline(dir.root()).args(args).run()
 }
 
 #[test]
@@ -116,17 +115,10 @@ fn default_output_is_public_under_the_root_whatever_the_working_folder() {
         "Body.\n",
     );
     let elsewhere = Site::empty();
-    let run = run(
-        elsewhere.root(),
-        &[
-            "build".into(),
-            "--now".into(),
-            NOW.into(),
-            "-r".into(),
-            path_arg(site.root()),
-        ],
-        site.root().join("public"),
-    );
+    let run = crate::harness::dateline(elsewhere.root())
+        .args(["build", "--now", NOW, "-r", &path_arg(site.root())])
+        .output_in(&site.root().join("public"))
+        .run();
     run.assert_success();
     assert!(run.exists("world/2025/05/talks/index.html"));
     assert!(crate::harness::entries(elsewhere.root()).is_empty());
@@ -139,11 +131,9 @@ fn root_defaults_to_the_working_folder() {
         "headline: Talks\ndate: 2025-05-19",
         "Body.\n",
     );
-    let run = run(
-        site.root(),
-        &["build".into(), "--now".into(), NOW.into()],
-        site.root().join("public"),
-    );
+    let run = crate::harness::dateline(site.root())
+        .args(["build", "--now", NOW])
+        .run();
     run.assert_success();
     assert!(run.exists("world/2025/05/talks/index.html"));
 }
@@ -204,11 +194,10 @@ fn successful_build_prints_nothing_on_stderr() {
 fn root_that_does_not_exist_is_an_error_not_a_crash() {
     let dir = Site::empty();
     let missing = dir.root().join("no-such-site");
-    let run = run(
-        dir.root(),
-        &["build".into(), "--root".into(), path_arg(&missing)],
-        missing.join("public"),
-    );
+    let run = crate::harness::dateline(dir.root())
+        .args(["build", "--root", &path_arg(&missing)])
+        .output_in(&missing.join("public"))
+        .run();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("the site folder") && run.stderr.contains("does not exist"),

@@ -1,7 +1,7 @@
 //! Builds are reproducible: the same site gives the same bytes, whatever the output folder and
 //! however the parallel stages were scheduled.
 
-use crate::harness::{NOW, Site, path_arg, repo_root, run, snapshot};
+use crate::harness::{NOW, Site, dateline, repo_root, snapshot};
 
 fn assert_identical(first: &std::path::Path, second: &std::path::Path) {
     let a = snapshot(first);
@@ -34,20 +34,14 @@ fn two_builds_of_the_same_site_are_byte_identical() {
 fn the_example_site_builds_byte_identically_twice() {
     let outs = Site::empty();
     let build = |out: &std::path::Path| {
-        run(
-            outs.root(),
-            &[
-                "build".into(),
-                "--now".into(),
-                NOW.into(),
-                "--root".into(),
-                path_arg(repo_root()),
-                "--output".into(),
-                path_arg(out),
-            ],
-            out.to_path_buf(),
-        )
-        .assert_success();
+        dateline(outs.root())
+            .args(["build", "--now", NOW, "--root"])
+            .arg(repo_root())
+            .arg("--output")
+            .arg(out)
+            .output_in(out)
+            .run()
+            .assert_success();
     };
     build(&outs.root().join("a"));
     build(&outs.root().join("b"));

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::harness::{NOW, Run, broken_links, duplicate_ids, path_arg, repo_root, run};
+use crate::harness::{NOW, Run, broken_links, dateline, duplicate_ids, repo_root};
 
 /// One build of the example site, shared by the tests of this module. It goes into Cargo's
 /// temporary folder for integration tests, never into the repository.
@@ -14,19 +14,13 @@ fn example() -> &'static Run {
         let outs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-site");
         std::fs::create_dir_all(&outs).expect("create the temporary folder");
         let out = outs.join("public");
-        let built = run(
-            &outs,
-            &[
-                "build".into(),
-                "--now".into(),
-                NOW.into(),
-                "--root".into(),
-                path_arg(repo_root()),
-                "--output".into(),
-                path_arg(&out),
-            ],
-            out,
-        );
+        let built = dateline(&outs)
+            .args(["build", "--now", NOW, "--root"])
+            .arg(repo_root())
+            .arg("--output")
+            .arg(&out)
+            .output_in(&out)
+            .run();
         built.assert_success();
         built
     })

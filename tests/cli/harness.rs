@@ -1,18 +1,33 @@
-//! The test harness: a site in a temporary folder, the real `dateline` binary run on it, and
+//! The one test harness: a site in a temporary folder (written by the test, or copied from
+//! `tests/fixtures/<name>/`), the real `dateline` binary run on it as of a fixed [`NOW`], and
 //! readers that parse what it wrote (HTML with scraper, feeds with feed-rs, sitemaps with
-//! roxmltree) and what it said (diagnostics on stderr).
+//! roxmltree) and what it said (exit code and diagnostics on stderr).
+//!
+//! The `cli` tests are built on it; the `hardening` and `serve` suites include it with
+//! `#[path = "../cli/harness.rs"]`, so that every suite has the same clock, sites and launcher.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
-/// The "now" of every build, so that tests never depend on the clock.
+/// The "now" of every build, so that tests never depend on the clock: after every story the
+/// test sites date in 2025, before the ones they schedule for 2026 and later.
 pub const NOW: &str = "2026-01-01T00:00:00Z";
+
+/// The binary under test, built by Cargo for the tests.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_dateline");
+
+/// How long one run of the binary may take before it is killed and the test fails: far more
+/// than any test site needs, so that only a hang (or a runaway hostile input) reaches it.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The `site.toml` of [`Site::new`]: a site in Lisbon's time zone at a domain root.
 pub const SITE_TOML: &str = "title = \"Test Gazette\"\n\
@@ -20,7 +35,8 @@ pub const SITE_TOML: &str = "title = \"Test Gazette\"\n\
                              timezone = \"Europe/Lisbon\"\n";
 
 /// A site in a temporary folder, removed when the last handle to it (a clone, or a [`Run`] of
-/// it whose output is still read) is dropped.
+/// it whose output is still read) is dropped. The methods that write return the site again,
+/// so that a site can be written in one expression.
 #[derive(Clone)]
 pub struct Site {
     dir: Arc<TempDir>,
@@ -30,13 +46,20 @@ impl Site {
     /// A site with only [`SITE_TOML`] and an empty `content/`: no theme folder, so the
     /// built-in theme is used.
     pub fn new() -> Site {
+        Site::with_config(SITE_TOML)
+    }
+
+    /// A site with this `site.toml` and an empty `content/`.
+    pub fn with_config(toml: &str) -> Site {
         let site = Site::empty();
         fs::create_dir_all(site.root().join("content")).expect("create content/");
-        site.file("site.toml", SITE_TOML)
+        site.file("site.toml", toml)
     }
 
     /// A temporary folder with nothing in it.
     pub fn empty() -> Site {
+        // A visible name: tempfile's default (`.tmpXXXX`) is hidden, and Dateline ignores
+        // hidden files and folders.
         let dir = tempfile::Builder::new()
             .prefix("dateline-test-")
             .tempdir()
@@ -56,15 +79,15 @@ impl Site {
     }
 
     /// Writes a file relative to the site root, creating its folders.
-    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Site {
+    pub fn file(&self, path: &str, contents: impl AsRef<[u8]>) -> Site {
         let path = self.root().join(path);
         fs::create_dir_all(path.parent().expect("a file has a parent")).expect("create folders");
         fs::write(&path, contents).expect("write a site file");
-        self
+        self.clone()
     }
 
     /// Appends lines to `site.toml`.
-    pub fn config(self, toml: &str) -> Site {
+    pub fn config(&self, toml: &str) -> Site {
         let path = self.root().join("site.toml");
         let mut text = fs::read_to_string(&path).unwrap_or_default();
         text.push_str(toml);
@@ -75,7 +98,7 @@ impl Site {
     }
 
     /// Writes `content/<path>` as a front matter block (without its `---` lines) and a body.
-    pub fn story(self, path: &str, front_matter: &str, body: &str) -> Site {
+    pub fn story(&self, path: &str, front_matter: &str, body: &str) -> Site {
         let front_matter = front_matter.trim_end_matches('\n');
         self.file(
             &format!("content/{path}"),
@@ -85,12 +108,12 @@ impl Site {
 
     /// Runs `dateline <args> --root <root>` in the root; the output is read from `public/`.
     pub fn dateline(&self, args: &[&str]) -> Run {
-        let mut all: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
-        all.push("--root".into());
-        all.push(path_arg(self.root()));
-        let mut run = run(self.root(), &all, self.root().join("public"));
-        run._site = Some(self.clone());
-        run
+        let mut launch = dateline(self.root())
+            .args(args)
+            .arg("--root")
+            .arg(self.root());
+        launch.site = Some(self.clone());
+        launch.run()
     }
 
     /// Builds into `public/` under the root, as of [`NOW`], with extra arguments.
@@ -121,7 +144,7 @@ impl Site {
 
     /// Puts a previous build into `public/`, for tests that prove it survives: with the marker
     /// every build leaves, so that a build may replace it.
-    pub fn previous_public(self) -> Site {
+    pub fn previous_public(&self) -> Site {
         self.file("public/.dateline-output", "written by dateline build\n")
             .file("public/index.html", "<p>previous front page</p>\n")
             .file(
@@ -137,30 +160,111 @@ pub fn path_arg(path: &Path) -> String {
     path.to_str().expect("a UTF-8 temporary path").to_string()
 }
 
-/// Runs the real binary with exactly `args` in the folder `cwd`; `out` is where the output is
-/// expected, for the readers of [`Run`]. Fails the test if it panicked.
-pub fn run(cwd: &Path, args: &[String], out: PathBuf) -> Run {
-    let output = Command::cargo_bin("dateline")
-        .expect("the dateline binary is built")
-        .args(args)
+/// The real binary about to run in `cwd`, with no arguments yet: the one way the tests start
+/// it. Every run has the same environment: no colours, no backtraces, not in GitHub Actions
+/// (whatever the test runner's own environment is). Its output is expected in `cwd/public`.
+pub fn dateline(cwd: &Path) -> Dateline {
+    let mut command = Command::new(BINARY);
+    command
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run dateline");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        out,
-        _site: None,
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "dateline panicked:\n{}",
-        run.stderr
-    );
-    run
+        .env_remove("GITHUB_ACTIONS");
+    Dateline {
+        command,
+        out: cwd.join("public"),
+        site: None,
+    }
+}
+
+/// A run of `dateline` being put together; see [`dateline`].
+pub struct Dateline {
+    command: Command,
+    out: PathBuf,
+    /// The site run on, kept alive by the [`Run`].
+    site: Option<Site>,
+}
+
+impl Dateline {
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Dateline {
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Dateline
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    /// Where the readers of the [`Run`] find the output (by default `public/` in the folder).
+    pub fn output_in(mut self, out: &Path) -> Dateline {
+        self.out = out.to_path_buf();
+        self
+    }
+
+    /// Runs the binary to the end and fails the test if it panicked, or if it ran longer than
+    /// [`TIMEOUT`] (it is killed then).
+    pub fn run(mut self) -> Run {
+        let shown: Vec<String> = self
+            .command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let started = Instant::now();
+        let mut child = self
+            .command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dateline");
+        // Both pipes are read to their end in threads, so that a chatty child never blocks on
+        // a full pipe; they end when the child does, or the deadline passes first.
+        let (sender, received) = mpsc::channel();
+        let pipes: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().expect("piped stdout")),
+            Box::new(child.stderr.take().expect("piped stderr")),
+        ];
+        for (index, mut pipe) in pipes.into_iter().enumerate() {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                let _ = sender.send((index, bytes));
+            });
+        }
+        let mut streams = [Vec::new(), Vec::new()];
+        for _ in 0..streams.len() {
+            let left = (started + TIMEOUT).saturating_duration_since(Instant::now());
+            match received.recv_timeout(left) {
+                Ok((index, bytes)) => streams[index] = bytes,
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("dateline {shown:?} ran longer than {TIMEOUT:?} and was killed");
+                }
+            }
+        }
+        let status = child.wait().expect("wait for dateline");
+        let [stdout, stderr] = streams;
+        let run = Run {
+            code: status.code(),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            out: self.out,
+            _site: self.site,
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "dateline {shown:?} panicked:\n{}",
+            run.stderr
+        );
+        run
+    }
 }
 
 /// What one run of `dateline` did.
@@ -179,7 +283,7 @@ impl Run {
         assert_eq!(
             self.code,
             Some(0),
-            "the build failed\nstdout:\n{}\nstderr:\n{}",
+            "dateline failed\nstdout:\n{}\nstderr:\n{}",
             self.stdout,
             self.stderr
         );

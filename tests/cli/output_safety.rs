@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::harness::{Site, assert_no_leftovers, entries, path_arg, run, snapshot};
+use crate::harness::{Site, assert_no_leftovers, dateline, entries, path_arg, snapshot};
 
 fn one_story() -> Site {
     Site::new().story(
@@ -44,11 +44,10 @@ fn output_equal_to_the_root_is_refused_and_nothing_is_deleted() {
 fn output_equal_to_the_root_written_relatively_is_refused() {
     let site = one_story();
     let before = site.snapshot();
-    let run = run(
-        site.root(),
-        &["build", "--root", ".", "--output", "."].map(String::from),
-        site.root().to_path_buf(),
-    );
+    let run = dateline(site.root())
+        .args(["build", "--root", ".", "--output", "."])
+        .output_in(site.root())
+        .run();
     assert_ne!(run.code, Some(0));
     assert_eq!(site.snapshot(), before);
 }
@@ -60,17 +59,11 @@ fn output_that_is_a_parent_of_the_root_is_refused_and_nothing_is_deleted() {
     let site = one_story();
     copy_tree(site.root(), &site_root);
     let before = snapshot(parent.root());
-    let run = run(
-        parent.root(),
-        &[
-            "build".into(),
-            "--root".into(),
-            path_arg(&site_root),
-            "--output".into(),
-            path_arg(parent.root()),
-        ],
-        parent.root().to_path_buf(),
-    );
+    let run = dateline(parent.root())
+        .args(["build", "--root", &path_arg(&site_root)])
+        .args(["--output", &path_arg(parent.root())])
+        .output_in(parent.root())
+        .run();
     assert_ne!(run.code, Some(0));
     assert!(
         run.stderr.contains("would delete your site"),
