@@ -156,6 +156,10 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
+        problems.extend(crate::assets::photo::not_on_the_site(
+            &newsroom,
+            &sources.theme,
+        ));
         let photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
         let (images, image_problems, encoded) = picture::attach(
             &mut self.pictures,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Newsroom;
 use crate::source::theme::{StaticSource, ThemeFiles};
 use crate::util::fs::FileStamp;
@@ -85,6 +86,32 @@ impl PhotoSizes {
             })
             .collect()
     }
+}
+
+/// An error for each story whose photo is a path on the site (`/images/quay.jpg`) that no file
+/// of the site publishes: `static/`, the theme's files or `content/`. The page would show a
+/// broken image, and a path such as `/etc/passwd` is a mistake, never a photo.
+pub(crate) fn not_on_the_site(newsroom: &Newsroom, theme: &ThemeFiles) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    for (story, local) in newsroom.stories.iter().zip(local_files(newsroom, theme)) {
+        let Some(photo) = story.front.photo.as_ref() else {
+            continue;
+        };
+        if local.is_none() && photo.src.starts_with('/') && !photo.src.starts_with("//") {
+            problems.push(
+                Diagnostic::error(
+                    &story.file.display,
+                    format!("the photo `{}` is not a file of the site", photo.src),
+                )
+                .with_span(story.text(), photo.span.clone())
+                .with_help(
+                    "a path starting with / names a file in static/ (static/images/quay.jpg is \
+                     /images/quay.jpg); put the photo there, or next to the story",
+                ),
+            );
+        }
+    }
+    problems
 }
 
 /// The file behind each story's photo: a file beside the story or elsewhere in `content/`, or

@@ -480,7 +480,15 @@ impl Checker<'_> {
             );
             return None;
         };
-        if crate::site::url::is_script_url(&src) {
+        let trimmed = src.trim();
+        let other_scheme = crate::site::url::is_external(trimmed)
+            && !trimmed.starts_with("//")
+            && !["http://", "https://"].iter().any(|scheme| {
+                trimmed
+                    .get(..scheme.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+            });
+        if crate::site::url::is_script_url(&src) || other_scheme {
             self.error_at(
                 &photo.referenced,
                 format!("the photo source `{src}` is not an image URL"),
@@ -863,6 +871,35 @@ mod tests {
             errors[0].message.starts_with("`tags` should be a list"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_photo_source_that_is_no_web_address_is_an_error() {
+        for src in [
+            "file:///etc/passwd",
+            "ftp://host/p.jpg",
+            "javascript:alert(1)",
+        ] {
+            let text = format!(
+                "---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: \"{src}\"\n  alt: A\n---\n"
+            );
+            let errors = parse_text(&text).unwrap_err();
+            assert!(
+                errors[0].message.contains("is not an image URL"),
+                "{src}: {errors:?}"
+            );
+        }
+        for src in [
+            "https://cdn.example.org/p.jpg",
+            "HTTP://x.org/p.jpg",
+            "//cdn/p.jpg",
+            "p.jpg",
+        ] {
+            let text = format!(
+                "---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: \"{src}\"\n  alt: A\n---\n"
+            );
+            assert!(parse_text(&text).is_ok(), "{src}");
+        }
     }
 
     #[test]

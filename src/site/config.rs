@@ -258,6 +258,31 @@ impl Site {
                     .with_help("it is the number of stories on each listing page"),
             );
         }
+        if config.feed_limit == 0 {
+            problems.push(
+                at_key("feed_limit", "`feed_limit` must be at least 1".into()).with_help(
+                    "it is the number of stories in each feed; 0 would publish empty feeds",
+                ),
+            );
+        }
+        if config.images.widths.contains(&0) {
+            problems.push(
+                at_key(
+                    "images.widths",
+                    "`images.widths` cannot have a width of 0".into(),
+                )
+                .with_help("list widths in pixels, e.g. `widths = [480, 800, 1200, 1600]`"),
+            );
+        }
+        if config.images.max_megapixels == 0 {
+            problems.push(
+                at_key(
+                    "images.max_megapixels",
+                    "`images.max_megapixels` must be at least 1".into(),
+                )
+                .with_help("it is the largest photo accepted, in millions of pixels (default 60)"),
+            );
+        }
         if let Some(logo) = &config.publisher.logo
             && !(logo.starts_with('/') && !logo.starts_with("//") || is_web_url(logo))
         {
@@ -603,6 +628,17 @@ mod tests {
         .unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
         assert_eq!(lines, vec![2, 3, 4], "{errors:?}");
+    }
+
+    #[test]
+    fn numbers_that_would_publish_nothing_are_errors_at_their_line() {
+        let errors = parse(
+            "title = \"G\"\nbase_url = \"https://x.org\"\nfeed_limit = 0\n\
+             [images]\nwidths = [0, 800]\nmax_megapixels = 0\n",
+        )
+        .unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![3, 5, 6], "{errors:?}");
     }
 
     #[test]

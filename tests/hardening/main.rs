@@ -7,6 +7,7 @@ mod hostile;
 mod image_bombs;
 #[path = "../shared/images.rs"]
 mod images;
+mod inputs;
 mod limits;
 mod output_folder;
 mod properties;

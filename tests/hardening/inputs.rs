@@ -1,0 +1,38 @@
+//! Issue 23, item 11: values that used to be accepted silently and published something broken
+//! are errors at their line.
+
+use crate::harness::{dateline, site};
+
+#[test]
+fn a_photo_path_that_no_file_of_the_site_publishes_is_an_error_at_the_photo() {
+    let story = b"---\nheadline: Quay\ndate: 2025-05-19\nphoto:\n  src: /etc/passwd\n  alt: A quay\n---\nText.\n";
+    let dir = site(&[("content/world/quay.md", story)]);
+    let run = dateline(dir.path(), &["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/world/quay.md:5:3")
+            && run
+                .stderr
+                .contains("the photo `/etc/passwd` is not a file of the site"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_feed_limit_of_zero_and_a_width_of_zero_are_errors_in_site_toml() {
+    let dir = site(&[(
+        "content/world/quay.md",
+        b"---\nheadline: Quay\ndate: 2025-05-19\n---\nText.\n",
+    )]);
+    let toml = format!(
+        "{}feed_limit = 0\n[images]\nwidths = [0]\n",
+        crate::harness::SITE_TOML
+    );
+    std::fs::write(dir.path().join("site.toml"), toml).unwrap();
+    let run = dateline(dir.path(), &["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("site.toml:3:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("site.toml:5:1"), "{}", run.stderr);
+    assert!(!dir.path().join("public").exists());
+}
