@@ -156,7 +156,7 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
-        problems.extend(crate::assets::photo::not_on_the_site(
+        problems.extend(crate::assets::photo::on_this_computer(
             &newsroom,
             &sources.theme,
         ));

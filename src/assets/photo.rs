@@ -88,25 +88,31 @@ impl PhotoSizes {
     }
 }
 
-/// An error for each story whose photo is a path on the site (`/images/quay.jpg`) that no file
-/// of the site publishes: `static/`, the theme's files or `content/`. The page would show a
-/// broken image, and a path such as `/etc/passwd` is a mistake, never a photo.
-pub(crate) fn not_on_the_site(newsroom: &Newsroom, theme: &ThemeFiles) -> Diagnostics {
+/// An error for each story whose photo is a path on this computer rather than on the site:
+/// `/Users/ana/Pictures/quay.jpg` pasted from a file browser, or `/etc/passwd`. Such a path
+/// names no file of the site (not in `static/`, the theme or `content/`) but a file that
+/// exists outside it, and would publish a broken image. Other site paths that no file
+/// publishes are left alone: a web server or CDN in front of the site may serve them.
+pub(crate) fn on_this_computer(newsroom: &Newsroom, theme: &ThemeFiles) -> Diagnostics {
     let mut problems = Diagnostics::new();
     for (story, local) in newsroom.stories.iter().zip(local_files(newsroom, theme)) {
         let Some(photo) = story.front.photo.as_ref() else {
             continue;
         };
-        if local.is_none() && photo.src.starts_with('/') && !photo.src.starts_with("//") {
+        let site_path = photo.src.starts_with('/') && !photo.src.starts_with("//");
+        if local.is_none() && site_path && Path::new(&photo.src).exists() {
             problems.push(
                 Diagnostic::error(
                     &story.file.display,
-                    format!("the photo `{}` is not a file of the site", photo.src),
+                    format!(
+                        "the photo `{}` is a file on this computer, not on the site",
+                        photo.src
+                    ),
                 )
                 .with_span(story.text(), photo.span.clone())
                 .with_help(
-                    "a path starting with / names a file in static/ (static/images/quay.jpg is \
-                     /images/quay.jpg); put the photo there, or next to the story",
+                    "copy the photo next to the story (a story folder with index.md) and write \
+                     its name, or put it in static/ (static/images/quay.jpg is /images/quay.jpg)",
                 ),
             );
         }
