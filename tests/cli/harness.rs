@@ -106,6 +106,27 @@ impl Site {
         )
     }
 
+    /// A story in house style (a dek, no photo) under `content/`, with `extra` front matter
+    /// lines, each ending in a newline.
+    pub fn house_story(&self, path: &str, headline: &str, date: &str, extra: &str) -> Site {
+        self.story(
+            path,
+            &format!("headline: \"{headline}\"\ndek: \"Why it matters.\"\ndate: {date}\n{extra}"),
+            "The story.\n",
+        )
+    }
+
+    /// A file under the root, as text.
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.root().join(path))
+            .unwrap_or_else(|err| panic!("cannot read {path}: {err}"))
+    }
+
+    /// Whether a file or folder exists under the root.
+    pub fn exists(&self, path: &str) -> bool {
+        self.root().join(path).exists()
+    }
+
     /// Runs `dateline <args> --root <root>` in the root; the output is read from `public/`.
     pub fn dateline(&self, args: &[&str]) -> Run {
         let mut launch = dateline(self.root())
@@ -135,6 +156,24 @@ impl Site {
         let mut run = self.dateline(&all);
         run.out = out.to_path_buf();
         run
+    }
+
+    /// `check --format json <args>` (as of [`NOW`] unless `args` has a `--now`): the exit code
+    /// and the parsed report.
+    pub fn check_json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let mut all = vec!["check", "--format", "json"];
+        if !args.contains(&"--now") {
+            all.extend(["--now", NOW]);
+        }
+        all.extend_from_slice(args);
+        let run = self.dateline(&all);
+        let report = serde_json::from_str(&run.stdout).unwrap_or_else(|err| {
+            panic!(
+                "stdout is not JSON ({err}):\n{}\nstderr:\n{}",
+                run.stdout, run.stderr
+            )
+        });
+        (run.code.unwrap_or(-1), report)
     }
 
     /// Every file under the root with its bytes, to prove that nothing was touched.
@@ -197,6 +236,11 @@ impl Dateline {
         S: AsRef<OsStr>,
     {
         self.command.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Dateline {
+        self.command.env(key, value);
         self
     }
 
@@ -444,6 +488,15 @@ impl Page {
         self.select(css).into_iter().map(text_of).collect()
     }
 
+    /// The texts of every element matching `css`, trimmed, with the whitespace inside them as
+    /// written (for tests that prove the markup's own spacing too).
+    pub fn trimmed_texts(&self, css: &str) -> Vec<String> {
+        self.select(css)
+            .into_iter()
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    }
+
     /// The value of `attr` on the one element matching `css`.
     pub fn attr(&self, css: &str, attr: &str) -> String {
         let found = self.select(css);
@@ -528,6 +581,25 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<Reported> {
         }
     }
     found
+}
+
+/// The diagnostics of a `check --format json` report.
+pub fn json_diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
+    report["diagnostics"]
+        .as_array()
+        .expect("a diagnostics array")
+}
+
+/// `file:line:col` of a diagnostic in a `check --format json` report.
+pub fn json_location(diagnostic: &serde_json::Value) -> String {
+    let mut location = diagnostic["file"].as_str().unwrap_or("?").to_string();
+    if let Some(line) = diagnostic["line"].as_u64() {
+        location.push_str(&format!(":{line}"));
+        if let Some(column) = diagnostic["column"].as_u64() {
+            location.push_str(&format!(":{column}"));
+        }
+    }
+    location
 }
 
 /// Every file under `dir` (relative, `/`-separated) with its bytes; empty if `dir` is absent.

@@ -21,3 +21,4 @@ mod rebuild_on_disk;
 mod robustness;
 mod syndication;
 mod themes;
+mod workflow;

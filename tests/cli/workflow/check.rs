@@ -1,12 +1,13 @@
 //! `dateline check`: errors and style warnings, for people, scripts and GitHub.
 
-use crate::harness::{LATER, Site, diagnostics, location, run};
+use super::gazette;
+use crate::harness::{NOW, Site, dateline, json_diagnostics, json_location};
 
 /// One story in house style.
 fn good_site() -> Site {
-    let site = Site::new();
-    site.story(
-        "content/world/talks.md",
+    let site = gazette();
+    site.house_story(
+        "world/talks.md",
         "Talks resume in Istanbul",
         "2025-05-16 10:00",
         "tags: [Ukraine]\n",
@@ -17,8 +18,8 @@ fn good_site() -> Site {
 #[test]
 fn a_good_site_checks_clean_and_nothing_is_written() {
     let site = good_site();
-    let check = run(site.dateline(&["check", "--now", LATER]));
-    assert_eq!(check.code, 0, "{}", check.stderr);
+    let check = site.dateline(&["check", "--now", NOW]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
     assert_eq!(
         check.stdout,
         "Checked 1 story and 0 pages: no problems found.\n"
@@ -33,8 +34,8 @@ fn errors_fail_the_check_with_their_location() {
         "content/world/bad.md",
         "---\nheadline: Bad\ndate: 2025-13-01\n---\nText.\n",
     );
-    let check = run(site.dateline(&["check", "--now", LATER]));
-    assert_eq!(check.code, 1);
+    let check = site.dateline(&["check", "--now", NOW]);
+    assert_eq!(check.code, Some(1));
     assert!(
         check.stderr.contains("content/world/bad.md:3:7"),
         "{}",
@@ -55,15 +56,15 @@ fn warnings_pass_unless_denied() {
         "content/world/nodek.md",
         "---\nheadline: No dek\ndate: 2025-05-17\n---\nText.\n",
     );
-    let check = run(site.dateline(&["check", "--now", LATER]));
-    assert_eq!(check.code, 0, "{}", check.stderr);
+    let check = site.dateline(&["check", "--now", NOW]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
     assert!(
         check.stderr.contains("warning: the story has no dek"),
         "{}",
         check.stderr
     );
-    let denied = run(site.dateline(&["check", "--now", LATER, "--deny-warnings"]));
-    assert_eq!(denied.code, 1);
+    let denied = site.dateline(&["check", "--now", NOW, "--deny-warnings"]);
+    assert_eq!(denied.code, Some(1));
     assert!(
         denied.stdout.contains("--deny-warnings"),
         "{}",
@@ -73,12 +74,12 @@ fn warnings_pass_unless_denied() {
 
 #[test]
 fn every_style_rule_warns_at_the_line_to_fix() {
-    let site = Site::new();
+    let site = gazette();
     let long_headline = "Long ".repeat(23);
     let long_dek = "word ".repeat(41);
     site.file(
         "content/world/long.md",
-        &format!("---\nheadline: {long_headline}\ndek: {long_dek}\ndate: 2025-05-01\ntags: [ukraine]\n---\nText.\n"),
+        format!("---\nheadline: {long_headline}\ndek: {long_dek}\ndate: 2025-05-01\ntags: [ukraine]\n---\nText.\n"),
     )
     .file(
         "content/world/photo.md",
@@ -90,11 +91,11 @@ fn every_style_rule_warns_at_the_line_to_fix() {
     );
     let (code, report) = site.check_json(&["--now", "2025-06-01T08:00:00Z"]);
     assert_eq!(code, 0, "{report:#}");
-    let found: Vec<(String, String)> = diagnostics(&report)
+    let found: Vec<(String, String)> = json_diagnostics(&report)
         .iter()
         .map(|d| {
             assert_eq!(d["severity"], "warning");
-            (location(d), d["message"].as_str().unwrap().to_string())
+            (json_location(d), d["message"].as_str().unwrap().to_string())
         })
         .collect();
     let expected = [
@@ -137,7 +138,7 @@ fn json_report_is_one_document_with_every_field() {
     assert_eq!(code, 1);
     assert_eq!(report["errors"], 1);
     assert_eq!(report["warnings"], 0);
-    let first = &diagnostics(&report)[0];
+    let first = &json_diagnostics(&report)[0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["file"], "content/world/bad.md");
     assert_eq!(first["line"], 2);
@@ -157,10 +158,12 @@ fn github_actions_get_annotations_on_the_lines() {
         "content/world/nodek.md",
         "---\nheadline: No dek\ndate: 2025-05-17\n---\nText.\n",
     );
-    let human = run(site
-        .dateline(&["check", "--now", LATER])
-        .env("GITHUB_ACTIONS", "true"));
-    assert_eq!(human.code, 1);
+    // In the site's folder, as a workflow step runs it.
+    let human = dateline(site.root())
+        .args(["check", "--now", NOW])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
+    assert_eq!(human.code, Some(1));
     let annotations: Vec<&str> = human
         .stdout
         .lines()
@@ -182,9 +185,10 @@ fn github_actions_get_annotations_on_the_lines() {
         annotations[1]
     );
 
-    let json = run(site
-        .dateline(&["check", "--format", "json", "--now", LATER])
-        .env("GITHUB_ACTIONS", "true"));
+    let json = dateline(site.root())
+        .args(["check", "--format", "json", "--now", NOW])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("stdout stays JSON");
     assert_eq!(report["errors"], 1);
     assert_eq!(
@@ -194,7 +198,7 @@ fn github_actions_get_annotations_on_the_lines() {
         json.stderr
     );
 
-    let local = run(site.dateline(&["check", "--now", LATER]));
+    let local = site.dateline(&["check", "--now", NOW]);
     assert!(
         !local.stdout.contains("::error"),
         "no annotations outside GitHub"
@@ -208,8 +212,8 @@ fn build_shows_warnings_and_still_publishes() {
         "content/world/nodek.md",
         "---\nheadline: No dek\ndate: 2025-05-17\n---\nText.\n",
     );
-    let build = run(site.dateline(&["build", "--now", LATER]));
-    assert_eq!(build.code, 0, "{}", build.stderr);
+    let build = site.dateline(&["build", "--now", NOW]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
     assert!(
         build.stderr.contains("warning: the story has no dek"),
         "{}",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::{dateline, run};
+use crate::harness::{dateline, repo_root};
 
 fn workflow_text() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/github-pages.yml");
@@ -42,8 +42,8 @@ fn dateline_subcommands(script: &str) -> Vec<String> {
 
 /// The commands `dateline --help` lists.
 fn help_commands() -> Vec<String> {
-    let help = run(dateline(Path::new(env!("CARGO_MANIFEST_DIR"))).arg("--help"));
-    assert_eq!(help.code, 0);
+    let help = dateline(repo_root()).arg("--help").run();
+    assert_eq!(help.code, Some(0));
     help.stdout
         .split("Commands:")
         .nth(1)

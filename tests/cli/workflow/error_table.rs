@@ -3,7 +3,7 @@
 //! shows up here for review: every message says what happened, where, and (in its help) what
 //! to do.
 
-use crate::harness::{LATER, Site, diagnostics, location};
+use crate::harness::{Site, json_diagnostics, json_location};
 
 /// A small site that builds: one story in the World section.
 const CONFIG: &str = "title = \"G\"\nbase_url = \"https://g.example/\"\nsections = [\"World\"]\n";
@@ -355,7 +355,7 @@ fn every_error_kind_has_its_message_and_location() {
         let site = Site::with_config(CONFIG);
         site.file("content/world/ok.md", GOOD_STORY);
         for (path, contents) in case.files {
-            let full = site.path().join(path);
+            let full = site.root().join(path);
             match contents {
                 Some(bytes) => {
                     std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -365,15 +365,18 @@ fn every_error_kind_has_its_message_and_location() {
                 None => std::fs::remove_file(&full).unwrap(),
             }
         }
-        let (code, report) = site.check_json(&["--now", LATER]);
-        let first = diagnostics(&report)
+        let (code, report) = site.check_json(&[]);
+        let first = json_diagnostics(&report)
             .iter()
             .find(|d| d["severity"] == "error");
         let Some(first) = first else {
             wrong.push(format!("{}: no error (exit {code})", case.kind));
             continue;
         };
-        let found = (first["message"].as_str().unwrap_or(""), location(first));
+        let found = (
+            first["message"].as_str().unwrap_or(""),
+            json_location(first),
+        );
         if code != 1 || found != (case.message, case.location.to_string()) {
             wrong.push(format!(
                 "{}: expected {} at {}, found {:?} (exit {code})",

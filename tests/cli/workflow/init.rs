@@ -1,17 +1,15 @@
 //! `dateline init`: a new newsroom that builds and checks clean at once.
 
-use tempfile::TempDir;
-
-use crate::harness::{attrs, dateline, html, run};
+use crate::harness::{Site, dateline};
 
 #[test]
 fn init_creates_a_commented_config_an_example_story_and_a_support_page() {
-    let dir = TempDir::new().unwrap();
-    dateline(dir.path())
+    let dir = Site::empty();
+    dateline(dir.root())
         .args(["init", "gazette"])
-        .assert()
-        .success();
-    let site = dir.path().join("gazette");
+        .run()
+        .assert_success();
+    let site = dir.root().join("gazette");
     let config = std::fs::read_to_string(site.join("site.toml")).unwrap();
     for key in [
         "title = \"Gazette\"",
@@ -57,12 +55,12 @@ fn init_creates_a_commented_config_an_example_story_and_a_support_page() {
 
 #[test]
 fn init_keeps_a_gitignore_that_is_already_there() {
-    let dir = TempDir::new().unwrap();
-    std::fs::write(dir.path().join(".gitignore"), "node_modules/\n").unwrap();
-    let init = run(dateline(dir.path()).arg("init"));
-    assert_eq!(init.code, 0, "{}", init.stderr);
+    let dir = Site::empty();
+    std::fs::write(dir.root().join(".gitignore"), "node_modules/\n").unwrap();
+    let init = dateline(dir.root()).arg("init").run();
+    assert_eq!(init.code, Some(0), "{}", init.stderr);
     assert_eq!(
-        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        std::fs::read_to_string(dir.root().join(".gitignore")).unwrap(),
         "node_modules/\n"
     );
     assert!(
@@ -71,63 +69,67 @@ fn init_keeps_a_gitignore_that_is_already_there() {
         "{}",
         init.stdout
     );
-    assert!(dir.path().join("site.toml").exists());
+    assert!(dir.root().join("site.toml").exists());
 }
 
 #[test]
 fn init_refuses_a_folder_that_already_has_a_site_toml() {
-    let dir = TempDir::new().unwrap();
-    std::fs::write(dir.path().join("site.toml"), "title = \"Mine\"\n").unwrap();
-    let init = run(dateline(dir.path()).arg("init"));
-    assert_eq!(init.code, 1);
+    let dir = Site::empty();
+    std::fs::write(dir.root().join("site.toml"), "title = \"Mine\"\n").unwrap();
+    let init = dateline(dir.root()).arg("init").run();
+    assert_eq!(init.code, Some(1));
     assert!(
         init.stderr.contains("already holds a Dateline site"),
         "{}",
         init.stderr
     );
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("site.toml")).unwrap(),
+        std::fs::read_to_string(dir.root().join("site.toml")).unwrap(),
         "title = \"Mine\"\n"
     );
-    assert!(!dir.path().join("content").exists());
+    assert!(!dir.root().join("content").exists());
 }
 
 #[test]
 fn a_new_site_checks_clean_and_builds() {
-    let dir = TempDir::new().unwrap();
-    dateline(dir.path())
+    let dir = Site::empty();
+    dateline(dir.root())
         .args(["init", "river-times"])
-        .assert()
-        .success();
-    let site = dir.path().join("river-times");
-    let check = run(dateline(&site).args(["check", "--deny-warnings"]));
-    assert_eq!(check.code, 0, "{}", check.stderr);
+        .run()
+        .assert_success();
+    let site = dir.root().join("river-times");
+    let check = dateline(&site).args(["check", "--deny-warnings"]).run();
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
     assert!(
         check.stdout.contains("no problems found"),
         "{}",
         check.stdout
     );
-    dateline(&site).arg("build").assert().success();
-    let public = site.join("public");
-    let front = html(&public, "index.html");
+    let public = dateline(&site).arg("build").run();
+    public.assert_success();
+    let front = public.page("index.html");
     assert_eq!(
-        crate::harness::texts(&front, "a.brand"),
+        front.trimmed_texts("a.brand"),
         ["River Times"],
         "the title comes from the folder name"
     );
-    let story = attrs(&front, ".card-headline a", "href");
+    let story = front.attrs(".card-headline a", "href");
     assert_eq!(story.len(), 1, "the example story is on the front page");
-    let support = html(&public, "support/index.html");
-    assert!(attrs(&support, "a.button", "href").contains(&"/support/".to_string()));
-    assert!(public.join("corrections/index.html").is_file());
+    let support = public.page("support/index.html");
+    assert!(
+        support
+            .attrs("a.button", "href")
+            .contains(&"/support/".to_string())
+    );
+    assert!(public.exists("corrections/index.html"));
 }
 
 #[test]
 fn init_in_the_current_folder_names_the_site_after_it() {
-    let dir = TempDir::new().unwrap();
-    let here = dir.path().join("harbour_post");
+    let dir = Site::empty();
+    let here = dir.root().join("harbour_post");
     std::fs::create_dir(&here).unwrap();
-    dateline(&here).arg("init").assert().success();
+    dateline(&here).arg("init").run().assert_success();
     let config = std::fs::read_to_string(here.join("site.toml")).unwrap();
     assert!(config.contains("title = \"Harbour Post\""), "{config}");
 }

@@ -6,8 +6,20 @@ mod check;
 mod ci;
 mod corrections;
 mod error_table;
-mod harness;
 mod init;
 mod new;
 mod publishing;
 mod redirects;
+
+use crate::harness::Site;
+
+/// A small `site.toml`: a zone with summer time, so tests see offsets at work.
+pub const CONFIG: &str = "title = \"The Test Gazette\"\n\
+    base_url = \"https://gazette.example/\"\n\
+    timezone = \"Europe/Lisbon\"\n\
+    sections = [\"World\", \"Politics\"]\n";
+
+/// A site with [`CONFIG`] and no stories.
+pub fn gazette() -> Site {
+    Site::with_config(CONFIG)
+}

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use dateline::parse::front_matter::{self, FrontMatter};
 
-use crate::harness::{LATER, Site, dateline, html, run, texts};
+use super::gazette;
+use crate::harness::{Site, dateline};
 
 /// Parses a written story with the real front matter parser, in the test site's zone.
 fn parse(site: &Site, path: &str) -> FrontMatter {
@@ -18,16 +19,18 @@ fn parse(site: &Site, path: &str) -> FrontMatter {
 
 #[test]
 fn new_story_slug_transliterates_accents_and_drops_punctuation() {
-    let site = Site::new();
-    let new = run(site.dateline(&[
-        "new",
-        "Élections à Zürich: ce qui change",
-        "--section",
-        "World",
-        "--author",
-        "Zoë Keller",
-    ]));
-    assert_eq!(new.code, 0, "{}", new.stderr);
+    let site = gazette();
+    let new = dateline(site.root())
+        .args([
+            "new",
+            "Élections à Zürich: ce qui change",
+            "--section",
+            "World",
+            "--author",
+            "Zoë Keller",
+        ])
+        .run();
+    assert_eq!(new.code, Some(0), "{}", new.stderr);
     let path = "content/world/elections-a-zurich-ce-qui-change.md";
     assert_eq!(new.stdout.trim(), path, "prints only the path");
     let front = parse(&site, path);
@@ -55,41 +58,47 @@ fn new_story_slug_transliterates_accents_and_drops_punctuation() {
 
 #[test]
 fn headlines_with_quotes_and_colons_round_trip_and_build() {
-    let site = Site::new();
+    let site = gazette();
     let headline = "\"Never again,\" minister says: #1 priority - [live] {update}";
-    let new = run(site.dateline(&["new", headline, "--section", "Politics"]));
-    assert_eq!(new.code, 0, "{}", new.stderr);
+    let new = dateline(site.root())
+        .args(["new", headline, "--section", "Politics"])
+        .run();
+    assert_eq!(new.code, Some(0), "{}", new.stderr);
     let path = new.stdout.trim().to_string();
     assert_eq!(
         path,
         "content/politics/never-again-minister-says-1-priority-live-update.md"
     );
     assert_eq!(parse(&site, &path).headline, headline);
-    let public = site.build(&["--drafts"]);
-    let story = html(
-        &public,
-        &format!(
-            "politics/{}/never-again-minister-says-1-priority-live-update/index.html",
-            jiff::Timestamp::now()
-                .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Lisbon").unwrap())
-                .strftime("%Y/%m")
-        ),
-    );
-    assert_eq!(texts(&story, "h1.story-headline"), [headline]);
-    let _ = LATER;
+    // `new` dates the story by the clock, so it is built by the clock too: as of the fixed
+    // NOW, which is earlier, it would be scheduled, not published.
+    let public = site.dateline(&["build", "--drafts"]);
+    public.assert_success();
+    let story = public.page(&format!(
+        "politics/{}/never-again-minister-says-1-priority-live-update/index.html",
+        jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Lisbon").unwrap())
+            .strftime("%Y/%m")
+    ));
+    assert_eq!(story.trimmed_texts("h1.story-headline"), [headline]);
 }
 
 #[test]
 fn new_never_overwrites_a_story() {
-    let site = Site::new();
+    let site = gazette();
     site.file("content/world/talks-resume.md", "my story\n");
-    let new = run(site.dateline(&["new", "Talks resume", "--section", "World"]));
-    assert_eq!(new.code, 1);
+    let new = dateline(site.root())
+        .args(["new", "Talks resume", "--section", "World"])
+        .run();
+    assert_eq!(new.code, Some(1));
     assert!(new.stderr.contains("already exists"), "{}", new.stderr);
     assert_eq!(site.read("content/world/talks-resume.md"), "my story\n");
-    let folder = run(site.dateline(&["new", "Talks resume", "--section", "World", "--folder"]));
+    let folder = dateline(site.root())
+        .args(["new", "Talks resume", "--section", "World", "--folder"])
+        .run();
     assert_eq!(
-        folder.code, 1,
+        folder.code,
+        Some(1),
         "the folder form would publish at the same URL"
     );
     assert!(!site.exists("content/world/talks-resume/index.md"));
@@ -97,9 +106,11 @@ fn new_never_overwrites_a_story() {
 
 #[test]
 fn folder_stories_are_index_files_that_can_hold_photos() {
-    let site = Site::new();
-    let new = run(site.dateline(&["new", "Talks resume", "--section", "World", "--folder"]));
-    assert_eq!(new.code, 0, "{}", new.stderr);
+    let site = gazette();
+    let new = dateline(site.root())
+        .args(["new", "Talks resume", "--section", "World", "--folder"])
+        .run();
+    assert_eq!(new.code, Some(0), "{}", new.stderr);
     assert_eq!(new.stdout.trim(), "content/world/talks-resume/index.md");
     assert_eq!(
         parse(&site, "content/world/talks-resume/index.md").headline,
@@ -109,8 +120,8 @@ fn folder_stories_are_index_files_that_can_hold_photos() {
 
 #[test]
 fn the_section_defaults_to_the_first_in_site_toml() {
-    let site = Site::new();
-    let new = run(site.dateline(&["new", "Talks resume"]));
+    let site = gazette();
+    let new = dateline(site.root()).args(["new", "Talks resume"]).run();
     assert_eq!(
         new.stdout.trim(),
         "content/world/talks-resume.md",
@@ -121,21 +132,23 @@ fn the_section_defaults_to_the_first_in_site_toml() {
 
 #[test]
 fn root_names_the_site_from_elsewhere() {
-    let site = Site::new();
-    let elsewhere = tempfile::TempDir::new().unwrap();
-    let root = site.path().to_string_lossy().into_owned();
-    let new = run(dateline(elsewhere.path()).args(["new", "Talks", "--root", &root]));
-    assert_eq!(new.code, 0, "{}", new.stderr);
+    let site = gazette();
+    let elsewhere = Site::empty();
+    let root = site.root().to_string_lossy().into_owned();
+    let new = dateline(elsewhere.root())
+        .args(["new", "Talks", "--root", &root])
+        .run();
+    assert_eq!(new.code, Some(0), "{}", new.stderr);
     let printed = Path::new(new.stdout.trim());
-    assert_eq!(printed, site.path().join("content/world/talks.md"));
+    assert_eq!(printed, site.root().join("content/world/talks.md"));
     assert!(printed.is_file());
 }
 
 #[test]
 fn new_outside_a_site_says_where_to_run_it() {
-    let elsewhere = tempfile::TempDir::new().unwrap();
-    let new = run(dateline(elsewhere.path()).args(["new", "Talks"]));
-    assert_eq!(new.code, 1);
+    let elsewhere = Site::empty();
+    let new = dateline(elsewhere.root()).args(["new", "Talks"]).run();
+    assert_eq!(new.code, Some(1));
     assert!(new.stderr.contains("site.toml"), "{}", new.stderr);
     assert!(new.stderr.contains("--root"), "{}", new.stderr);
 }

@@ -1,33 +1,24 @@
 //! What a build publishes: drafts only with --drafts, scheduled stories from their time on.
 
+use super::gazette;
 use crate::harness::Site;
 
 fn site() -> Site {
-    let site = Site::new();
-    site.story("content/world/out.md", "Out", "2025-05-01 10:00", "")
-        .story(
-            "content/world/draft.md",
+    let site = gazette();
+    site.house_story("world/out.md", "Out", "2025-05-01 10:00", "")
+        .house_story(
+            "world/draft.md",
             "Draft",
             "2025-05-01 11:00",
             "draft: true\n",
         )
         // 10:00 in Lisbon in June is 09:00 UTC.
-        .story(
-            "content/world/scheduled.md",
-            "Scheduled",
-            "2025-06-01 10:00",
-            "",
-        );
+        .house_story("world/scheduled.md", "Scheduled", "2025-06-01 10:00", "");
     site
 }
 
 fn published(site: &Site, args: &[&str]) -> Vec<String> {
-    let output = site.dateline(&["build"]).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    site.dateline(&[&["build"], args].concat()).assert_success();
     let mut slugs: Vec<String> = ["out", "draft", "scheduled"]
         .into_iter()
         .filter(|slug| {

@@ -1,12 +1,13 @@
 //! `redirect_from`: pages at old addresses that send readers to the new one.
 
-use crate::harness::{LATER, Site, attrs, diagnostics, html, location};
+use super::gazette;
+use crate::harness::{Site, json_diagnostics, json_location};
 
 #[test]
 fn an_old_address_redirects_to_the_story() {
-    let site = Site::new();
-    site.story(
-        "content/world/talks.md",
+    let site = gazette();
+    site.house_story(
+        "world/talks.md",
         "Talks resume",
         "2025-05-16 10:00",
         "redirect_from: [/2024/old-talks/, /world/talks.html]\n",
@@ -15,22 +16,23 @@ fn an_old_address_redirects_to_the_story() {
         "content/about.md",
         "---\nheadline: About\nlayout: page\nredirect_from:\n  - /about-us\n---\nUs.\n",
     );
-    let public = site.build(&[]);
+    let public = site.build();
+    public.assert_success();
     let target = "https://gazette.example/world/2025/05/talks/";
     for file in ["2024/old-talks/index.html", "world/talks.html"] {
-        let page = html(&public, file);
+        let page = public.page(file);
         assert_eq!(
-            attrs(&page, "meta[http-equiv='refresh']", "content"),
+            page.attrs("meta[http-equiv='refresh']", "content"),
             [format!("0; url={target}")],
             "{file}"
         );
-        assert_eq!(attrs(&page, "link[rel='canonical']", "href"), [target]);
-        assert_eq!(attrs(&page, "a", "href"), [target]);
-        assert_eq!(attrs(&page, "meta[name='robots']", "content"), ["noindex"]);
+        assert_eq!(page.attrs("link[rel='canonical']", "href"), [target]);
+        assert_eq!(page.attrs("a", "href"), [target]);
+        assert_eq!(page.attrs("meta[name='robots']", "content"), ["noindex"]);
     }
-    let about = html(&public, "about-us/index.html");
+    let about = public.page("about-us/index.html");
     assert_eq!(
-        attrs(&about, "link[rel='canonical']", "href"),
+        about.attrs("link[rel='canonical']", "href"),
         ["https://gazette.example/about/"]
     );
 }
@@ -40,38 +42,39 @@ fn redirects_sit_under_the_base_path_and_point_inside_it() {
     let site = Site::with_config(
         "title = \"G\"\nbase_url = \"https://me.github.io/gazette/\"\nsections = [\"World\"]\n",
     );
-    site.story(
-        "content/world/talks.md",
+    site.house_story(
+        "world/talks.md",
         "Talks",
         "2025-05-16",
         "redirect_from: [/old/]\n",
     );
-    let public = site.build(&[]);
-    let page = html(&public, "old/index.html");
+    let public = site.build();
+    public.assert_success();
+    let page = public.page("old/index.html");
     assert_eq!(
-        attrs(&page, "link[rel='canonical']", "href"),
+        page.attrs("link[rel='canonical']", "href"),
         ["https://me.github.io/gazette/world/2025/05/talks/"]
     );
 }
 
 #[test]
 fn a_redirect_over_a_real_page_is_an_error_at_its_line() {
-    let site = Site::new();
-    site.story("content/world/talks.md", "Talks", "2025-05-16", "")
-        .story(
-            "content/world/other.md",
+    let site = gazette();
+    site.house_story("world/talks.md", "Talks", "2025-05-16", "")
+        .house_story(
+            "world/other.md",
             "Other",
             "2025-05-17",
             "redirect_from:\n  - /old/\n  - /world/2025/05/talks/\n",
         );
-    let (code, report) = site.check_json(&["--now", LATER]);
+    let (code, report) = site.check_json(&[]);
     assert_eq!(code, 1, "{report:#}");
-    let first = &diagnostics(&report)[0];
+    let first = &json_diagnostics(&report)[0];
     assert_eq!(
         first["message"],
         "the redirect from /world/2025/05/talks/ would replace another file"
     );
-    assert_eq!(location(first), "content/world/other.md:7:5");
+    assert_eq!(json_location(first), "content/world/other.md:7:5");
     assert!(
         first["help"]
             .as_str()
@@ -83,38 +86,28 @@ fn a_redirect_over_a_real_page_is_an_error_at_its_line() {
 
 #[test]
 fn a_path_claimed_twice_is_an_error() {
-    let site = Site::new();
-    site.story(
-        "content/world/a.md",
-        "A",
-        "2025-05-16",
-        "redirect_from: [/old/]\n",
-    )
-    .story(
-        "content/world/b.md",
-        "B",
-        "2025-05-17",
-        "redirect_from: [/old]\n",
-    );
-    let (code, report) = site.check_json(&["--now", LATER]);
+    let site = gazette();
+    site.house_story("world/a.md", "A", "2025-05-16", "redirect_from: [/old/]\n")
+        .house_story("world/b.md", "B", "2025-05-17", "redirect_from: [/old]\n");
+    let (code, report) = site.check_json(&[]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["errors"], 1);
 }
 
 #[test]
 fn only_site_paths_are_accepted() {
-    let site = Site::new();
-    site.story(
-        "content/world/a.md",
+    let site = gazette();
+    site.house_story(
+        "world/a.md",
         "A",
         "2025-05-16",
         "redirect_from: [\"https://old.example/a/\", old/a/]\n",
     );
-    let (code, report) = site.check_json(&["--now", LATER]);
+    let (code, report) = site.check_json(&[]);
     assert_eq!(code, 1);
-    let found: Vec<(String, String)> = diagnostics(&report)
+    let found: Vec<(String, String)> = json_diagnostics(&report)
         .iter()
-        .map(|d| (location(d), d["message"].as_str().unwrap().to_string()))
+        .map(|d| (json_location(d), d["message"].as_str().unwrap().to_string()))
         .collect();
     assert_eq!(
         found,
