@@ -15,6 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
+use dateline::build::{BuildOptions, Builder};
+use dateline::model::Publishing;
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
@@ -158,6 +160,12 @@ impl Site {
         run
     }
 
+    /// A library `Builder` of the site as of [`NOW`], for tests that build in-process: to
+    /// keep one between edits as `serve` does, or to read what a build counted.
+    pub fn builder(&self) -> Builder {
+        Builder::new(build_options(self.root()))
+    }
+
     /// `check --format json <args>` (as of [`NOW`] unless `args` has a `--now`): the exit code
     /// and the parsed report.
     pub fn check_json(&self, args: &[&str]) -> (i32, serde_json::Value) {
@@ -191,6 +199,20 @@ impl Site {
                 "<p>previous story</p>\n",
             )
             .file("public/photo.jpg", [0xff_u8, 0xd8, 0xff, 0x00, 0x01])
+    }
+}
+
+/// The options of an in-process build of `root` as of [`NOW`], as `dateline build` makes
+/// them: no drafts, no scheduled stories, the base URL of `site.toml`.
+pub fn build_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        publishing: Publishing {
+            drafts: false,
+            future: false,
+            now: NOW.parse().expect("NOW is a timestamp"),
+        },
+        base_url: None,
     }
 }
 

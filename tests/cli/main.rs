@@ -10,6 +10,7 @@ mod images;
 mod build;
 mod command_line;
 mod determinism;
+mod distribution;
 mod errors;
 mod example_site;
 mod layers;

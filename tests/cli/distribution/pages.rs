@@ -4,7 +4,7 @@
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::harness::*;
+use super::*;
 
 fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     html.select(&Selector::parse(css).unwrap()).collect()
@@ -53,7 +53,8 @@ fn main_feed() -> (String, String) {
 
 #[test]
 fn story_head_has_social_and_search_metadata_with_the_exact_text() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let html = Html::parse_document(&built.read(HOSTILE_PAGE));
     let title: String = select(&html, "title")[0].text().collect();
     assert_eq!(title, format!("{HOSTILE} | {SITE_TITLE}"));
@@ -128,7 +129,8 @@ fn story_head_has_social_and_search_metadata_with_the_exact_text() {
 
 #[test]
 fn story_json_ld_is_a_news_article() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let html = Html::parse_document(&built.read(HOSTILE_PAGE));
     let data = json_ld(&html);
     assert_eq!(data["@context"], "https://schema.org");
@@ -172,7 +174,8 @@ fn story_json_ld_is_a_news_article() {
 
 #[test]
 fn long_headlines_are_trimmed_for_search_engines_only() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let html = Html::parse_document(&built.read("politics/2025/05/old/index.html"));
     let headline = json_ld(&html)["headline"].as_str().unwrap().to_string();
     assert!(headline.chars().count() <= 110, "{headline}");
@@ -183,7 +186,8 @@ fn long_headlines_are_trimmed_for_search_engines_only() {
 
 #[test]
 fn a_story_without_a_photo_or_its_size_omits_what_is_unknown() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let html = Html::parse_document(&built.read("politics/2025/05/vote/index.html"));
     assert_eq!(one_meta(&html, "twitter:card").as_deref(), Some("summary"));
     assert_eq!(one_meta(&html, "og:image"), None);
@@ -204,17 +208,19 @@ fn a_story_without_a_photo_or_its_size_omits_what_is_unknown() {
 
 #[test]
 fn a_story_whose_photo_cannot_be_decoded_fails_the_build_naming_it() {
-    let site = Site::newsroom();
-    site.write(
+    let site = newsroom();
+    site.file(
         "content/world/corrupt/index.md",
         "---\nheadline: A photo that cannot be read\ndate: 2025-05-01 10:00\n\
          photo:\n  src: photo.jpg\n  alt: Nothing to see\n---\nBody.\n",
     );
-    site.write_bytes(
+    site.file(
         "content/world/corrupt/photo.jpg",
         b"\xFF\xD8\xFF\xE0 truncated",
     );
-    let stderr = site.build_failure();
+    let run = site.build();
+    run.assert_failure();
+    let stderr = &run.stderr;
     assert!(
         stderr.contains(
             "error: the photo `content/world/corrupt/photo.jpg` cannot be published: \
@@ -232,7 +238,8 @@ fn a_story_whose_photo_cannot_be_decoded_fails_the_build_naming_it() {
 #[test]
 fn front_page_is_a_website_with_the_main_feed() {
     let built =
-        Site::newsroom_with("[publisher]\nname = \"Gazette Media\"\nlogo = \"/logo.png\"").build();
+        newsroom_with("[publisher]\nname = \"Gazette Media\"\nlogo = \"/logo.png\"").build();
+    built.assert_success();
     let html = Html::parse_document(&built.read("index.html"));
     assert_eq!(one_meta(&html, "og:type").as_deref(), Some("website"));
     assert_eq!(one_meta(&html, "twitter:card").as_deref(), Some("summary"));
@@ -263,7 +270,8 @@ fn front_page_is_a_website_with_the_main_feed() {
 
 #[test]
 fn listing_pages_link_their_own_feed_and_describe_themselves() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     for (path, name, feed, kind) in [
         (
             "world/index.html",
@@ -316,7 +324,8 @@ fn listing_pages_link_their_own_feed_and_describe_themselves() {
 
 #[test]
 fn standalone_pages_have_the_main_feed_and_no_article_data() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let html = Html::parse_document(&built.read("about/index.html"));
     assert_eq!(feeds(&html), [main_feed()]);
     assert_eq!(one_meta(&html, "og:title").as_deref(), Some("About us"));

@@ -2,14 +2,15 @@
 
 use roxmltree::Document;
 
-use crate::harness::*;
+use super::*;
 
 const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 
 #[test]
 fn sitemap_lists_every_page_with_its_last_change() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let xml = built.read("sitemap.xml");
     let doc = Document::parse(&xml).unwrap();
     let root = doc.root_element();
@@ -50,7 +51,8 @@ fn sitemap_lists_every_page_with_its_last_change() {
 
 #[test]
 fn news_sitemap_holds_the_two_days_before_the_newest_story() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let xml = built.read("news-sitemap.xml");
     let doc = Document::parse(&xml).unwrap();
     let root = doc.root_element();
@@ -70,8 +72,8 @@ fn news_sitemap_holds_the_two_days_before_the_newest_story() {
         .iter()
         .map(|u| find(*u, SITEMAP, "loc").unwrap())
         .collect();
-    // The story from 2025-05-18 11:59 is one minute too old; 2025-06-01 (the clock) plays no
-    // part: every story would be too old for it.
+    // The story from 2025-05-18 11:59 is one minute too old; NOW (the clock) plays no part:
+    // every story would be too old for it.
     assert_eq!(
         locs,
         [
@@ -91,7 +93,8 @@ fn news_sitemap_holds_the_two_days_before_the_newest_story() {
 
 #[test]
 fn robots_txt_lists_both_sitemaps() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let robots = built.read("robots.txt");
     let sitemaps: Vec<&str> = robots
         .lines()

@@ -1,25 +1,12 @@
 //! Rebuilds as `serve` does them, through the library's `Builder`: what feeds and page
 //! metadata show must follow an edit, and be exactly what a fresh build writes.
 
-use dateline::build::{BuildOptions, Builder};
-use dateline::model::Publishing;
+use dateline::build::Builder;
 use dateline::output::Output;
 use image::ImageFormat;
 
-use crate::harness::*;
+use super::*;
 use crate::images;
-
-fn options(site: &Site) -> BuildOptions {
-    BuildOptions {
-        root: site.root().to_path_buf(),
-        publishing: Publishing {
-            drafts: false,
-            future: false,
-            now: NOW.parse().expect("a timestamp"),
-        },
-        base_url: None,
-    }
-}
 
 fn text(builder: &mut Builder, path: &str) -> String {
     let built = builder.build().expect("the site builds");
@@ -31,12 +18,12 @@ fn text(builder: &mut Builder, path: &str) -> String {
 
 #[test]
 fn a_replaced_photo_updates_its_size_in_pages_and_feeds() {
-    let site = Site::newsroom();
-    let mut builder = Builder::new(options(&site));
+    let site = newsroom();
+    let mut builder = site.builder();
     assert!(text(&mut builder, HOSTILE_PAGE).contains("content=\"1200\""));
     // A PNG of another size (and length) in place of the JPEG.
     let replacement = images::encoded(ImageFormat::Png, 320, 200);
-    site.write_bytes("content/world/hostile/photo.jpg", &replacement);
+    site.file("content/world/hostile/photo.jpg", &replacement);
     let photo = site.root().join("content/world/hostile/photo.jpg");
     builder.changed(&photo);
     let page = text(&mut builder, HOSTILE_PAGE);
@@ -48,7 +35,7 @@ fn a_replaced_photo_updates_its_size_in_pages_and_feeds() {
     let feed = text(&mut builder, "world/feed.xml");
     assert!(feed.contains("width=\"320\""), "{feed}");
 
-    let fresh = Builder::new(options(&site)).build().expect("a fresh build");
+    let fresh = site.builder().build().expect("a fresh build");
     let again = builder.build().expect("a rebuild");
     assert!(
         again.outputs.changed_since(&fresh.outputs).is_empty(),
@@ -58,11 +45,11 @@ fn a_replaced_photo_updates_its_size_in_pages_and_feeds() {
 
 #[test]
 fn an_edited_headline_reaches_every_feed_and_sitemap_that_shows_it() {
-    let site = Site::newsroom();
-    let mut builder = Builder::new(options(&site));
+    let site = newsroom();
+    let mut builder = site.builder();
     builder.build().expect("the site builds");
     let path = "content/politics/vote.md";
-    site.write(
+    site.file(
         path,
         "---\nheadline: Parliament votes again\ndate: 2025-05-19 09:00\n\
          author: \"Bob <Jones> & Co\"\ntags: [Elections]\n---\nThe vote passed.\n",

@@ -3,7 +3,7 @@
 use roxmltree::{Document, Node};
 use serde_json::Value;
 
-use crate::harness::*;
+use super::*;
 
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 const MEDIA: &str = "http://search.yahoo.com/mrss/";
@@ -35,7 +35,8 @@ fn items<'a, 'i>(doc: &'a Document<'i>) -> Vec<Node<'a, 'i>> {
 
 #[test]
 fn main_feed_items_have_every_field_with_the_exact_text() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let xml = built.read("feed.xml");
     let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed-rs reads the RSS");
     assert_eq!(feed.title.as_ref().unwrap().content, SITE_TITLE);
@@ -77,7 +78,8 @@ fn main_feed_items_have_every_field_with_the_exact_text() {
 
 #[test]
 fn rss_namespaced_elements_are_right() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let xml = built.read("feed.xml");
     let doc = Document::parse(&xml).expect("well-formed XML");
     let rss = doc.root_element();
@@ -142,7 +144,8 @@ fn rss_namespaced_elements_are_right() {
 
 #[test]
 fn feed_content_has_only_absolute_links() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let xml = built.read("feed.xml");
     let doc = Document::parse(&xml).unwrap();
     let content = child(items(&doc)[0], (CONTENT, "encoded")).text().unwrap();
@@ -170,7 +173,8 @@ fn feed_content_has_only_absolute_links() {
 
 #[test]
 fn sections_tags_and_authors_have_their_own_feeds() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     for (path, title, headlines) in [
         (
             "world/feed.xml",
@@ -225,7 +229,8 @@ fn sections_tags_and_authors_have_their_own_feeds() {
 
 #[test]
 fn json_feed_has_the_same_items() {
-    let built = Site::newsroom().build();
+    let built = newsroom().build();
+    built.assert_success();
     let text = built.read("feed.json");
     let feed: Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
@@ -268,7 +273,8 @@ fn json_feed_has_the_same_items() {
 
 #[test]
 fn without_full_content_feeds_carry_the_first_paragraph() {
-    let built = Site::newsroom_with("[feeds]\nfull_content = false").build();
+    let built = newsroom_with("[feeds]\nfull_content = false").build();
+    built.assert_success();
     let xml = built.read("feed.xml");
     let doc = Document::parse(&xml).unwrap();
     let content = child(items(&doc)[0], (CONTENT, "encoded")).text().unwrap();
