@@ -17,6 +17,7 @@ mod layers;
 mod listings;
 mod markdown;
 mod output_safety;
+mod photos;
 mod publishing;
 mod rebuild_on_disk;
 mod robustness;

@@ -2,19 +2,20 @@
 //! between builds, and offered to browsers with `<picture>`, `srcset` and their size.
 //!
 //! Each test makes its photos with the `image` crate (and EXIF segments by hand), builds a site
-//! in a temporary folder through the library, and reads what was written.
+//! in a temporary folder through the library (to read what the build counted, and to keep one
+//! builder between edits as `serve` does), and reads what was written.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
-use dateline::build::{BuildOptions, Builder, Built};
+use dateline::build::Built;
 use dateline::diagnostic::Diagnostic;
-use dateline::model::Publishing;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use scraper::{Html, Selector};
-use tempfile::TempDir;
+
+use crate::harness::Site;
 
 const SITE_TOML: &str = "title = \"Test Gazette\"\nbase_url = \"https://news.example.org/\"\n\
                          [images]\nwidths = [100, 200, 400]\n";
@@ -22,96 +23,65 @@ const SITE_TOML: &str = "title = \"Test Gazette\"\nbase_url = \"https://news.exa
 /// Latitude bytes that only a GPS block can put into an output file.
 const GPS_MARKER: [u8; 8] = [0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1];
 
-struct Site {
-    dir: TempDir,
+/// A site whose photos are published at widths of 100, 200 and 400 pixels.
+fn site_with_widths() -> Site {
+    Site::with_config(SITE_TOML)
 }
 
-impl Site {
-    fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("a temporary folder"),
-        };
-        site.write("site.toml", SITE_TOML);
-        site
-    }
+/// A story folder `content/world/<slug>/` with `photo` as its lead photo.
+fn story_with_photo(site: &Site, slug: &str, name: &str, photo: &[u8]) {
+    site.file(
+        &format!("content/world/{slug}/index.md"),
+        format!(
+            "---\nheadline: Talks in {slug}\ndate: 2025-05-19 10:00\nphoto:\n  src: {name}\n  \
+             alt: Delegates at a table\n  credit: Gazette Staff\n---\nNegotiators met.\n"
+        ),
+    );
+    site.file(&format!("content/world/{slug}/{name}"), photo);
+}
 
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
+/// Builds with a fresh builder (like a new `dateline build`) and writes `public/`.
+fn build_in_process(site: &Site) -> Built {
+    let built = match site.builder().build() {
+        Ok(built) => built,
+        Err(problems) => panic!("the build failed: {problems:?}"),
+    };
+    dateline::write::write_site(&built.outputs, &site.root().join("public"), None)
+        .expect("the site is written");
+    built
+}
 
-    fn write(&self, path: &str, bytes: impl AsRef<[u8]>) {
-        let path = self.root().join(path);
-        fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
-        fs::write(path, bytes).expect("write a site file");
-    }
+fn public(site: &Site, path: &str) -> PathBuf {
+    site.root().join("public").join(path)
+}
 
-    /// A story folder `content/world/<slug>/` with `photo` as its lead photo.
-    fn story_with_photo(&self, slug: &str, name: &str, photo: &[u8]) {
-        self.write(
-            &format!("content/world/{slug}/index.md"),
-            format!(
-                "---\nheadline: Talks in {slug}\ndate: 2025-05-19 10:00\nphoto:\n  src: {name}\n  \
-                 alt: Delegates at a table\n  credit: Gazette Staff\n---\nNegotiators met.\n"
-            ),
-        );
-        self.write(&format!("content/world/{slug}/{name}"), photo);
-    }
+fn html(site: &Site, path: &str) -> Html {
+    let text = fs::read_to_string(public(site, path)).expect("a page");
+    Html::parse_document(&text)
+}
 
-    fn builder(&self) -> Builder {
-        Builder::new(BuildOptions {
-            root: self.root().to_path_buf(),
-            publishing: Publishing {
-                drafts: false,
-                future: false,
-                now: "2026-01-01T00:00:00Z".parse().expect("a timestamp"),
-            },
-            base_url: None,
+/// Files under `public/img/`, by name.
+fn images(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(public(site, "img"))
+        .expect("public/img exists")
+        .flatten()
+        .map(|e| {
+            let bytes = fs::read(e.path()).expect("an image");
+            (e.file_name().to_string_lossy().into_owned(), bytes)
         })
-    }
+        .collect()
+}
 
-    /// Builds with a fresh builder (like a new `dateline build`) and writes `public/`.
-    fn build(&self) -> Built {
-        let built = match self.builder().build() {
-            Ok(built) => built,
-            Err(problems) => panic!("the build failed: {problems:?}"),
-        };
-        dateline::write::write_site(&built.outputs, &self.root().join("public"), None)
-            .expect("the site is written");
-        built
-    }
-
-    fn public(&self, path: &str) -> PathBuf {
-        self.root().join("public").join(path)
-    }
-
-    fn html(&self, path: &str) -> Html {
-        let text = fs::read_to_string(self.public(path)).expect("a page");
-        Html::parse_document(&text)
-    }
-
-    /// Files under `public/img/`, by name.
-    fn images(&self) -> BTreeMap<String, Vec<u8>> {
-        fs::read_dir(self.public("img"))
-            .expect("public/img exists")
-            .flatten()
-            .map(|e| {
-                let bytes = fs::read(e.path()).expect("an image");
-                (e.file_name().to_string_lossy().into_owned(), bytes)
-            })
-            .collect()
-    }
-
-    fn cache(&self) -> BTreeMap<String, SystemTime> {
-        let dir = self.root().join(".dateline-cache/images");
-        fs::read_dir(dir)
-            .expect("the cache folder exists")
-            .flatten()
-            .map(|e| {
-                let modified = e.metadata().and_then(|m| m.modified()).expect("an mtime");
-                (e.file_name().to_string_lossy().into_owned(), modified)
-            })
-            .collect()
-    }
+fn cache(site: &Site) -> BTreeMap<String, SystemTime> {
+    let dir = site.root().join(".dateline-cache/images");
+    fs::read_dir(dir)
+        .expect("the cache folder exists")
+        .flatten()
+        .map(|e| {
+            let modified = e.metadata().and_then(|m| m.modified()).expect("an mtime");
+            (e.file_name().to_string_lossy().into_owned(), modified)
+        })
+        .collect()
 }
 
 fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
@@ -204,15 +174,15 @@ fn the_fixture_really_carries_gps_and_orientation() {
 
 #[test]
 fn each_width_up_to_the_original_is_produced_in_webp_and_the_original_format() {
-    let site = Site::new();
-    site.story_with_photo(
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
         "sizes",
         "photo.png",
         &encode(&halves(300, 150), ImageFormat::Png),
     );
-    site.build();
-    let mut produced: Vec<(String, u32, u32)> = site
-        .images()
+    build_in_process(&site);
+    let mut produced: Vec<(String, u32, u32)> = images(&site)
         .iter()
         .map(|(name, bytes)| {
             let image = image::load_from_memory(bytes).expect("a readable output");
@@ -246,11 +216,10 @@ fn transparent_edges_keep_their_colour_when_resized() {
             Rgba([0, 0, 0, 0])
         }
     }));
-    let site = Site::new();
-    site.story_with_photo("logo", "logo.png", &encode(&image, ImageFormat::Png));
-    site.build();
-    let (_, small) = site
-        .images()
+    let site = site_with_widths();
+    story_with_photo(&site, "logo", "logo.png", &encode(&image, ImageFormat::Png));
+    build_in_process(&site);
+    let (_, small) = images(&site)
         .into_iter()
         .find(|(name, _)| name.ends_with("-100.png"))
         .expect("a 100-pixel PNG");
@@ -264,15 +233,20 @@ fn transparent_edges_keep_their_colour_when_resized() {
 
 #[test]
 fn exif_orientation_is_applied() {
-    let site = Site::new();
-    site.story_with_photo("turned", "photo.jpg", &jpeg_with_exif(&halves(40, 20), 6));
-    site.build();
-    let page = site.html("world/2025/05/turned/index.html");
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
+        "turned",
+        "photo.jpg",
+        &jpeg_with_exif(&halves(40, 20), 6),
+    );
+    build_in_process(&site);
+    let page = html(&site, "world/2025/05/turned/index.html");
     let img = select(&page, "figure.story-photo img");
     assert_eq!(img.attr("width"), Some("20"));
     assert_eq!(img.attr("height"), Some("40"));
     let full = image::load_from_memory(
-        &fs::read(site.public("world/2025/05/turned/photo.jpg")).expect("the photo"),
+        &fs::read(public(&site, "world/2025/05/turned/photo.jpg")).expect("the photo"),
     )
     .expect("a JPEG");
     assert_eq!(full.dimensions(), (20, 40));
@@ -288,13 +262,13 @@ fn exif_orientation_is_applied() {
 
 #[test]
 fn gps_and_all_exif_are_stripped_from_every_output_even_full_size() {
-    let site = Site::new();
+    let site = site_with_widths();
     let source = jpeg_with_exif(&halves(150, 100), 1);
-    site.story_with_photo("secret", "photo.jpg", &source);
-    site.build();
-    let mut outputs = site.images();
+    story_with_photo(&site, "secret", "photo.jpg", &source);
+    build_in_process(&site);
+    let mut outputs = images(&site);
     assert_eq!(outputs.len(), 4, "100 and 150, twice: {:?}", outputs.keys());
-    let at_own_path = fs::read(site.public("world/2025/05/secret/photo.jpg")).expect("the photo");
+    let at_own_path = fs::read(public(&site, "world/2025/05/secret/photo.jpg")).expect("the photo");
     assert_ne!(
         at_own_path, source,
         "the original is re-encoded, never copied"
@@ -313,14 +287,15 @@ fn gps_and_all_exif_are_stripped_from_every_output_even_full_size() {
 
 #[test]
 fn pages_offer_webp_and_original_srcsets_with_the_size() {
-    let site = Site::new();
-    site.story_with_photo(
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
         "lead",
         "photo.jpg",
         &encode(&halves(300, 150), ImageFormat::Jpeg),
     );
-    site.build();
-    let page = site.html("world/2025/05/lead/index.html");
+    build_in_process(&site);
+    let page = html(&site, "world/2025/05/lead/index.html");
     let source = select(
         &page,
         "figure.story-photo picture source[type='image/webp']",
@@ -353,10 +328,10 @@ fn pages_offer_webp_and_original_srcsets_with_the_size() {
             .next()
             .unwrap_or_default()
             .trim_start_matches('/');
-        assert!(site.public(path).is_file(), "{path} is published");
+        assert!(public(&site, path).is_file(), "{path} is published");
     }
 
-    let front = site.html("index.html");
+    let front = html(&site, "index.html");
     let card = select(&front, "article.card picture img");
     assert!(card.attr("srcset").is_some_and(|s| s.contains("w, ")));
     assert_eq!(
@@ -367,44 +342,47 @@ fn pages_offer_webp_and_original_srcsets_with_the_size() {
 
 #[test]
 fn a_second_build_encodes_nothing_and_rewrites_no_cache_file() {
-    let site = Site::new();
-    site.story_with_photo(
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
         "one",
         "photo.jpg",
         &encode(&halves(300, 150), ImageFormat::Jpeg),
     );
-    site.story_with_photo(
+    story_with_photo(
+        &site,
         "two",
         "photo.png",
         &encode(&halves(120, 60), ImageFormat::Png),
     );
-    let first = site.build();
+    let first = build_in_process(&site);
     assert_eq!(first.images_encoded, 6 + 4);
-    let before = site.cache();
-    let second = site.build();
+    let before = cache(&site);
+    let second = build_in_process(&site);
     assert_eq!(second.images_encoded, 0);
-    assert_eq!(site.cache(), before, "no cache file was rewritten");
+    assert_eq!(cache(&site), before, "no cache file was rewritten");
     // The served (or written) files come from the cache.
-    assert_eq!(site.images().len(), 10);
+    assert_eq!(images(&site).len(), 10);
 }
 
 #[test]
 fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
-    let site = Site::new();
-    site.story_with_photo(
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
         "one",
         "photo.jpg",
         &encode(&halves(300, 150), ImageFormat::Jpeg),
     );
-    site.build();
-    let before = site.cache();
-    site.write(
+    build_in_process(&site);
+    let before = cache(&site);
+    site.file(
         "content/world/one/photo.jpg",
         encode(&halves(200, 100), ImageFormat::Jpeg),
     );
-    let built = site.build();
+    let built = build_in_process(&site);
     assert_eq!(built.images_encoded, 4);
-    let after = site.cache();
+    let after = cache(&site);
     assert!(
         after.keys().all(|name| !before.contains_key(name)),
         "{after:?}"
@@ -414,8 +392,13 @@ fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
 
 #[test]
 fn corrupt_image_is_an_error_at_the_photo_naming_it_until_it_is_replaced() {
-    let site = Site::new();
-    site.story_with_photo("broken", "photo.jpg", b"\xff\xd8\xff\xe0 not really a JPEG");
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
+        "broken",
+        "photo.jpg",
+        b"\xff\xd8\xff\xe0 not really a JPEG",
+    );
     let mut builder = site.builder();
     let errors: Vec<Diagnostic> = match builder.build() {
         Ok(_) => panic!("a corrupt photo was published"),
@@ -434,7 +417,7 @@ fn corrupt_image_is_an_error_at_the_photo_naming_it_until_it_is_replaced() {
     assert!(error.help.is_some(), "{error}");
 
     // As in `serve`: the same builder, told of the new file, builds.
-    site.write(
+    site.file(
         "content/world/broken/photo.jpg",
         encode(&halves(120, 60), ImageFormat::Jpeg),
     );
@@ -445,17 +428,17 @@ fn corrupt_image_is_an_error_at_the_photo_naming_it_until_it_is_replaced() {
 
 #[test]
 fn markdown_images_beside_a_story_become_pictures_without_metadata() {
-    let site = Site::new();
-    site.write(
+    let site = site_with_widths();
+    site.file(
         "content/world/map/index.md",
         "---\nheadline: The map\ndate: 2025-05-19 10:00\n---\nIntro.\n\n![Where they met](map.jpg)\n",
     );
-    site.write(
+    site.file(
         "content/world/map/map.jpg",
         jpeg_with_exif(&halves(300, 150), 1),
     );
-    site.build();
-    let page = site.html("world/2025/05/map/index.html");
+    build_in_process(&site);
+    let page = html(&site, "world/2025/05/map/index.html");
     let img = select(&page, ".story-body picture img");
     assert_eq!(img.attr("alt"), Some("Where they met"));
     assert_eq!(
@@ -473,19 +456,20 @@ fn markdown_images_beside_a_story_become_pictures_without_metadata() {
             .attr("srcset")
             .is_some_and(|s| s.contains("-300.webp 300w"))
     );
-    let published = fs::read(site.public("world/2025/05/map/map.jpg")).expect("the image");
+    let published = fs::read(public(&site, "world/2025/05/map/map.jpg")).expect("the image");
     assert!(!contains(&published, &GPS_MARKER));
 }
 
 #[test]
 fn resize_image_gives_templates_the_smallest_size_at_least_as_wide() {
-    let site = Site::new();
-    site.story_with_photo(
+    let site = site_with_widths();
+    story_with_photo(
+        &site,
         "teaser",
         "photo.jpg",
         &encode(&halves(300, 150), ImageFormat::Jpeg),
     );
-    site.write(
+    site.file(
         "templates/index.html",
         "{% for s in paginator.stories %}{% if s.photo %}\
          {% set small = resize_image(path=s.photo.src, width=150) %}\
@@ -494,8 +478,8 @@ fn resize_image_gives_templates_the_smallest_size_at_least_as_wide() {
          {% set far = resize_image(path=\"https://cdn.example.org/x.jpg\", width=150) %}\
          <img class=\"external\" src=\"{{ far.url }}\" alt=\"\">{% endif %}{% endfor %}",
     );
-    site.build();
-    let front = site.html("index.html");
+    build_in_process(&site);
+    let front = html(&site, "index.html");
     let teaser = select(&front, "img.teaser");
     let url = teaser.attr("src").expect("a src");
     assert!(
@@ -511,30 +495,30 @@ fn resize_image_gives_templates_the_smallest_size_at_least_as_wide() {
         (teaser.attr("width"), teaser.attr("height")),
         (Some("200"), Some("100"))
     );
-    assert!(site.public(url.trim_start_matches('/')).is_file());
+    assert!(public(&site, url.trim_start_matches('/')).is_file());
     let external = select(&front, "img.external");
     assert_eq!(external.attr("src"), Some("https://cdn.example.org/x.jpg"));
 }
 
 #[test]
 fn a_static_photo_is_resized_and_stripped_at_its_own_path() {
-    let site = Site::new();
-    site.write(
+    let site = site_with_widths();
+    site.file(
         "static/images/lead.jpg",
         jpeg_with_exif(&halves(300, 150), 1),
     );
-    site.write(
+    site.file(
         "content/world/square.md",
         "---\nheadline: Square\ndate: 2025-05-19 10:00\nphoto:\n  src: /images/lead.jpg\n  \
          alt: The square\n---\nText.\n",
     );
-    site.build();
-    let page = site.html("world/2025/05/square/index.html");
+    build_in_process(&site);
+    let page = html(&site, "world/2025/05/square/index.html");
     let img = select(&page, "figure.story-photo picture img");
     assert!(
         img.attr("srcset")
             .is_some_and(|s| s.contains("-300.jpg 300w"))
     );
-    let published = fs::read(site.public("images/lead.jpg")).expect("the static photo");
+    let published = fs::read(public(&site, "images/lead.jpg")).expect("the static photo");
     assert!(!contains(&published, &GPS_MARKER) && !contains(&published, b"Exif"));
 }
