@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::harness::{binary, dateline, site, snapshot, staging_leftovers};
+use crate::harness::{BINARY, NOW, Site, dateline, snapshot};
+use crate::support::{site, staging_leftovers};
 
 const STORY: &[u8] = b"---\nheadline: Talks\ndate: 2025-05-19\n---\nBody.\n";
 
@@ -58,13 +59,15 @@ impl Drop for Tmpfs {
 #[test]
 fn full_disk_leaves_the_previous_public_and_says_so() {
     let dir = site(&[("content/world/talks.md", STORY)]);
-    let out = dir.path().join("out");
+    let out = dir.root().join("out");
     let Some(_tmpfs) = Tmpfs::mount(&out, "1m") else {
         return;
     };
     let public = out.join("public");
     let public_arg = public.to_str().expect("UTF-8 path");
-    let run = dateline(dir.path(), &["build", "--output", public_arg]);
+    let run = dateline(dir.root())
+        .args(["build", "--output", public_arg])
+        .run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let before = snapshot(&public);
 
@@ -77,8 +80,10 @@ fn full_disk_leaves_the_previous_public_and_says_so() {
             .wrapping_add(1442695040888963407);
         big.push_str(&format!("{seed:x} "));
     }
-    std::fs::write(dir.path().join("content/world/big.md"), big).expect("write");
-    let run = dateline(dir.path(), &["build", "--output", public_arg]);
+    std::fs::write(dir.root().join("content/world/big.md"), big).expect("write");
+    let run = dateline(dir.root())
+        .args(["build", "--output", public_arg])
+        .run();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("No space left on device"),
@@ -93,18 +98,22 @@ fn full_disk_leaves_the_previous_public_and_says_so() {
 #[test]
 fn read_only_output_parent_leaves_the_previous_public_and_says_so() {
     let dir = site(&[("content/world/talks.md", STORY)]);
-    let out = dir.path().join("out");
+    let out = dir.root().join("out");
     let Some(tmpfs) = Tmpfs::mount(&out, "8m") else {
         return;
     };
     let public = out.join("public");
     let public_arg = public.to_str().expect("UTF-8 path");
-    let run = dateline(dir.path(), &["build", "--output", public_arg]);
+    let run = dateline(dir.root())
+        .args(["build", "--output", public_arg])
+        .run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let before = snapshot(&public);
-    std::fs::write(dir.path().join("content/world/more.md"), STORY).expect("write");
+    std::fs::write(dir.root().join("content/world/more.md"), STORY).expect("write");
     tmpfs.remount("ro");
-    let run = dateline(dir.path(), &["build", "--output", public_arg]);
+    let run = dateline(dir.root())
+        .args(["build", "--output", public_arg])
+        .run();
     tmpfs.remount("rw");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
@@ -117,7 +126,7 @@ fn read_only_output_parent_leaves_the_previous_public_and_says_so() {
 }
 
 /// A site big enough that a build takes a noticeable moment.
-fn big_site() -> tempfile::TempDir {
+fn big_site() -> Site {
     let body = "A paragraph about the harbour and the quay, long enough to matter.\n\n".repeat(40);
     let stories: Vec<(String, Vec<u8>)> = (0..1500)
         .map(|i| {
@@ -140,24 +149,24 @@ fn big_site() -> tempfile::TempDir {
 
 #[test]
 fn interrupted_build_leaves_the_previous_public_and_the_next_build_cleans_up() {
-    const NOW: &str = "--now=2026-01-01T00:00:00Z";
+    let now_arg = format!("--now={NOW}");
     let dir = big_site();
-    let public = dir.path().join("public");
+    let public = dir.root().join("public");
     // The site after the build, made first in a copy of the site.
     let reference = big_site();
-    std::fs::write(reference.path().join("content/world/new.md"), STORY).expect("write");
-    let run = dateline(reference.path(), &["build", NOW]);
+    std::fs::write(reference.root().join("content/world/new.md"), STORY).expect("write");
+    let run = dateline(reference.root()).args(["build", &now_arg]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let after = snapshot(&reference.path().join("public"));
+    let after = snapshot(&reference.root().join("public"));
 
-    let run = dateline(dir.path(), &["build", NOW]);
+    let run = dateline(dir.root()).args(["build", &now_arg]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let before = snapshot(&public);
-    std::fs::write(dir.path().join("content/world/new.md"), STORY).expect("write");
+    std::fs::write(dir.root().join("content/world/new.md"), STORY).expect("write");
     for delay in [50, 200, 400, 700, 1000, 1300] {
-        let child = Command::new(binary())
-            .args(["build", NOW])
-            .current_dir(dir.path())
+        let child = Command::new(BINARY)
+            .args(["build", &now_arg])
+            .current_dir(dir.root())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -180,9 +189,9 @@ fn interrupted_build_leaves_the_previous_public_and_the_next_build_cleans_up() {
             now.len()
         );
     }
-    let run = dateline(dir.path(), &["build", NOW]);
+    let run = dateline(dir.root()).args(["build", &now_arg]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+    let leftovers: Vec<String> = std::fs::read_dir(dir.root())
         .expect("list the site")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -195,7 +204,7 @@ fn interrupted_build_leaves_the_previous_public_and_the_next_build_cleans_up() {
 #[test]
 fn files_vanishing_during_the_walk_never_crash_the_build() {
     let dir = site(&[("content/world/talks.md", STORY)]);
-    let world = dir.path().join("content/world");
+    let world = dir.root().join("content/world");
     let churn_dir = world.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let churn_stop = stop.clone();
@@ -209,7 +218,7 @@ fn files_vanishing_during_the_walk_never_crash_the_build() {
         }
     });
     for _ in 0..30 {
-        match crate::harness::build_in_process(dir.path()) {
+        match crate::support::build_in_process(dir.root()) {
             Ok(files) => assert!(files.contains_key("world/2025/05/talks/index.html")),
             Err(errors) => assert!(errors.contains("flicker-"), "{errors}"),
         }

@@ -4,7 +4,8 @@
 
 use scraper::{Html, Selector};
 
-use crate::harness::{build_in_process, dateline, site};
+use crate::harness::{Site, dateline};
+use crate::support::{build_in_process, site};
 
 const BIDI: [char; 9] = [
     '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
@@ -32,7 +33,7 @@ fn bidi_controls_in_any_front_matter_text_are_refused_at_their_line() {
             for written in [bidi.to_string(), format!("\\u{:04X}", bidi as u32)] {
                 let text = format!("---\n{}\n---\nBody.\n", front.replace("{}", &written));
                 let dir = site(&[("content/world/odd.md", text.as_bytes())]);
-                let run = dateline(dir.path(), &["build"]);
+                let run = dateline(dir.root()).args(["build"]).run();
                 assert_eq!(run.code, Some(1), "{key} {written:?}: {}", run.stderr);
                 assert!(
                     run.stderr.contains("bidirectional"),
@@ -50,7 +51,7 @@ fn bidi_controls_in_any_front_matter_text_are_refused_at_their_line() {
                     "{key} not at line {line}: {}",
                     run.stderr
                 );
-                assert!(!dir.path().join("public").exists());
+                assert!(!dir.root().join("public").exists());
             }
         }
     }
@@ -61,7 +62,7 @@ fn closing_script_tag_in_a_headline_stays_inside_the_json_ld() {
     let story =
         "---\nheadline: \"</script><script>alert(1)</script><!--\"\ndate: 2025-05-19\n---\nBody.\n";
     let dir = site(&[("content/world/odd.md", story.as_bytes())]);
-    let files = build_in_process(dir.path()).expect("builds");
+    let files = build_in_process(dir.root()).expect("builds");
     let html = String::from_utf8(files["world/2025/05/odd/index.html"].clone()).expect("UTF-8");
     let page = Html::parse_document(&html);
     let scripts: Vec<_> = page
@@ -79,9 +80,9 @@ const RAW_HTML_BODY: &str = "---\nheadline: Talks\ndate: 2025-05-19\n---\n\
 
 fn body_of(site_toml_extra: &str) -> Html {
     let dir = site(&[("content/world/odd.md", RAW_HTML_BODY.as_bytes())]);
-    let toml = format!("{}{site_toml_extra}", crate::harness::SITE_TOML);
-    std::fs::write(dir.path().join("site.toml"), toml).expect("write site.toml");
-    let files = build_in_process(dir.path()).expect("builds");
+    let toml = format!("{}{site_toml_extra}", crate::support::SITE_TOML);
+    std::fs::write(dir.root().join("site.toml"), toml).expect("write site.toml");
+    let files = build_in_process(dir.root()).expect("builds");
     let html = String::from_utf8(files["world/2025/05/odd/index.html"].clone()).expect("UTF-8");
     Html::parse_document(&html)
 }
@@ -115,19 +116,19 @@ fn unsafe_html_false_strips_raw_html_from_bodies() {
 
 #[test]
 fn a_permalink_pattern_that_leads_out_of_the_site_is_refused_and_nothing_is_written() {
-    let outer = tempfile::tempdir().expect("a temporary folder");
+    let outer = Site::empty();
     let dir = site(&[(
         "content/world/talks.md",
         b"---\nheadline: Talks\ndate: 2025-05-19\n---\nBody.\n",
     )]);
-    let config = std::fs::read_to_string(dir.path().join("site.toml")).expect("site.toml");
-    let escape = format!("/../../../../../../../..{}/:slug/", outer.path().display());
+    let config = std::fs::read_to_string(dir.root().join("site.toml")).expect("site.toml");
+    let escape = format!("/../../../../../../../..{}/:slug/", outer.root().display());
     let config = format!("permalink = \"{escape}\"\n{config}");
-    std::fs::write(dir.path().join("site.toml"), config).expect("write site.toml");
-    let run = dateline(dir.path(), &["build"]);
+    std::fs::write(dir.root().join("site.toml"), config).expect("write site.toml");
+    let run = dateline(dir.root()).args(["build"]).run();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("site.toml:1:"), "{}", run.stderr);
     assert!(run.stderr.contains("inside the site"), "{}", run.stderr);
-    assert_eq!(std::fs::read_dir(outer.path()).expect("read").count(), 0);
-    assert!(!dir.path().join("public").exists());
+    assert_eq!(std::fs::read_dir(outer.root()).expect("read").count(), 0);
+    assert!(!dir.root().join("public").exists());
 }

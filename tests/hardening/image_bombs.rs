@@ -2,7 +2,8 @@
 //! refused from the header alone, in `build` and `check`, whether a story uses them or not; a
 //! panorama wider than WebP allows is published with a WebP copy scaled to fit.
 
-use crate::harness::{dateline, site};
+use crate::harness::dateline;
+use crate::support::site;
 
 const STORY: &str = "---\nheadline: Harbour\ndate: 2025-05-19\nphoto:\n  src: bomb.{ext}\n  alt: The quay\n---\nText.\n";
 
@@ -67,14 +68,14 @@ fn jpeg_bomb(side: u16) -> Vec<u8> {
 fn refused_for_its_size(files: &[(&str, &[u8])], file: &str) {
     for command in ["build", "check"] {
         let dir = site(files);
-        let run = dateline(dir.path(), &[command]);
+        let run = dateline(dir.root()).args([command]).run();
         assert_eq!(run.code, Some(1), "{command}: {}", run.stderr);
         assert!(
             run.stderr.contains("megapixels") && run.stderr.contains(file),
             "{command} does not refuse {file} for its size:\n{}",
             run.stderr
         );
-        assert!(!dir.path().join("public").exists(), "{command} published");
+        assert!(!dir.root().join("public").exists(), "{command} published");
     }
 }
 
@@ -127,7 +128,7 @@ fn the_pixel_budget_can_be_raised_in_site_toml() {
         ("content/world/harbour/index.md", story.as_bytes()),
         ("content/world/harbour/bomb.png", &bomb),
     ]);
-    let refused = dateline(dir.path(), &["check"]);
+    let refused = dateline(dir.root()).args(["check"]).run();
     assert!(
         refused.stderr.contains("above the budget of 60 megapixels"),
         "{}",
@@ -135,10 +136,10 @@ fn the_pixel_budget_can_be_raised_in_site_toml() {
     );
     let toml = format!(
         "{}[images]\nmax_megapixels = 100\n",
-        crate::harness::SITE_TOML
+        crate::support::SITE_TOML
     );
-    std::fs::write(dir.path().join("site.toml"), toml).unwrap();
-    let run = dateline(dir.path(), &["check"]);
+    std::fs::write(dir.root().join("site.toml"), toml).unwrap();
+    let run = dateline(dir.root()).args(["check"]).run();
     // Within the raised budget the file is decoded, and this one's rows are missing.
     assert!(!run.stderr.contains("megapixels"), "{}", run.stderr);
 }
@@ -151,10 +152,10 @@ fn a_panorama_wider_than_webp_allows_gets_a_webp_copy_that_fits() {
         ("content/world/harbour/index.md", story.as_bytes()),
         ("content/world/harbour/bomb.jpg", &panorama),
     ]);
-    let run = dateline(dir.path(), &["build"]);
+    let run = dateline(dir.root()).args(["build"]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let mut widest = 0;
-    for entry in std::fs::read_dir(dir.path().join("public/img")).unwrap() {
+    for entry in std::fs::read_dir(dir.root().join("public/img")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "webp") {
             let (width, height) = image::image_dimensions(&path).unwrap();
@@ -163,7 +164,7 @@ fn a_panorama_wider_than_webp_allows_gets_a_webp_copy_that_fits() {
         }
     }
     assert_eq!(widest, 16_383);
-    let full = walkdir::WalkDir::new(dir.path().join("public"))
+    let full = walkdir::WalkDir::new(dir.root().join("public"))
         .into_iter()
         .flatten()
         .find(|entry| entry.file_name() == "bomb.jpg")

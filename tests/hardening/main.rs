@@ -2,6 +2,11 @@
 //! error within bounded time, and a failing build loses nothing.
 
 mod failures;
+#[path = "../cli/harness.rs"]
+#[allow(
+    dead_code,
+    reason = "the hardening tests use a part of the one harness"
+)]
 mod harness;
 mod hostile;
 mod image_bombs;
@@ -11,3 +16,4 @@ mod inputs;
 mod limits;
 mod output_folder;
 mod properties;
+mod support;

@@ -3,18 +3,21 @@
 
 use std::fs;
 
-use crate::harness::{binary, dateline, site, snapshot, staging_leftovers};
+use crate::harness::{BINARY, dateline, snapshot};
+use crate::support::{site, staging_leftovers};
 
 const STORY: &[u8] = b"---\nheadline: Quay\ndate: 2025-05-19\n---\nText.\n";
 
 #[test]
 fn output_naming_a_folder_of_somebodys_files_is_refused_and_the_files_kept() {
     let dir = site(&[("content/world/quay.md", STORY)]);
-    let victim = dir.path().join("../victim-of-output");
+    let victim = dir.root().join("../victim-of-output");
     fs::create_dir_all(victim.join(".ssh")).unwrap();
     fs::write(victim.join(".ssh/id_rsa"), "secret key").unwrap();
     let before = snapshot(&victim);
-    let run = dateline(dir.path(), &["build", "--output", victim.to_str().unwrap()]);
+    let run = dateline(dir.root())
+        .args(["build", "--output", victim.to_str().unwrap()])
+        .run();
     let after = snapshot(&victim);
     fs::remove_dir_all(&victim).unwrap();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
@@ -26,20 +29,25 @@ fn output_naming_a_folder_of_somebodys_files_is_refused_and_the_files_kept() {
 #[test]
 fn a_folder_written_by_a_build_is_replaced_by_the_next() {
     let dir = site(&[("content/world/quay.md", STORY)]);
-    let out = dir.path().join("www");
+    let out = dir.root().join("www");
     let out_arg = out.to_str().unwrap();
     fs::create_dir(&out).unwrap();
     assert_eq!(
-        dateline(dir.path(), &["build", "--output", out_arg]).code,
+        dateline(dir.root())
+            .args(["build", "--output", out_arg])
+            .run()
+            .code,
         Some(0)
     );
     assert!(out.join(".dateline-output").is_file());
     fs::write(
-        dir.path().join("content/world/quay.md"),
+        dir.root().join("content/world/quay.md"),
         b"---\nheadline: Pier\ndate: 2025-05-19\n---\nText.\n",
     )
     .unwrap();
-    let run = dateline(dir.path(), &["build", "--output", out_arg]);
+    let run = dateline(dir.root())
+        .args(["build", "--output", out_arg])
+        .run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let page = fs::read_to_string(out.join("world/2025/05/quay/index.html")).unwrap();
     assert!(page.contains("Pier"));
@@ -48,11 +56,11 @@ fn a_folder_written_by_a_build_is_replaced_by_the_next() {
 #[test]
 fn a_site_built_before_the_marker_existed_is_still_replaced() {
     let dir = site(&[("content/world/quay.md", STORY)]);
-    assert_eq!(dateline(dir.path(), &["build"]).code, Some(0));
-    fs::remove_file(dir.path().join("public/.dateline-output")).unwrap();
-    let run = dateline(dir.path(), &["build"]);
+    assert_eq!(dateline(dir.root()).args(["build"]).run().code, Some(0));
+    fs::remove_file(dir.root().join("public/.dateline-output")).unwrap();
+    let run = dateline(dir.root()).args(["build"]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(dir.path().join("public/.dateline-output").is_file());
+    assert!(dir.root().join("public/.dateline-output").is_file());
 }
 
 #[test]
@@ -69,9 +77,9 @@ fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
     let dir = site(&borrowed);
     let builds: Vec<std::process::Child> = (0..3)
         .map(|_| {
-            std::process::Command::new(binary())
+            std::process::Command::new(BINARY)
                 .arg("build")
-                .current_dir(dir.path())
+                .current_dir(dir.root())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -90,11 +98,11 @@ fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
         }
     }
     assert!(succeeded >= 1);
-    assert!(staging_leftovers(dir.path()).is_empty());
+    assert!(staging_leftovers(dir.root()).is_empty());
     // Whatever won, the published site is whole: every story has its page.
     for n in 0..300 {
         let page = dir
-            .path()
+            .root()
             .join(format!("public/world/2025/05/story-{n}/index.html"));
         assert!(page.is_file(), "{} is missing", page.display());
     }

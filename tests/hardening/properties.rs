@@ -10,7 +10,7 @@
 use proptest::prelude::*;
 use scraper::{Html, Selector};
 
-use crate::harness::{build_in_process, site};
+use crate::support::{build_in_process, site};
 
 /// Dated the day before the build's "now", so that the news sitemap lists it too.
 const STORY: &str = "world/2025/12/odd/index.html";
@@ -122,7 +122,7 @@ fn build(fields: &Fields) -> Built {
         ("content/world/odd.md", front.as_bytes()),
         ("static/lead.jpg", &photo),
     ]);
-    let files = build_in_process(dir.path()).unwrap_or_else(|e| panic!("{front}\n{e}"));
+    let files = build_in_process(dir.root()).unwrap_or_else(|e| panic!("{front}\n{e}"));
     Built { files }
 }
 
@@ -231,7 +231,7 @@ proptest! {
     fn control_characters_are_dropped_in_xml_and_kept_in_json(headline in text_with_controls()) {
         let story = format!("---\nheadline: {}\ndate: 2025-12-31 10:00\n---\nBody.\n", yaml(&headline));
         let dir = site(&[("content/world/odd.md", story.as_bytes())]);
-        let files = Built { files: build_in_process(dir.path()).unwrap_or_else(|e| panic!("{story}\n{e}")) };
+        let files = Built { files: build_in_process(dir.root()).unwrap_or_else(|e| panic!("{story}\n{e}")) };
         let in_xml: String = headline.chars().filter(|c| allowed_in_xml(*c)).collect();
         prop_assert_eq!(rss_item(&files.text("feed.xml"), "title"), vec![in_xml.clone()]);
         let sitemap = files.text("news-sitemap.xml");
