@@ -217,16 +217,14 @@ fn symlink_out_of_the_site_is_reported_and_never_served() {
 
     // `dateline build` refuses it too, and writes nothing.
     let out = tempfile::tempdir().unwrap();
-    let build = std::process::Command::new(DATELINE)
+    let build = crate::harness::dateline(&site.root())
         .args(["build", "--root"])
         .arg(site.root())
         .arg("--output")
         .arg(out.path().join("public"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&build.stderr);
-    assert!(!build.status.success(), "{stderr}");
+        .run();
+    let stderr = &build.stderr;
+    assert!(build.code != Some(0), "{stderr}");
     assert!(
         stderr.contains("this link points outside the site folder"),
         "{stderr}"

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use dateline::build::{BuildOptions, Builder, run};
 use dateline::diagnostic::Diagnostic;
-use dateline::model::Publishing;
 use dateline::output::{Output, Outputs};
 
+use crate::harness::build_options;
 use crate::support::*;
 
 /// The bytes of every output; files to copy are read now, as `serve` reads them per request.
@@ -68,15 +68,7 @@ struct Incremental {
 impl Incremental {
     fn new() -> Incremental {
         let site = Site::newsroom();
-        let options = BuildOptions {
-            root: site.root(),
-            publishing: Publishing {
-                drafts: false,
-                future: false,
-                now: NOW.parse().unwrap(),
-            },
-            base_url: None,
-        };
+        let options = build_options(&site.root());
         let mut builder = Builder::new(options.clone());
         let outputs = builder
             .build()

@@ -13,6 +13,9 @@
 mod browser;
 mod cdp;
 mod events;
+#[path = "../cli/harness.rs"]
+#[allow(dead_code, reason = "the serve tests use a part of the one harness")]
+mod harness;
 mod http;
 #[path = "../shared/images.rs"]
 mod images;

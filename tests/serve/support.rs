@@ -1,5 +1,7 @@
-//! What the tests share: a small newsroom in a temporary folder, the `dateline serve` child
-//! process, an HTTP client, and polling with a bounded timeout.
+//! What the serve tests add to the one harness (`tests/cli/harness.rs`, here `crate::harness`,
+//! which gives them its temporary folders, its launcher for one-off builds and its clock): a
+//! small newsroom with the edits a reporter makes while the preview runs, the `dateline serve`
+//! child process, an HTTP client, and polling with a bounded timeout.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -9,17 +11,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The binary under test.
-pub const DATELINE: &str = env!("CARGO_BIN_EXE_dateline");
+use crate::harness;
 
 /// The address in the fixture's `site.toml`; the preview must never link to it.
 pub const BASE_URL: &str = "https://gazette.example.org/";
 
 /// How long a change on disk may take to show in the preview before a test gives up.
 pub const CHANGE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The fixture's "now" for in-process builds: after every dated story but the scheduled one.
-pub const NOW: &str = "2025-06-01T00:00:00Z";
 
 // The fixture's files, relative to the site root.
 pub const CEASEFIRE: &str = "content/world/ceasefire-holds.md";
@@ -170,20 +168,18 @@ pub fn newsroom_stories() -> Vec<(&'static str, Story)> {
     ]
 }
 
-/// A site in a temporary folder, removed when dropped.
+/// A site in a temporary folder (a [`harness::Site`]), removed when dropped.
 pub struct Site {
-    dir: tempfile::TempDir,
+    dir: harness::Site,
 }
 
 impl Site {
     /// "The Test Gazette": two sections, three authors, a draft, a scheduled story, an About
-    /// page and a static file.
+    /// page and a static file. Its stories are dated before the harness's NOW, but for the
+    /// scheduled one (in 2099).
     pub fn newsroom() -> Site {
         let site = Site {
-            dir: tempfile::Builder::new()
-                .prefix("dateline-serve-")
-                .tempdir()
-                .expect("create a temporary folder"),
+            dir: harness::Site::empty(),
         };
         site.write("site.toml", &site_toml("The Test Gazette"));
         for (path, story) in newsroom_stories() {
@@ -200,7 +196,7 @@ impl Site {
     /// The absolute site root (symbolic links resolved, as the watcher reports paths).
     pub fn root(&self) -> PathBuf {
         self.dir
-            .path()
+            .root()
             .canonicalize()
             .expect("canonicalize the site root")
     }
@@ -394,14 +390,14 @@ impl Server {
 
     /// Serves `root` with more arguments; waits until it says where it listens.
     pub fn start_with(root: &Path, args: &[&str]) -> Server {
-        let mut command = Command::new(DATELINE);
+        let mut command = Command::new(harness::BINARY);
         command.arg("serve").arg("--root").arg(root).args(args);
         Server::spawn(command)
     }
 
     /// Serves the site the way `init` tells people to: from inside its folder, with no --root.
     pub fn start_inside(root: &Path) -> Server {
-        let mut command = Command::new(DATELINE);
+        let mut command = Command::new(harness::BINARY);
         command.current_dir(root).args(["serve", "--port", "0"]);
         Server::spawn(command)
     }
@@ -539,22 +535,16 @@ pub fn served_port(stdout: &str) -> Option<u16> {
 }
 
 /// Runs `dateline build` of `root` into `output`; panics with its output if it fails.
+/// By the real clock, as `serve` builds.
 pub fn build_into(root: &Path, output: &Path) {
-    let result = Command::new(DATELINE)
+    harness::dateline(root)
         .arg("build")
         .arg("--root")
         .arg(root)
         .arg("--output")
         .arg(output)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dateline build");
-    assert!(
-        result.status.success(),
-        "dateline build failed:\n{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
+        .run()
+        .assert_success();
 }
 
 /// Every file under `dir`, relative and `/`-separated, sorted.
