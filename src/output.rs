@@ -43,6 +43,31 @@ impl Outputs {
         self.files.get(path)
     }
 
+    /// The output that stands where a new file at `path` would go: one at `path` itself, one
+    /// at a folder above it (`feed.xml` for `feed.xml/index.html`), or one inside a folder
+    /// named `path`. Any of them makes the new file impossible to write, or one of the two lost.
+    pub(crate) fn occupant(&self, path: &str) -> Option<&str> {
+        if let Some((found, _)) = self.files.get_key_value(path) {
+            return Some(found);
+        }
+        let above = path.match_indices('/').map(|(end, _)| &path[..end]);
+        if let Some((found, _)) = above
+            .filter_map(|folder| self.files.get_key_value(folder))
+            .next()
+        {
+            return Some(found);
+        }
+        let folder = format!("{path}/");
+        self.files
+            .range::<str, _>((
+                std::ops::Bound::Excluded(folder.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .next()
+            .map(|(found, _)| &**found)
+            .filter(|found| found.starts_with(&folder))
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -115,6 +140,18 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_occupied_by_a_file_at_it_above_it_or_below_it() {
+        let mut outputs = Outputs::default();
+        outputs.insert("feed.xml", Output::text("feed".into()));
+        outputs.insert("world/index.html", Output::text("world".into()));
+        assert_eq!(outputs.occupant("feed.xml"), Some("feed.xml"));
+        assert_eq!(outputs.occupant("feed.xml/index.html"), Some("feed.xml"));
+        assert_eq!(outputs.occupant("world"), Some("world/index.html"));
+        assert_eq!(outputs.occupant("world/old/index.html"), None);
+        assert_eq!(outputs.occupant("worlds/index.html"), None);
+    }
 
     #[test]
     fn changed_since_lists_edits_additions_and_removals() {

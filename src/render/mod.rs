@@ -185,11 +185,12 @@ pub(crate) fn render(
         &mut outputs,
     );
     crate::render::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
-    let replaced = add_static_files(newsroom, images, files, &mut outputs);
+    let (replaced, misplaced) = add_static_files(newsroom, images, files, &mut outputs);
     // A page that a static file replaced is not in the output folder: keeping it by its key
     // would keep the static file's copy after the static file is gone.
     keys.retain(|(path, _)| !replaced.contains(path));
-    let clashes = crate::render::redirect::render(newsroom, &mut outputs);
+    let mut clashes = crate::render::redirect::render(newsroom, &mut outputs);
+    clashes.extend(misplaced);
     if clashes.has_errors() {
         return Err(clashes);
     }

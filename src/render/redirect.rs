@@ -40,14 +40,14 @@ pub(crate) fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics 
                 .with_span(story.text(), from.span.clone())
                 .with_help(help)
             };
-            if outputs.get(&file).is_some() {
+            if let Some(occupant) = outputs.occupant(&file) {
                 let owner = newsroom
                     .stories
                     .iter()
                     .chain(&newsroom.pages)
-                    .find(|s| route_file(&s.route) == file)
+                    .find(|s| route_file(&s.route) == occupant)
                     .map_or_else(
-                        || "a page of the site".to_string(),
+                        || format!("a file of the site (`/{occupant}`)"),
                         |s| s.file.display.display().to_string(),
                     );
                 problems.push(clash(format!(

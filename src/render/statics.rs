@@ -5,19 +5,41 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet as HashSet;
 
+use std::path::Path;
+
 use crate::assets::Images;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Newsroom;
 use crate::output::{Output, Outputs};
+use crate::source::CONTENT_DIR;
 use crate::source::theme::{StaticSource, ThemeFiles};
 
 /// Theme assets, files beside stories, and the code stylesheet when any body has code. Returns
-/// the paths whose output they replaced (a static file at a page's path wins).
+/// the paths whose output they replaced (a static file at a page's path wins, on purpose: a
+/// site's own `robots.txt`), and an error for each file under `content/` that stands where a
+/// generated file goes (`content/index.html` over the front page, `content/feed.xml` over
+/// the feed), which would replace it without a word.
 pub(super) fn add_static_files(
     newsroom: &Newsroom,
     images: &Images,
     files: &ThemeFiles,
     outputs: &mut Outputs,
-) -> HashSet<Arc<str>> {
+) -> (HashSet<Arc<str>>, Diagnostics) {
+    // Before any static file joins them, the outputs are the generated ones.
+    let mut problems = Diagnostics::new();
+    for asset in &newsroom.assets {
+        if let Some(occupant) = outputs.occupant(&asset.output) {
+            problems.push(
+                Diagnostic::error(
+                    Path::new(CONTENT_DIR).join(&asset.source),
+                    format!("this file would replace `/{occupant}`, which Dateline makes"),
+                )
+                .with_help(
+                    "rename or move it; files under content/ are published at their own path",
+                ),
+            );
+        }
+    }
     let mut replaced = HashSet::default();
     let mut add = |path: &str, output: Output| {
         if outputs.insert(path, output).is_some() {
@@ -54,5 +76,5 @@ pub(super) fn add_static_files(
             Output::BuiltIn(crate::parse::highlight::stylesheet().as_bytes()),
         );
     }
-    replaced
+    (replaced, problems)
 }
