@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
+use crate::util::text::{printable, without_controls};
+
 /// How bad a diagnostic is: errors fail the build, warnings are only shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,7 +94,8 @@ impl Diagnostic {
 
     /// `file:line:col`, as editors and CI annotations expect.
     pub fn location(&self) -> String {
-        let file = self.file.display();
+        let file = self.file.display().to_string();
+        let file = crate::util::text::printable(&file);
         match (self.line, self.column) {
             (0, _) => format!("{file}"),
             (line, 0) => format!("{file}:{line}"),
@@ -111,19 +114,28 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        // Names and messages can carry a user's file names: nothing in them may start a line
+        // (a forged CI command) or a terminal sequence.
         let file = self.file.display().to_string();
+        let file = printable(&file);
         let location = self.location();
-        let title = level.primary_title(&self.message);
-        let mut group = match self.snippet.as_deref() {
+        let message = printable(&self.message);
+        let title = level.primary_title(&*message);
+        let source = self
+            .snippet
+            .as_deref()
+            .map(|(source, span)| (without_controls(source), span));
+        let mut group = match &source {
             Some((source, span)) => title.element(
-                Snippet::source(&source[..])
-                    .path(file.as_str())
-                    .annotation(AnnotationKind::Primary.span(span.clone())),
+                Snippet::source(&**source)
+                    .path(&*file)
+                    .annotation(AnnotationKind::Primary.span((*span).clone())),
             ),
             None => title.element(annotate_snippets::Origin::path(location.as_str())),
         };
-        if let Some(help) = &self.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        let help = self.help.as_deref().map(printable);
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(&**help));
         }
         renderer.render(&[group]).to_string()
     }
@@ -131,9 +143,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+        write!(f, "{}: {}", self.location(), printable(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, " (help: {help})")?;
+            write!(f, " (help: {})", printable(help))?;
         }
         Ok(())
     }

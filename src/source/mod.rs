@@ -203,6 +203,10 @@ fn walk_content(root: &Path, dir: &Path) -> Walked {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let mut problems = Vec::new();
+    if let Some(diagnostic) = linked_outside(root, dir) {
+        problems.push((PathBuf::new(), diagnostic));
+        return (markdown, assets, problems);
+    }
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -254,6 +258,8 @@ fn walk_content(root: &Path, dir: &Path) -> Walked {
             )
             .with_help("copy the file into content/ instead of linking to it");
             problems.push((relative.to_path_buf(), diagnostic));
+        } else if let Some(diagnostic) = special_file(root, &entry) {
+            problems.push((relative.to_path_buf(), diagnostic));
         } else if relative.extension().is_some_and(|e| e == "md") {
             markdown.push(relative.to_path_buf());
         } else {
@@ -265,6 +271,38 @@ fn walk_content(root: &Path, dir: &Path) -> Walked {
         }
     }
     (markdown, assets, problems)
+}
+
+/// An error when the site folder `dir` (`content/`, `static/`, a theme) is itself a link, or
+/// lies under one, that leads out of the site root: its files would be published from
+/// elsewhere, which the rule for links inside these folders already refuses.
+pub(crate) fn linked_outside(root: &Path, dir: &Path) -> Option<Diagnostic> {
+    if stays_inside(root, dir) || !dir.exists() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            display_path(root, dir),
+            "this folder is a link to a folder outside the site",
+        )
+        .with_help("move or copy the folder into the site instead of linking to it"),
+    )
+}
+
+/// A warning for a FIFO, socket or device (or a link to one): reading it could wait forever
+/// or never end, and it is no file to publish, so it is skipped.
+pub(crate) fn special_file(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let metadata = std::fs::metadata(entry.path()).ok()?;
+    if metadata.is_file() || metadata.is_dir() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            display_path(root, entry.path()),
+            "this is not a regular file (a pipe, socket or device), so it is skipped",
+        )
+        .with_help("remove it from the site folder"),
+    )
 }
 
 /// Whether a symbolic link resolves to a file inside the site root.

@@ -13,7 +13,7 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::source::{is_ignored, read_text, stays_inside};
+use crate::source::{is_ignored, linked_outside, read_text, special_file, stays_inside};
 use crate::util::fs::FileStamp;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -109,6 +109,10 @@ impl ThemeFiles {
         if !dir.is_dir() {
             return;
         }
+        if let Some(diagnostic) = linked_outside(root, dir) {
+            problems.push(diagnostic);
+            return;
+        }
         let walker = WalkDir::new(dir)
             .sort_by_file_name()
             .into_iter()
@@ -146,6 +150,10 @@ impl ThemeFiles {
                     )
                     .with_help("copy the file into the site instead of linking to it"),
                 );
+                continue;
+            }
+            if let Some(diagnostic) = special_file(root, &entry) {
+                problems.push(diagnostic);
                 continue;
             }
             if templates {
