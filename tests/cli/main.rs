@@ -1,7 +1,12 @@
-//! Integration tests of the `dateline` binary, one binary with a module per area (as mdBook
-//! does). Each test writes a small site into a temporary folder (or copies one from
-//! `tests/fixtures/`), runs the real binary on it and checks what it wrote, parsed as HTML, RSS
-//! or XML, or what it said: exit code and diagnostics.
+//! The command line end to end, in one test binary with a module per area (as mdBook does).
+//! Every test runs on the one harness (`harness.rs`): a site written into a temporary folder
+//! or copied from `tests/fixtures/<name>/`, the real binary run on it as of one fixed NOW, and
+//! what it wrote read back with parsers (HTML, RSS, XML, JSON) or what it said checked: exit
+//! code and diagnostics. A few modules build through the library instead, to read what a build
+//! counted or to keep one builder between edits (`photos`, `distribution::rebuild`).
+//!
+//! `snapshots` keeps reviewable copies of rendered pages, the feed and the error wording in
+//! `snapshots/*.snap` (insta); everything else asserts on what must always hold.
 
 mod harness;
 #[path = "../shared/images.rs"]
@@ -21,6 +26,7 @@ mod photos;
 mod publishing;
 mod rebuild_on_disk;
 mod robustness;
+mod snapshots;
 mod syndication;
 mod themes;
 mod workflow;
