@@ -87,6 +87,10 @@ enum Command {
         /// Poll for changes instead of using OS events (WSL, Docker, network drives)
         #[arg(long)]
         poll: bool,
+        /// Also answer requests for this host name (repeatable); localhost, IP addresses and
+        /// this machine's name always work
+        #[arg(long, value_name = "NAME")]
+        allowed_host: Vec<String>,
     },
 }
 
@@ -161,6 +165,7 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            allowed_host,
         } => dateline::serve::serve(dateline::serve::ServeOptions {
             build: BuildOptions {
                 root: root.clone(),
@@ -175,6 +180,7 @@ fn main() -> ExitCode {
             port: *port,
             open: *open,
             poll: *poll,
+            allowed_hosts: allowed_host.clone(),
         }),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

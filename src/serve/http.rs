@@ -4,16 +4,19 @@
 //! can reach a file the build did not publish, whatever it contains (`..`, encoded or not).
 
 use std::convert::Infallible;
+use std::io::SeekFrom;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use percent_encoding::percent_decode_str;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::output::Output;
 use crate::serve::reload::{self, EVENTS_PATH};
@@ -67,12 +70,28 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             "This preview only answers requests for its own address.",
         );
     }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "The preview only reads pages.",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
     let Some(key) = output_key(request.uri().path()) else {
         return not_found(&shared).await;
     };
     let snapshot = shared.snapshot();
     if let Some(output) = snapshot.outputs.get(&key) {
-        return respond(StatusCode::OK, &key, output).await;
+        let range = request.headers().get(header::RANGE);
+        return match output {
+            Output::Copy(path, _) if !key.ends_with(".html") => {
+                file(&shared, path, &key, range).await
+            }
+            _ => respond(&shared, StatusCode::OK, &key, output).await,
+        };
     }
     if !key.is_empty() && snapshot.outputs.get(&format!("{key}/index.html")).is_some() {
         // One leading slash: `//world/` would send the browser to a host named `world`.
@@ -107,23 +126,23 @@ pub fn output_key(path: &str) -> Option<String> {
 async fn not_found(shared: &Shared) -> Response {
     let snapshot = shared.snapshot();
     match snapshot.outputs.get("404.html") {
-        Some(output) => respond(StatusCode::NOT_FOUND, "404.html", output).await,
+        Some(output) => respond(shared, StatusCode::NOT_FOUND, "404.html", output).await,
         // No site yet (the first build failed): a page that carries the reload script, so the
         // error overlay shows and the fix reloads it.
         None => {
             let page = Output::text(NO_SITE.to_string());
-            respond(StatusCode::NOT_FOUND, "404.html", &page).await
+            respond(shared, StatusCode::NOT_FOUND, "404.html", &page).await
         }
     }
 }
 
-async fn respond(status: StatusCode, key: &str, output: &Output) -> Response {
+async fn respond(shared: &Shared, status: StatusCode, key: &str, output: &Output) -> Response {
     let bytes: Vec<u8> = match output {
         Output::Bytes(bytes) => bytes.to_vec(),
         Output::BuiltIn(bytes) => bytes.to_vec(),
-        Output::Copy(path, _) => match tokio::fs::read(path).await {
-            Ok(bytes) => bytes,
-            Err(_) => return plain(StatusCode::NOT_FOUND, "Not found"),
+        Output::Copy(path, _) => match read_inside(shared, path).await {
+            Some(bytes) => bytes,
+            None => return plain(StatusCode::NOT_FOUND, "Not found"),
         },
         // `serve` renders into memory and never stages pages on disk.
         Output::Staged(_) => return plain(StatusCode::NOT_FOUND, "Not found"),
@@ -134,6 +153,11 @@ async fn respond(status: StatusCode, key: &str, output: &Output) -> Response {
     } else {
         bytes
     };
+    (status, content_headers(key, is_html), Body::from(body)).into_response()
+}
+
+/// The headers of a page or file: its type, and no caching (a preview changes on every save).
+fn content_headers(key: &str, is_html: bool) -> HeaderMap {
     let content_type = if is_html {
         "text/html; charset=utf-8".to_string()
     } else {
@@ -161,7 +185,107 @@ async fn respond(status: StatusCode, key: &str, output: &Output) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    (status, headers, Body::from(body)).into_response()
+    headers
+}
+
+/// How much of a file is read at a time while it streams.
+const CHUNK: usize = 64 * 1024;
+
+/// A file copied as it is (a photo, a video in static/), streamed from disk rather than read
+/// whole, with `Range` requests answered by the bytes asked for (206). Only a file inside the
+/// site root is served: a published file replaced by a link to `/etc/passwd` after the build
+/// gives nothing.
+async fn file(shared: &Shared, path: &Path, key: &str, range: Option<&HeaderValue>) -> Response {
+    let Some(mut opened) = open_inside(shared, path).await else {
+        return plain(StatusCode::NOT_FOUND, "Not found");
+    };
+    let Ok(length) = opened.metadata().await.map(|m| m.len()) else {
+        return plain(StatusCode::NOT_FOUND, "Not found");
+    };
+    let mut headers = content_headers(key, false);
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let (status, start, count) = match range.and_then(|r| r.to_str().ok()) {
+        None => (StatusCode::OK, 0, length),
+        Some(range) => match byte_range(range, length) {
+            Some((start, end)) => {
+                let value = format!("bytes {start}-{end}/{length}");
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert(header::CONTENT_RANGE, value);
+                }
+                (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
+            }
+            None => {
+                let value = format!("bytes */{length}");
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert(header::CONTENT_RANGE, value);
+                }
+                return (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response();
+            }
+        },
+    };
+    if start > 0 && opened.seek(SeekFrom::Start(start)).await.is_err() {
+        return plain(StatusCode::NOT_FOUND, "Not found");
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
+    let stream = futures_util::stream::unfold((opened, count), |(mut file, left)| async move {
+        if left == 0 {
+            return None;
+        }
+        let mut buffer = vec![0; CHUNK.min(usize::try_from(left).unwrap_or(CHUNK))];
+        match file.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(read) => {
+                buffer.truncate(read);
+                let left = left.saturating_sub(read as u64);
+                Some((Ok::<_, std::io::Error>(buffer), (file, left)))
+            }
+            Err(err) => Some((Err(err), (file, 0))),
+        }
+    });
+    (status, headers, Body::from_stream(stream)).into_response()
+}
+
+/// The file at `path` opened for reading, when it is still inside the site root: a file the
+/// build copied may have been replaced by a link to anywhere since.
+async fn open_inside(shared: &Shared, path: &Path) -> Option<tokio::fs::File> {
+    let real = tokio::fs::canonicalize(path).await.ok()?;
+    if !real.starts_with(shared.root()) {
+        return None;
+    }
+    tokio::fs::File::open(real).await.ok()
+}
+
+async fn read_inside(shared: &Shared, path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_inside(shared, path)
+        .await?
+        .read_to_end(&mut bytes)
+        .await
+        .ok()?;
+    Some(bytes)
+}
+
+/// The first and last byte of a single `bytes=` range of a `length`-byte file; `None` when it
+/// cannot be satisfied (or names several ranges, which a preview has no need to answer).
+fn byte_range(range: &str, length: u64) -> Option<(u64, u64)> {
+    let spec = range.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || length == 0 {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let (first, last) = (first.trim(), last.trim());
+    let (start, end) = if first.is_empty() {
+        let suffix: u64 = last.parse().ok()?;
+        (length.saturating_sub(suffix), length - 1)
+    } else {
+        let start: u64 = first.parse().ok()?;
+        let end = match last {
+            "" => length - 1,
+            last => last.parse::<u64>().ok()?.min(length - 1),
+        };
+        (start, end)
+    };
+    (start <= end && start < length).then_some((start, end))
 }
 
 fn redirect(location: &str) -> Response {
@@ -193,6 +317,18 @@ mod tests {
             output_key("/caf%C3%A9/").as_deref(),
             Some("café/index.html")
         );
+    }
+
+    #[test]
+    fn byte_ranges_are_read_as_browsers_and_players_send_them() {
+        assert_eq!(byte_range("bytes=0-99", 1000), Some((0, 99)));
+        assert_eq!(byte_range("bytes=900-", 1000), Some((900, 999)));
+        assert_eq!(byte_range("bytes=-100", 1000), Some((900, 999)));
+        assert_eq!(byte_range("bytes=990-2000", 1000), Some((990, 999)));
+        assert_eq!(byte_range("bytes=1000-", 1000), None);
+        assert_eq!(byte_range("bytes=5-1", 1000), None);
+        assert_eq!(byte_range("bytes=0-1,5-6", 1000), None);
+        assert_eq!(byte_range("items=0-1", 1000), None);
     }
 
     #[test]

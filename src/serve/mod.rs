@@ -4,6 +4,7 @@
 //! scheduled stories (the theme marks them) and link to the server's own address.
 
 pub mod http;
+mod listen;
 pub mod reload;
 pub mod state;
 pub mod watch;
@@ -27,6 +28,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// Poll the disk instead of using OS events (WSL, Docker volumes, network drives).
     pub poll: bool,
+    /// Host names, besides localhost, IP addresses and this machine's name, that the preview
+    /// answers for (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// How many ports after the asked one to try when it is taken.
@@ -104,7 +108,14 @@ async fn run(options: ServeOptions) -> Result<(), String> {
             (snapshot, Vec::new())
         }
     };
-    let shared = Arc::new(Shared::new(address, snapshot.outputs, snapshot.error));
+    let mut hosts = options.allowed_hosts.clone();
+    hosts.extend(machine_name());
+    let shared = Arc::new(Shared::new(
+        hosts,
+        root.clone(),
+        snapshot.outputs,
+        snapshot.error,
+    ));
     let loop_shared = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("rebuild".into())
@@ -118,12 +129,22 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     {
         eprintln!("warning: cannot open a browser: {err}");
     }
-    let server = axum::serve(listener, http::router(shared));
     tokio::select! {
-        result = server => result.map_err(|err| format!("the server stopped: {err}"))?,
+        () = listen::serve(listener, http::router(shared)) => {}
         _ = tokio::signal::ctrl_c() => println!("\nStopped."),
     }
     Ok(())
+}
+
+/// This machine's own name, which a colleague's browser on the newsroom's network may use to
+/// reach a preview bound to `0.0.0.0`.
+fn machine_name() -> Option<String> {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|file| std::fs::read_to_string(file).ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
 }
 
 /// Binds `port`, or the next free one, saying so when it had to move.

@@ -1,7 +1,7 @@
 //! What the preview server shows: the last good site, the current error, and a channel that
 //! tells open browser tabs what changed.
 
-use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use axum::http::{HeaderMap, header};
@@ -29,18 +29,32 @@ impl Snapshot {
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<String>,
-    /// The bound address; on loopback, requests must name it in `Host` (DNS rebinding).
-    address: SocketAddr,
+    /// The host names requests may ask for besides `localhost` and IP addresses: the
+    /// machine's own name and `--allowed-host` (DNS rebinding).
+    hosts: Vec<String>,
+    /// The site root, canonical: files copied from disk are served only from inside it.
+    root: PathBuf,
 }
 
 impl Shared {
-    pub fn new(address: SocketAddr, outputs: Outputs, error: Option<String>) -> Shared {
+    pub fn new(
+        hosts: Vec<String>,
+        root: PathBuf,
+        outputs: Outputs,
+        error: Option<String>,
+    ) -> Shared {
         let (events, _) = broadcast::channel(64);
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot { outputs, error })),
             events,
-            address,
+            hosts: hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
+            root,
         }
+    }
+
+    /// The canonical site root.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -66,12 +80,11 @@ impl Shared {
         self.events.subscribe()
     }
 
-    /// On a loopback address only `localhost` and loopback IPs may be asked for: a page on
-    /// another site that re-points its own name at 127.0.0.1 gets nothing.
+    /// Whether a request's `Host` is one this preview answers for, on every bind address:
+    /// `localhost` (and `*.localhost`), an IP address, or a name in `hosts`. A page on another
+    /// site that re-points its own name at this machine (DNS rebinding) names neither, so it
+    /// cannot read drafts or embargoed stories through the reader's browser.
     pub fn host_allowed(&self, headers: &HeaderMap) -> bool {
-        if !self.address.ip().is_loopback() {
-            return true;
-        }
         let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
             return false;
         };
@@ -80,10 +93,11 @@ impl Shared {
             _ => host,
         };
         let ip = name.trim_start_matches('[').trim_end_matches(']');
+        let name = name.to_ascii_lowercase();
         name == "localhost"
-            || ip
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
+            || name.ends_with(".localhost")
+            || ip.parse::<std::net::IpAddr>().is_ok()
+            || self.hosts.contains(&name)
     }
 }
 
@@ -93,7 +107,8 @@ mod tests {
     use axum::http::HeaderValue;
 
     fn allowed(host: &str) -> bool {
-        let shared = Shared::new("127.0.0.1:1111".parse().unwrap(), Outputs::default(), None);
+        let hosts = vec!["newsroom-laptop".to_string()];
+        let shared = Shared::new(hosts, PathBuf::from("/site"), Outputs::default(), None);
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
         shared.host_allowed(&headers)
@@ -106,5 +121,13 @@ mod tests {
         assert!(allowed("[::1]:1111"));
         assert!(!allowed("evil.example:1111"));
         assert!(!allowed("127.0.0.1.evil.example"));
+    }
+
+    #[test]
+    fn ip_addresses_and_the_machines_own_names_are_allowed_on_any_bind_address() {
+        assert!(allowed("192.168.1.20:1111"));
+        assert!(allowed("Newsroom-Laptop:1111"));
+        assert!(allowed("preview.localhost:1111"));
+        assert!(!allowed("newsroom-laptop.evil.example:1111"));
     }
 }

@@ -277,7 +277,7 @@ fn walk_content(root: &Path, dir: &Path) -> Walked {
 /// lies under one, that leads out of the site root: its files would be published from
 /// elsewhere, which the rule for links inside these folders already refuses.
 pub(crate) fn linked_outside(root: &Path, dir: &Path) -> Option<Diagnostic> {
-    if stays_inside(root, dir) || !dir.exists() {
+    if !dir.is_dir() || stays_inside(root, dir) {
         return None;
     }
     Some(
