@@ -31,3 +31,23 @@ pub mod build;
 // The edges: the commands, and the preview server.
 pub mod cmd;
 pub mod serve;
+
+/// Entry points for the fuzz targets in `fuzz/` into stages that are otherwise private. Not an
+/// API: it exists so that hostile input reaches the same code a build runs.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// An image file's bytes through the header check and the decoder, with the default
+    /// pixel budget: a decoded image, or an error, never a panic or an unbounded allocation.
+    pub fn image(bytes: &[u8]) -> Result<(u32, u32), String> {
+        crate::assets::picture::probe(bytes).map_err(|err| err.to_string())
+    }
+
+    /// What the preview server reads of a request before answering: the output for a URL
+    /// path, a `Range` header against a file of `length` bytes, and whether a `Host` header
+    /// is answered.
+    pub fn serve_request(path: &str, range: &str, length: u64, host: &str) -> ServeRequest {
+        crate::serve::fuzz_request(path, range, length, host)
+    }
+
+    pub use crate::serve::ServeRequest;
+}

@@ -331,6 +331,15 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
     complete.then_some(picture)
 }
 
+/// The upright size of an image file after the same header check and decoding a build does,
+/// with the default budget (for the fuzz target).
+pub(crate) fn probe(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
+    let budget = ImageSettings::default().max_megapixels;
+    within_budget(bytes, budget)?;
+    let (image, _) = decode(bytes, budget)?;
+    Ok((image.width(), image.height()))
+}
+
 /// Refuses a photo whose header declares more than `budget` megapixels, before anything is
 /// decoded: only the few bytes that hold the dimensions are read. A header that cannot be read
 /// passes here; the decoder then says what is wrong with the file.

@@ -267,7 +267,7 @@ async fn read_inside(shared: &Shared, path: &Path) -> Option<Vec<u8>> {
 
 /// The first and last byte of a single `bytes=` range of a `length`-byte file; `None` when it
 /// cannot be satisfied (or names several ranges, which a preview has no need to answer).
-fn byte_range(range: &str, length: u64) -> Option<(u64, u64)> {
+pub(crate) fn byte_range(range: &str, length: u64) -> Option<(u64, u64)> {
     let spec = range.trim().strip_prefix("bytes=")?;
     if spec.contains(',') || length == 0 {
         return None;

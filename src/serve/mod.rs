@@ -179,3 +179,30 @@ fn display_address(address: SocketAddr) -> String {
         address.to_string()
     }
 }
+
+/// What the preview read of one request, for the fuzz target (`crate::fuzzing::serve_request`).
+#[derive(Debug)]
+pub struct ServeRequest {
+    pub key: Option<String>,
+    pub range: Option<(u64, u64)>,
+    pub host_allowed: bool,
+}
+
+/// The request-reading steps of the preview on their own, for the fuzz target.
+pub(crate) fn fuzz_request(path: &str, range: &str, length: u64, host: &str) -> ServeRequest {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Ok(value) = axum::http::HeaderValue::from_str(host) {
+        headers.insert(axum::http::header::HOST, value);
+    }
+    let shared = Shared::new(
+        vec!["newsroom".into()],
+        std::path::PathBuf::from("/site"),
+        Default::default(),
+        None,
+    );
+    ServeRequest {
+        key: http::output_key(path),
+        range: http::byte_range(range, length),
+        host_allowed: shared.host_allowed(&headers),
+    }
+}

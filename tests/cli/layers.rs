@@ -114,7 +114,8 @@ fn every_top_level_module_is_a_layer() {
             let line = line.strip_prefix("pub(crate) ").unwrap_or(line);
             line.strip_prefix("pub mod ").or(line.strip_prefix("mod "))
         })
-        .map(|rest| rest.trim_end_matches(';'))
+        // `mod name;` declares a layer; an inline `mod name { ... }` is no stage.
+        .filter_map(|rest| rest.strip_suffix(';'))
         .collect();
     assert_eq!(
         declared, LAYERS,
