@@ -74,3 +74,49 @@ measure symlink-loop "$site"
 site=$(new_site non-utf8-name)
 printf '%sBody.\n' "$front" > "$site/content/world/$(printf 'bad-\xff.md')"
 measure non-utf8-name "$site"
+
+# Image bombs (issue 23): a 91-byte JPEG declaring 16000x16000 pixels, a 45-byte PNG declaring
+# 50000x50000 that a story uses, and the same PNG that no story uses. Each must be refused from
+# its header: under a second and under 100 MB.
+bombs=$(mktemp -d "$WORK/bombs-XXXXXX")
+python3 - "$bombs" <<'PY'
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 50000, 50000, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(bytes(1 << 16))) + chunk(b"IEND", b"")
+jpeg = bytes([0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8]) + struct.pack(">HH", 16000, 16000)
+jpeg += bytes([1, 1, 0x11, 0, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0]) + bytes(256) + bytes([0xFF, 0xD9])
+open(f"{sys.argv[1]}/bomb.png", "wb").write(png)
+open(f"{sys.argv[1]}/bomb.jpg", "wb").write(jpeg)
+PY
+for kind in jpg png; do
+  site=$(new_site "image-bomb-$kind")
+  mkdir -p "$site/content/world/quay"
+  cp "$bombs/bomb.$kind" "$site/content/world/quay/bomb.$kind"
+  printf -- '---\nheadline: Quay\ndate: 2025-05-19\nphoto:\n  src: bomb.%s\n  alt: A quay\n---\nBody.\n' "$kind" \
+    > "$site/content/world/quay/index.md"
+  measure "image-bomb-$kind" "$site"
+done
+site=$(new_site image-bomb-unused)
+printf '%sBody.\n' "$front" > "$site/content/world/talks.md"
+cp "$bombs/bomb.png" "$site/content/world/unused.png"
+measure image-bomb-unused "$site"
+
+# Inputs whose cost must grow linearly: tags of one story at 1x, 2x and 4x up to the 100 a
+# story may have (4,000 is refused at the list), and identical headings of one story.
+for n in 25 50 100 4000; do
+  site=$(new_site "tags-$n")
+  python3 - "$site/content/world/tags.md" "$n" <<'PY'
+import sys
+n = int(sys.argv[2])
+tags = ", ".join(f"tag {i}" for i in range(n))
+open(sys.argv[1], "w").write(f"---\nheadline: Tags\ndate: 2025-05-19\ntags: [{tags}]\n---\nBody.\n")
+PY
+  measure "tags-$n" "$site"
+done
+for n in 20000 40000 80000; do
+  site=$(new_site "headings-$n")
+  { printf '%s' "$front"; for _ in $(seq 1 "$n"); do printf '## Same\n\n'; done; } > "$site/content/world/headings.md"
+  measure "headings-$n" "$site"
+done
