@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use serde_json::json;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::util::text::printable;
 
 /// How `check` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -90,7 +91,8 @@ pub fn github(sorted: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut properties = vec![format!("file={}", escape_property(&file_name(d)))];
+        let file = file_name(d);
+        let mut properties = vec![format!("file={}", escape_property(&printable(&file)))];
         // GitHub rejects a column without a line.
         if d.line > 0 {
             properties.push(format!("line={}", d.line));
@@ -99,8 +101,8 @@ pub fn github(sorted: &[Diagnostic]) -> String {
             }
         }
         let message = match &d.help {
-            Some(help) => format!("{}\nhelp: {help}", d.message),
-            None => d.message.clone(),
+            Some(help) => format!("{}\nhelp: {}", printable(&d.message), printable(help)),
+            None => printable(&d.message).into_owned(),
         };
         text.push_str(&format!(
             "::{command} {}::{}\n",

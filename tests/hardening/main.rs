@@ -1,6 +1,7 @@
 //! Hardening: hostile front matter renders as text, oversized or malicious input ends in a clear
 //! error within bounded time, and a failing build loses nothing.
 
+mod clashes;
 mod failures;
 #[path = "../cli/harness.rs"]
 #[allow(
@@ -16,4 +17,5 @@ mod inputs;
 mod limits;
 mod output_folder;
 mod properties;
+mod sources;
 mod support;
