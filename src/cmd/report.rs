@@ -101,8 +101,12 @@ pub fn github(sorted: &[Diagnostic]) -> String {
             }
         }
         let message = match &d.help {
-            Some(help) => format!("{}\nhelp: {}", printable(&d.message), printable(help)),
-            None => printable(&d.message).into_owned(),
+            Some(help) => format!(
+                "{}\nhelp: {}",
+                printable_lines(&d.message),
+                printable_lines(help)
+            ),
+            None => printable_lines(&d.message),
         };
         text.push_str(&format!(
             "::{command} {}::{}\n",
@@ -111,6 +115,15 @@ pub fn github(sorted: &[Diagnostic]) -> String {
         ));
     }
     text
+}
+
+/// Text whose line breaks an annotation shows (escaped as `%0A`, they cannot start a command),
+/// with every other control character written out as in the terminal report.
+fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The file as the repository knows it: relative, with `/` on every platform.
