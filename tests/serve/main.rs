@@ -13,6 +13,7 @@
 mod browser;
 mod cdp;
 mod events;
+mod hardening;
 #[path = "../cli/harness.rs"]
 #[allow(dead_code, reason = "the serve tests use a part of the one harness")]
 mod harness;
