@@ -2,7 +2,7 @@
 //!
 //! A build flows through stages in order over a pure in-memory model. Each top-level module
 //! is a layer that imports only from itself and the layers above it in this file (see
-//! ARCHITECTURE.md; `tests/integration/layers.rs` keeps the rule).
+//! ARCHITECTURE.md; `tests/cli/layers.rs` keeps the rule).
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
