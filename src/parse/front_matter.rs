@@ -191,16 +191,98 @@ pub fn parse(
     split: &Split<'_>,
     timezone: &TimeZone,
 ) -> Result<FrontMatter, Diagnostics> {
-    let raw: Raw =
-        serde_saphyr::from_str(split.yaml).map_err(|err| yaml_errors(file, source, split, &err))?;
-    Checker {
+    let checker = Checker {
         file,
         source,
         split,
         timezone,
         problems: Diagnostics::new(),
+        broken: Vec::new(),
+    };
+    match serde_saphyr::from_str::<Raw>(split.yaml) {
+        Ok(raw) => checker.check(raw),
+        Err(err) => Err(every_problem(checker, &err)),
     }
-    .check(raw)
+}
+
+/// Every problem of front matter that does not read as a whole, found in one run: each
+/// top-level entry (a key and the lines that belong to it) is read on its own, with the other
+/// lines blanked so that positions stay those of the file, and the entries that read are then
+/// checked together. An editor who wrote `auhtor:`, a date in words and `tags: a, b` learns of
+/// all three at once, and a broken `headline:` is not also reported as a missing one.
+fn every_problem(mut checker: Checker<'_>, err: &serde_saphyr::Error) -> Diagnostics {
+    let (file, source, split) = (checker.file, checker.source, checker.split);
+    let entries = top_level_entries(split.yaml);
+    let mut problems = Diagnostics::new();
+    let mut good = Vec::new();
+    let mut broken = Vec::new();
+    for (key, lines) in &entries {
+        match serde_saphyr::from_str::<Raw>(&keep_only(split.yaml, std::slice::from_ref(lines))) {
+            Ok(_) => good.push(lines.clone()),
+            Err(err) => {
+                problems.extend(yaml_errors(file, source, split, &err));
+                // The key it is, or the one it is a typo of (`hedline`): not missing.
+                let known: Vec<&'static str> = schema::keys(Block::Top).collect();
+                let meant = known.iter().copied().find(|known| known == key);
+                broken.extend(meant.or_else(|| crate::site::config::nearest_key(key, &known)));
+            }
+        }
+    }
+    if problems.is_empty() {
+        // Each entry reads alone but not all together (a key written twice): the parser's
+        // own word is the best there is.
+        return yaml_errors(file, source, split, err);
+    }
+    if let Ok(raw) = serde_saphyr::from_str::<Raw>(&keep_only(split.yaml, &good))
+        && let Err(more) = {
+            checker.broken = broken;
+            checker.check(raw)
+        }
+    {
+        problems.extend(more);
+    }
+    problems
+}
+
+/// The top-level entries of a YAML mapping: each key with the byte range of its lines, up to
+/// the next line that starts at the left margin with a key (comments, list items and indented
+/// lines belong to the entry above them).
+fn top_level_entries(yaml: &str) -> Vec<(String, Range<usize>)> {
+    let mut entries: Vec<(String, Range<usize>)> = Vec::new();
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let starts_entry = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && !matches!(c, '#' | '-'));
+        if starts_entry {
+            let key = line.split(':').next().unwrap_or("").trim();
+            let key = key.trim_matches(|c| c == '"' || c == '\'').to_string();
+            entries.push((key, offset..offset + line.len()));
+        } else if let Some((_, lines)) = entries.last_mut() {
+            lines.end = offset + line.len();
+        }
+        offset += line.len();
+    }
+    entries
+}
+
+/// `yaml` with every line outside `keep` blanked: each byte of another line but its line end
+/// becomes a space, so that what is kept stays at its own line, column and byte offset.
+fn keep_only(yaml: &str, keep: &[Range<usize>]) -> String {
+    let mut text = String::with_capacity(yaml.len());
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if keep.iter().any(|range| range.contains(&offset)) {
+            text.push_str(line);
+        } else {
+            let body = line.trim_end_matches(['\n', '\r']);
+            text.extend(std::iter::repeat_n(' ', body.len()));
+            text.push_str(&line[body.len()..]);
+        }
+        offset += line.len();
+    }
+    text
 }
 
 struct Checker<'a> {
@@ -209,6 +291,9 @@ struct Checker<'a> {
     split: &'a Split<'a>,
     timezone: &'a TimeZone,
     problems: Diagnostics,
+    /// Keys whose entry did not read (see [`every_problem`]): they are there, so their absence
+    /// is no second error.
+    broken: Vec<&'static str>,
 }
 
 impl Checker<'_> {
@@ -237,6 +322,7 @@ impl Checker<'_> {
                 );
                 None
             }
+            None if self.broken.contains(&"headline") => None,
             None => {
                 self.problems.push(
                     Diagnostic::error(self.file, "the front matter has no `headline`")
@@ -249,6 +335,9 @@ impl Checker<'_> {
         let date = match (&raw.date, layout) {
             (Some(date), _) => self.date(date, "date"),
             (None, Layout::Page) => None,
+            (None, Layout::Story) if self.broken.iter().any(|k| ["date", "layout"].contains(k)) => {
+                None
+            }
             (None, Layout::Story) => {
                 self.problems.push(
                     Diagnostic::error(self.file, "the story has no `date`")
@@ -871,6 +960,48 @@ mod tests {
             errors[0].message.starts_with("`tags` should be a list"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn three_different_mistakes_are_all_reported_in_one_run() {
+        let text = "---\nheadline: Talks\nauhtor: Lena Hartmann\ndate: March 3, 2025\n\
+                    tags: Ukraine, Russia, Diplomacy\n---\nBody\n";
+        let errors = parse_text(text).unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(errors.len(), 3, "{found:?}");
+        assert!(
+            found[0].1.contains("unknown front matter key `auhtor`"),
+            "{found:?}"
+        );
+        assert_eq!((found[1].0, found[2].0), (4, 5), "{found:?}");
+        assert!(found[1].1.contains("`date`"), "{found:?}");
+        assert!(
+            found[2].1.starts_with("`tags` should be a list"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_headline_is_not_also_a_missing_one() {
+        let text = "---\nheadline: [unclosed\ndate: 2025-05-19\n---\nBody\n";
+        let errors = parse_text(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 2, "{errors:?}");
+    }
+
+    #[test]
+    fn blanking_keeps_every_position() {
+        let yaml = "headline: Ünï\ndate: x\ntags:\n- a\n";
+        let entries = top_level_entries(yaml);
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["headline", "date", "tags"]);
+        let kept = keep_only(yaml, &[entries[2].1.clone()]);
+        assert_eq!(kept.len(), yaml.len());
+        assert_eq!(kept.lines().count(), yaml.lines().count());
+        assert!(kept.ends_with("tags:\n- a\n"));
     }
 
     #[test]

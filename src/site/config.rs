@@ -544,15 +544,20 @@ fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 /// "did you mean `headline`?" for serde's "unknown field `hedline`, expected ..." messages.
 pub fn unknown_key_help(message: &str, known: &[&str]) -> Option<String> {
     let unknown = unknown_key(message)?;
-    let nearest = known
+    Some(match nearest_key(unknown, known) {
+        Some(key) => format!("did you mean `{key}`?"),
+        None => format!("known keys are: {}", known.join(", ")),
+    })
+}
+
+/// The known key that `unknown` is most likely a typo of, if one is close enough.
+pub fn nearest_key<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
         .iter()
         .map(|k| (strsim::damerau_levenshtein(unknown, k), *k))
         .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
-        .min();
-    Some(match nearest {
-        Some((_, key)) => format!("did you mean `{key}`?"),
-        None => format!("known keys are: {}", known.join(", ")),
-    })
+        .min()
+        .map(|(_, key)| key)
 }
 
 /// The key named by serde's unknown-field message, if that is what `message` is.
