@@ -23,18 +23,80 @@ pub const DEK_LIMIT: usize = 200;
 /// the future. Pages are not held to story rules. The builder keeps them with the parsed file,
 /// so a rebuild runs them only for files that changed; [`tag_case`] looks at all stories.
 pub fn story_rules(story: &Story, now: Timestamp) -> Vec<Diagnostic> {
+    let mut warnings = comments_after_text(story);
     if story.is_page() {
-        return Vec::new();
+        return warnings;
     }
-    [
-        headline_length(story),
-        dek(story),
-        photo_credit(story),
-        future_date(story, now),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    warnings.extend(
+        [
+            headline_length(story),
+            dek(story),
+            photo_credit(story),
+            future_date(story, now),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    warnings
+}
+
+/// Text cut off by a `#` in an unquoted value: YAML reads ` #` and all after it as a comment,
+/// so `dek: Talks lasted under two hours #Istanbul, no cease-fire` publishes only "Talks
+/// lasted under two hours". Hashtags are common in newsroom copy, so each such value gets a
+/// warning that names what was dropped and how to keep it.
+pub fn comments_after_text(story: &Story) -> Vec<Diagnostic> {
+    let text = story.text();
+    let front = &text[..story.body_offset.min(text.len())];
+    let mut warnings = Vec::new();
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let Some((value_at, value)) = plain_value(content) else {
+            continue;
+        };
+        let Some(hash) = value.find(" #").or_else(|| value.find("\t#")) else {
+            continue;
+        };
+        let kept = value[..hash].trim_end();
+        if kept.is_empty() {
+            continue;
+        }
+        let dropped = value[hash..].trim_start();
+        let at = start + value_at + hash + (value[hash..].len() - dropped.len());
+        warnings.push(warning_at(
+            story,
+            at..start + content.len(),
+            format!("`{dropped}` is left out: in YAML, ` #` starts a comment"),
+            &format!(
+                "to keep it, put the whole value in quotes: \"{}\"",
+                value.replace('"', "\\\"")
+            ),
+        ));
+    }
+    warnings
+}
+
+/// The byte offset and text of a plain (unquoted) value on a front matter line: after
+/// `key: ` or a list item's `- `. `None` for fences, comments, quoted, flow, block and
+/// anchored values, which YAML does not cut at `#`.
+fn plain_value(line: &str) -> Option<(usize, &str)> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') || trimmed.starts_with("---") {
+        return None;
+    }
+    let after_key = match trimmed.strip_prefix("- ") {
+        Some(item) if !item.contains(": ") => item,
+        Some(item) => item.split_once(": ")?.1,
+        None => trimmed.split_once(": ")?.1,
+    };
+    let value = after_key.trim_start();
+    if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+        return None;
+    }
+    // `value` is a slice of `line`: its offset is where it starts in memory, less the line's.
+    Some((value.as_ptr() as usize - line.as_ptr() as usize, value))
 }
 
 fn warning_at(story: &Story, span: Range<usize>, message: String, help: &str) -> Diagnostic {
@@ -185,6 +247,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
     use crate::site::config::Site;
     use crate::source::SourceFile;
 
@@ -334,5 +397,48 @@ mod tests {
     fn pages_are_not_held_to_story_rules() {
         let page = story("about.md", "headline: About us\nlayout: page");
         assert_eq!(warnings(&[&page]), []);
+    }
+
+    #[test]
+    fn a_hash_after_text_in_an_unquoted_value_is_named_with_what_it_drops() {
+        let story = story(
+            "world/a.md",
+            "headline: Talks\ndek: Talks lasted under two hours #Istanbul, no cease-fire\n\
+             date: 2025-05-19\ntags:\n  - Diplomacy #main",
+        );
+        let warnings = comments_after_text(&story);
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`#Istanbul, no cease-fire` is left out: in YAML, ` #` starts a comment",
+                "`#main` is left out: in YAML, ` #` starts a comment",
+            ]
+        );
+        assert_eq!((warnings[0].line, warnings[0].column), (3, 35));
+        assert!(
+            warnings[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"Talks lasted under two hours #Istanbul, no cease-fire\"")
+        );
+    }
+
+    #[test]
+    fn quoted_values_and_whole_line_comments_are_left_alone() {
+        let story = story(
+            "world/a.md",
+            "headline: \"Talks #1\"\n# a comment #2\ndek: 'No #3 here'\n\
+             date: 2025-05-19 # the day\nslug: talks#4",
+        );
+        let messages: Vec<String> = comments_after_text(&story)
+            .into_iter()
+            .map(|w| w.message)
+            .collect();
+        assert_eq!(
+            messages,
+            ["`# the day` is left out: in YAML, ` #` starts a comment"]
+        );
     }
 }
