@@ -783,16 +783,32 @@ fn yaml_error(
     let message = UserMessageFormatter.format_message(err).to_string();
     let span = err
         .location()
-        .map(|location| location_span(source, split, &location));
+        .map(|location| location_span(source, split, &location))
+        // A tab is reported where the parser was when it met it, often the line before.
+        .map(|span| match message.contains("tab") {
+            true => indenting_tab(source, split, span.start).unwrap_or(span),
+            false => span,
+        });
     let line = span.as_ref().map(|span| line_at(source, span.start));
     let key = line.and_then(key_on_line);
-    let (message, help) = match (unknown_key_message(&message), key) {
-        (Some(unknown), _) => unknown,
-        (None, Some((key, expected))) if is_type_error(&message) => (
+    let trap = span.as_ref().zip(line).and_then(|(span, line)| {
+        let (number, _) = crate::diagnostic::line_column(source, span.start);
+        let start_of_line = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let previous = (number > yaml_first_line(source, split))
+            .then(|| (number - 1, line_at(source, start_of_line.saturating_sub(1))));
+        super::yaml_traps::explain(&message, line, number, previous)
+    });
+    let (message, help) = match (unknown_key_message(&message), trap, key) {
+        (Some(unknown), _, _) => unknown,
+        (None, Some((plain, fix)), _) => (
+            plain,
+            Some(format!("{fix} (the YAML parser says: {message})")),
+        ),
+        (None, None, Some((key, expected))) if is_type_error(&message) => (
             format!("`{key}` should be {expected}"),
             Some(format!("the YAML parser says: {message}")),
         ),
-        (None, _) => (
+        (None, None, _) => (
             message,
             Some(
                 "check the YAML syntax: `key: value` pairs, lists as [a, b], quotes around \
@@ -833,6 +849,21 @@ fn unknown_key_message(message: &str) -> Option<(String, Option<String>)> {
 /// A value of the wrong shape, as opposed to broken YAML syntax.
 fn is_type_error(message: &str) -> bool {
     message.contains("expected") || message.contains("invalid")
+}
+
+/// The first tab in the leading blanks of a front matter line at or after `offset`.
+fn indenting_tab(source: &str, split: &Split<'_>, offset: usize) -> Option<std::ops::Range<usize>> {
+    let end = split.yaml_offset + split.yaml.len();
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut at = start;
+    for line in source.get(start..end)?.split_inclusive('\n') {
+        let blanks = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line[..blanks].find('\t') {
+            return Some(at + tab..at + tab + 1);
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// The whole line of `source` around `offset`.

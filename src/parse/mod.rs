@@ -7,3 +7,4 @@ pub mod highlight;
 pub mod markdown;
 pub mod schema;
 pub mod story;
+mod yaml_traps;

@@ -444,7 +444,13 @@ fn yaml_syntax_error_is_an_error_at_its_position() {
         "---\nheadline: \"unclosed\ndate: 2025-05-19\n---\nBody.\n",
     ));
     assert_eq!(error.location, format!("{TALKS}:2:11"));
-    assert!(error.message.contains("unclosed"), "{}", error.text);
+    assert!(
+        error
+            .message
+            .contains("the quote opened at 2:11 is never closed"),
+        "{}",
+        error.text
+    );
 }
 
 #[test]

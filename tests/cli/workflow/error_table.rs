@@ -126,7 +126,7 @@ const CASES: &[Case] = &[
     Case {
         kind: "yaml syntax",
         files: &[("content/world/a.md", Some("---\nheadline: \"unclosed\ndate: 2025-05-01\n---\nText.\n".as_bytes()))],
-        message: "unclosed quote",
+        message: "the quote opened at 2:11 is never closed",
         location: "content/world/a.md:2:11",
     },
     Case {
