@@ -28,7 +28,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         return refused(&err);
     }
     // Held until the site is in place, from before the folder is prepared.
-    let _lock = match OutputLock::acquire(&options.root, &output) {
+    let lock = match OutputLock::acquire(&output) {
         Ok(lock) => lock,
         Err(err) => return refused(&err),
     };
@@ -66,6 +66,12 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         }
     };
     let write_started = Instant::now();
+    // Without a lock yet, the output's parent folder did not exist: it is made now that the
+    // site has built, and locked before anything is written.
+    let _lock = match lock.map_or_else(|| OutputLock::acquire_making_parent(&output), Ok) {
+        Ok(lock) => lock,
+        Err(err) => return refused(&err),
+    };
     let stamps = match write_site(&built.outputs, &output, staging) {
         Ok(stamps) => stamps,
         Err(err) => {

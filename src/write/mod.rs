@@ -109,9 +109,9 @@ impl WriteError {
     pub fn help(&self) -> Option<String> {
         match self {
             WriteError::NotASite(output) => Some(format!(
-                "name an empty or new folder with --output; a folder that a Dateline build \
-                 wrote has a `{MARKER}` file in it. If {} holds nothing you need, delete it \
-                 and build again",
+                "a folder that a Dateline build wrote has a `{MARKER}` file in it. If {} \
+                 holds nothing you need, delete it and build again; otherwise name an empty \
+                 or new folder with --output",
                 output.display()
             )),
             WriteError::Busy(_) => {
@@ -129,7 +129,11 @@ fn replaceable(root: &Path, output: &Path) -> bool {
     let Ok(mut entries) = std::fs::read_dir(output) else {
         return !output.exists();
     };
-    entries.next().is_none() || output.join(MARKER).is_file() || record::exists(root, output)
+    // The record only vouches for a folder inside the site root: one elsewhere, named with
+    // --output, may have been emptied and filled with somebody's files since it was recorded.
+    entries.next().is_none()
+        || output.join(MARKER).is_file()
+        || (output.starts_with(root) && record::exists(root, output))
 }
 
 /// A lexically absolute, normalised path (no `.` or `..`), without touching the disk.
@@ -279,6 +283,24 @@ mod tests {
         fs::create_dir(&empty).unwrap();
         assert!(check_output_dir(&root, &empty, true).is_ok());
         assert!(check_output_dir(&root, &dir.path().join("new"), true).is_ok());
+    }
+
+    #[test]
+    fn a_page_record_vouches_only_for_a_folder_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let elsewhere = dir.path().join("elsewhere");
+        let record = PageRecord::default();
+        for output in [root.join("public"), elsewhere.clone()] {
+            fs::create_dir_all(output.join(".ssh")).unwrap();
+            fs::write(output.join(".ssh/id_rsa"), "key").unwrap();
+            record.save(&root, &output, &Default::default()).unwrap();
+        }
+        assert!(check_output_dir(&root, &root.join("public"), false).is_ok());
+        assert!(matches!(
+            check_output_dir(&root, &elsewhere, true),
+            Err(WriteError::NotASite(_))
+        ));
     }
 
     #[test]

@@ -671,9 +671,11 @@ pub fn assert_no_leftovers(out: &Path) {
         .file_name()
         .expect("the output has a name")
         .to_string_lossy();
+    // The lock file stays on purpose (see src/write/lock.rs); staging and old folders never.
+    let lock = format!(".{name}.lock");
     let leftovers: Vec<String> = entries(parent)
         .into_iter()
-        .filter(|e| e.starts_with(&format!(".{name}.")))
+        .filter(|e| e.starts_with(&format!(".{name}.")) && *e != lock)
         .collect();
     assert!(
         leftovers.is_empty(),

@@ -107,3 +107,64 @@ fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
         assert!(page.is_file(), "{} is missing", page.display());
     }
 }
+
+#[test]
+fn a_folder_outside_the_site_emptied_and_refilled_since_a_build_is_not_replaced() {
+    let dir = site(&[("content/world/quay.md", STORY)]);
+    let victim = tempfile::tempdir().unwrap();
+    let out = victim.path().join("www");
+    let out_arg = out.to_str().unwrap();
+    let first = dateline(dir.root())
+        .args(["build", "--output", out_arg])
+        .run();
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    fs::remove_dir_all(&out).unwrap();
+    fs::create_dir_all(out.join(".ssh")).unwrap();
+    fs::write(out.join(".ssh/id_rsa"), "secret key").unwrap();
+    let run = dateline(dir.root())
+        .args(["build", "--output", out_arg])
+        .run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(out.join(".ssh/id_rsa").is_file());
+}
+
+#[test]
+fn builds_from_two_site_folders_into_one_output_never_break_each_other() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for n in 0..300 {
+        let story = format!("---\nheadline: Story {n}\ndate: 2025-05-19\n---\nText {n}.\n");
+        files.push((format!("content/world/story-{n}.md"), story.into_bytes()));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let (one, two) = (site(&borrowed), site(&borrowed));
+    let shared = tempfile::tempdir().unwrap();
+    let out = shared.path().join("www");
+    let builds: Vec<std::process::Child> = [&one, &two, &one]
+        .iter()
+        .map(|site| {
+            std::process::Command::new(BINARY)
+                .args(["build", "--output", out.to_str().unwrap()])
+                .current_dir(site.root())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for build in builds {
+        let output = build.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() || stderr.contains("another `dateline build`"),
+            "{stderr}"
+        );
+    }
+    assert!(staging_leftovers(shared.path()).is_empty());
+    for n in 0..300 {
+        let page = out.join(format!("world/2025/05/story-{n}/index.html"));
+        assert!(page.is_file(), "{} is missing", page.display());
+    }
+}
