@@ -68,6 +68,20 @@ impl Outputs {
             .filter(|found| found.starts_with(&folder))
     }
 
+    /// Every pair of outputs of which one needs a folder where the other is a file
+    /// (`tags` and `tags/index.html`): they cannot both be written. As (file, path under it).
+    pub(crate) fn nested(&self) -> Vec<(&str, &str)> {
+        self.files
+            .keys()
+            .flat_map(|path| {
+                path.match_indices('/')
+                    .map(|(end, _)| &path[..end])
+                    .filter_map(|folder| self.files.get_key_value(folder))
+                    .map(move |(file, _)| (&**file, &**path))
+            })
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -151,6 +165,23 @@ mod tests {
         assert_eq!(outputs.occupant("world"), Some("world/index.html"));
         assert_eq!(outputs.occupant("world/old/index.html"), None);
         assert_eq!(outputs.occupant("worlds/index.html"), None);
+    }
+
+    #[test]
+    fn a_file_where_another_output_needs_a_folder_is_found() {
+        let mut outputs = Outputs::default();
+        for path in [
+            "tags",
+            "tags/index.html",
+            "tags/x/index.html",
+            "world/index.html",
+        ] {
+            outputs.insert(path, Output::text(String::new()));
+        }
+        assert_eq!(
+            outputs.nested(),
+            [("tags", "tags/index.html"), ("tags", "tags/x/index.html")]
+        );
     }
 
     #[test]

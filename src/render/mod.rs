@@ -191,6 +191,7 @@ pub(crate) fn render(
     keys.retain(|(path, _)| !replaced.contains(path));
     let mut clashes = crate::render::redirect::render(newsroom, &mut outputs);
     clashes.extend(misplaced);
+    clashes.extend(nested_outputs(newsroom, &outputs));
     if clashes.has_errors() {
         return Err(clashes);
     }
@@ -205,6 +206,39 @@ pub(crate) fn render(
         counts,
         pages: keys,
     })
+}
+
+/// An error for each output that sits where another needs a folder (a file `static/tags`
+/// over the tags pages, a folder `static/feed.xml/` under the feed, a redirect from
+/// `/old.html` beside one from `/old.html/sub/`), which the write stage could only fail on with
+/// no location. Named by the file that can be moved: a copied file's source when there is
+/// one.
+fn nested_outputs(newsroom: &Newsroom, outputs: &Outputs) -> Diagnostics {
+    let root = newsroom
+        .content_dir
+        .parent()
+        .unwrap_or(&newsroom.content_dir);
+    let source = |path: &str| match outputs.get(path) {
+        Some(Output::Copy(file, _)) => Some(crate::diagnostic::display_path(root, file)),
+        _ => None,
+    };
+    outputs
+        .nested()
+        .into_iter()
+        .map(|(file, under)| {
+            let blamed = source(file)
+                .or_else(|| source(under))
+                .unwrap_or_else(|| std::path::PathBuf::from(format!("/{file}")));
+            Diagnostic::error(
+                blamed,
+                format!("`/{file}` is a file, so `/{under}` cannot be published under it"),
+            )
+            .with_help(
+                "rename or remove one of the two: a file in static/ or content/, or a \
+                 `redirect_from` path",
+            )
+        })
+        .collect()
 }
 
 /// A page that was not in the cache.

@@ -22,7 +22,9 @@ use crate::site::routes::route_file;
 pub(crate) fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics {
     let site = &newsroom.site;
     let mut problems = Diagnostics::new();
-    let mut redirects: HashMap<String, (&Story, String)> = HashMap::new();
+    // By output file, the story whose redirect is there: each is added to `outputs` at once,
+    // so that a later redirect in its way (`/old.html/sub/` under `/old.html`) is found too.
+    let mut redirects: HashMap<String, (&Story, &str)> = HashMap::new();
     let redirecting = newsroom
         .stories
         .iter()
@@ -32,43 +34,51 @@ pub(crate) fn render(newsroom: &Newsroom, outputs: &mut Outputs) -> Diagnostics 
         let target = site.absolute(&site.path(&story.route));
         for from in &story.front.redirect_from {
             let file = route_file(&from.path);
-            let clash = |help: String| {
+            // The path as the writer wrote it, not as it was normalised (`/feed.xml/`).
+            let written = story.text()[from.span.clone()].trim_matches(['"', '\'', ' ']);
+            let Some(occupant) = outputs.occupant(&file) else {
+                outputs.insert(
+                    file.as_str(),
+                    Output::text(page(&site.config.language, &target)),
+                );
+                redirects.insert(file, (story, written));
+                continue;
+            };
+            let help = match redirects.get(occupant) {
+                Some((other, path)) => format!(
+                    "{} redirects from {path} already, and the two cannot both be published; \
+                     keep only one of them",
+                    other.file.display.display(),
+                ),
+                None => format!(
+                    "{written} is already the address of {}; remove it from `redirect_from`",
+                    owner(newsroom, occupant)
+                ),
+            };
+            problems.push(
                 Diagnostic::error(
                     &story.file.display,
-                    format!("the redirect from {} would replace another file", from.path),
+                    format!("the redirect from {written} would replace another file"),
                 )
                 .with_span(story.text(), from.span.clone())
-                .with_help(help)
-            };
-            if let Some(occupant) = outputs.occupant(&file) {
-                let owner = newsroom
-                    .stories
-                    .iter()
-                    .chain(&newsroom.pages)
-                    .find(|s| route_file(&s.route) == occupant)
-                    .map_or_else(
-                        || format!("a file of the site (`/{occupant}`)"),
-                        |s| s.file.display.display().to_string(),
-                    );
-                problems.push(clash(format!(
-                    "{} is already the address of {owner}; remove it from `redirect_from`",
-                    from.path
-                )));
-            } else if let Some((other, _)) = redirects.get(&file) {
-                problems.push(clash(format!(
-                    "{} also redirects from {}; keep it in only one of them",
-                    other.file.display.display(),
-                    from.path
-                )));
-            } else {
-                redirects.insert(file, (story, page(&site.config.language, &target)));
-            }
+                .with_help(help),
+            );
         }
     }
-    for (file, (_, html)) in redirects {
-        outputs.insert(file, Output::text(html));
-    }
     problems
+}
+
+/// Who publishes the output file `occupant`: a story's or page's file, or the site itself.
+fn owner(newsroom: &Newsroom, occupant: &str) -> String {
+    newsroom
+        .stories
+        .iter()
+        .chain(&newsroom.pages)
+        .find(|s| route_file(&s.route) == occupant)
+        .map_or_else(
+            || format!("a file of the site (`/{occupant}`)"),
+            |s| s.file.display.display().to_string(),
+        )
 }
 
 /// The HTML of a redirect to the absolute URL `target`.

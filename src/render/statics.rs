@@ -25,9 +25,18 @@ pub(super) fn add_static_files(
     files: &ThemeFiles,
     outputs: &mut Outputs,
 ) -> (HashSet<Arc<str>>, Diagnostics) {
-    // Before any static file joins them, the outputs are the generated ones.
+    let mut replaced = HashSet::default();
+    for (path, source) in &files.statics {
+        let output = match source {
+            StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
+            StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
+        };
+        add(outputs, &mut replaced, path, output);
+    }
+    // A file under content/ may not stand where a generated page, feed or theme file is.
     let mut problems = Diagnostics::new();
     for asset in &newsroom.assets {
+        let source = newsroom.content_dir.join(&asset.source);
         if let Some(occupant) = outputs.occupant(&asset.output) {
             problems.push(
                 Diagnostic::error(
@@ -38,28 +47,23 @@ pub(super) fn add_static_files(
                     "rename or move it; files under content/ are published at their own path",
                 ),
             );
+            continue;
         }
-    }
-    let mut replaced = HashSet::default();
-    let mut add = |path: &str, output: Output| {
-        if outputs.insert(path, output).is_some() {
-            replaced.insert(Arc::from(path));
-        }
-    };
-    for (path, source) in &files.statics {
-        let output = match source {
-            StaticSource::BuiltIn(bytes) => Output::BuiltIn(bytes),
-            StaticSource::Disk(file, stamp) => Output::Copy(file.clone(), *stamp),
-        };
-        add(path, output);
-    }
-    for asset in &newsroom.assets {
-        let source = newsroom.content_dir.join(&asset.source);
-        add(&asset.output, Output::Copy(source, asset.stamp));
+        add(
+            outputs,
+            &mut replaced,
+            &asset.output,
+            Output::Copy(source, asset.stamp),
+        );
     }
     // After the assets: a re-encoded image replaces its original, metadata and all.
     for (output, file, stamp) in &images.files {
-        add(output, Output::Copy(file.clone(), *stamp));
+        add(
+            outputs,
+            &mut replaced,
+            output,
+            Output::Copy(file.clone(), *stamp),
+        );
     }
     let has_code = newsroom
         .stories
@@ -77,4 +81,11 @@ pub(super) fn add_static_files(
         );
     }
     (replaced, problems)
+}
+
+/// Adds an output, remembering the path when it replaced one.
+fn add(outputs: &mut Outputs, replaced: &mut HashSet<Arc<str>>, path: &str, output: Output) {
+    if outputs.insert(path, output).is_some() {
+        replaced.insert(Arc::from(path));
+    }
 }

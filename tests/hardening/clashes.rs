@@ -63,3 +63,25 @@ fn content_files_over_generated_pages_are_errors_naming_them() {
         ],
     );
 }
+
+#[test]
+fn outputs_where_another_needs_a_folder_are_errors_naming_the_file() {
+    let story = format!("{STORY}redirect_from: [\"/old.html\", \"/old.html/sub/\"]\n---\nText.\n");
+    fails_in_check_and_build(
+        &[
+            ("content/world/quay.md", story.as_bytes()),
+            ("static/tags", b"a file where the tag pages go"),
+            ("static/feed.xml/a.txt", b"a folder where the feed goes"),
+            ("content/style.css", b"body {}"),
+        ],
+        &[
+            "content/world/quay.md:5:30",
+            "redirects from /old.html already",
+            "--> static/tags",
+            "`/tags` is a file, so `/tags/index.html` cannot be published under it",
+            "--> static/feed.xml/a.txt",
+            "--> content/style.css",
+            "would replace `/style.css`",
+        ],
+    );
+}
