@@ -263,6 +263,7 @@ impl Builder {
             return (None, problems);
         };
         problems.extend(sources.unreadable.values().cloned());
+        problems.extend(sources.theme.warnings.clone());
         let site = match self.site.take() {
             Some((config, site)) if Arc::ptr_eq(&config, &sources.config) => Ok(site),
             _ => parse_site(&sources.config, &self.options),

@@ -50,4 +50,5 @@ pub mod fuzzing {
     }
 
     pub use crate::serve::ServeRequest;
+    pub use crate::serve::http::Ranged;
 }

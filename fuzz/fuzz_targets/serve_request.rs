@@ -10,7 +10,7 @@ fuzz_target!(|input: (&str, &str, u64, &str)| {
     if let Some(key) = request.key {
         assert!(!key.starts_with('/') && !key.split('/').any(|s| s == ".."), "{key}");
     }
-    if let Some((start, end)) = request.range {
+    if let dateline::fuzzing::Ranged::Part(start, end) = request.range {
         assert!(start <= end && end < length, "{start}-{end} of {length}");
     }
 });

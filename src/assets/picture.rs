@@ -69,6 +69,11 @@ pub(crate) enum ImageError {
         height: u64,
         budget: u32,
     },
+    #[error(
+        "it is {width}×{height} pixels: one side is so much longer than the other that no copy \
+         of it fits WebP's limit of 16,383 pixels a side"
+    )]
+    Proportions { width: u32, height: u32 },
     #[error("cannot encode it at {width} pixels: {reason}")]
     Encode { width: u32, reason: String },
     #[error("cannot write {path}: {reason}")]
@@ -85,6 +90,9 @@ impl ImageError {
             }
             ImageError::Write { .. } => {
                 "check that the site folder is writable and the disk has room for the image cache"
+            }
+            ImageError::Proportions { .. } => {
+                "crop it in an image editor to a shape a page can show"
             }
             ImageError::TooLarge { .. } => {
                 "scale it down in an image editor (8,000 pixels wide is more than any screen \
@@ -280,6 +288,10 @@ pub(crate) fn process(
         });
     }
     let (image, format) = decode(&bytes, settings.max_megapixels)?;
+    let (width, height) = (image.width(), image.height());
+    if scaled_height(width, height, webp_fit(width, height)) > WEBP_MAX_SIDE {
+        return Err(ImageError::Proportions { width, height });
+    }
     let picture = Picture::plan(&key, format, image.width(), image.height(), widths);
     std::fs::create_dir_all(cache).map_err(|err| ImageError::Write {
         path: cache.to_path_buf(),
@@ -941,6 +953,30 @@ mod tests {
         assert_eq!(picture.full_size().map(|v| v.width), Some(17_000));
         let widths: Vec<u32> = picture.webp.iter().map(|v| v.width).collect();
         assert_eq!(widths, [800, 16_383]);
+    }
+
+    #[test]
+    fn a_photo_no_webp_copy_of_which_can_fit_is_an_error() {
+        let tall = DynamicImage::new_luma8(1, 17_000);
+        let mut png = Vec::new();
+        tall.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("tall.png");
+        std::fs::write(&source, png).unwrap();
+        let err = process(
+            &source,
+            &dir.path().join("cache"),
+            &ImageSettings::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ImageError::Proportions {
+                width: 1,
+                height: 17_000
+            }
+        );
     }
 
     #[test]

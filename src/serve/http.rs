@@ -204,24 +204,23 @@ async fn file(shared: &Shared, path: &Path, key: &str, range: Option<&HeaderValu
     };
     let mut headers = content_headers(key, false);
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    let (status, start, count) = match range.and_then(|r| r.to_str().ok()) {
-        None => (StatusCode::OK, 0, length),
-        Some(range) => match byte_range(range, length) {
-            Some((start, end)) => {
-                let value = format!("bytes {start}-{end}/{length}");
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    headers.insert(header::CONTENT_RANGE, value);
-                }
-                (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
+    let asked = range.and_then(|r| r.to_str().ok());
+    let (status, start, count) = match asked.map_or(Ranged::Whole, |r| byte_range(r, length)) {
+        Ranged::Whole => (StatusCode::OK, 0, length),
+        Ranged::Part(start, end) => {
+            let value = format!("bytes {start}-{end}/{length}");
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(header::CONTENT_RANGE, value);
             }
-            None => {
-                let value = format!("bytes */{length}");
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    headers.insert(header::CONTENT_RANGE, value);
-                }
-                return (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response();
+            (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
+        }
+        Ranged::Unsatisfiable => {
+            let value = format!("bytes */{length}");
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(header::CONTENT_RANGE, value);
             }
-        },
+            return (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response();
+        }
     };
     if start > 0 && opened.seek(SeekFrom::Start(start)).await.is_err() {
         return plain(StatusCode::NOT_FOUND, "Not found");
@@ -265,27 +264,52 @@ async fn read_inside(shared: &Shared, path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// The first and last byte of a single `bytes=` range of a `length`-byte file; `None` when it
-/// cannot be satisfied (or names several ranges, which a preview has no need to answer).
-pub(crate) fn byte_range(range: &str, length: u64) -> Option<(u64, u64)> {
-    let spec = range.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || length == 0 {
-        return None;
-    }
-    let (first, last) = spec.split_once('-')?;
-    let (first, last) = (first.trim(), last.trim());
-    let (start, end) = if first.is_empty() {
-        let suffix: u64 = last.parse().ok()?;
-        (length.saturating_sub(suffix), length - 1)
-    } else {
-        let start: u64 = first.parse().ok()?;
-        let end = match last {
-            "" => length - 1,
-            last => last.parse::<u64>().ok()?.min(length - 1),
-        };
-        (start, end)
+/// What a `Range` header asks of a file, as RFC 9110 reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranged {
+    /// No range the preview answers (none, another unit, several ranges, or not valid):
+    /// the whole file, with 200.
+    Whole,
+    /// The first and last byte asked for, both within the file: 206.
+    Part(u64, u64),
+    /// A valid range that starts past the end of the file: 416.
+    Unsatisfiable,
+}
+
+/// How to answer `range` for a `length`-byte file.
+pub(crate) fn byte_range(range: &str, length: u64) -> Ranged {
+    let Some(spec) = range.trim().strip_prefix("bytes=") else {
+        return Ranged::Whole;
     };
-    (start <= end && start < length).then_some((start, end))
+    if spec.contains(',') {
+        return Ranged::Whole;
+    }
+    let Some((first, last)) = spec.split_once('-') else {
+        return Ranged::Whole;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    if first.is_empty() {
+        return match last.parse::<u64>() {
+            Ok(0) => Ranged::Unsatisfiable,
+            Ok(_) if length == 0 => Ranged::Unsatisfiable,
+            Ok(suffix) => Ranged::Part(length.saturating_sub(suffix), length - 1),
+            Err(_) => Ranged::Whole,
+        };
+    }
+    let Ok(start) = first.parse::<u64>() else {
+        return Ranged::Whole;
+    };
+    let end = match last {
+        "" => None,
+        last => match last.parse::<u64>() {
+            Ok(end) if end >= start => Some(end),
+            _ => return Ranged::Whole,
+        },
+    };
+    if start >= length {
+        return Ranged::Unsatisfiable;
+    }
+    Ranged::Part(start, end.map_or(length - 1, |end| end.min(length - 1)))
 }
 
 fn redirect(location: &str) -> Response {
@@ -321,14 +345,23 @@ mod tests {
 
     #[test]
     fn byte_ranges_are_read_as_browsers_and_players_send_them() {
-        assert_eq!(byte_range("bytes=0-99", 1000), Some((0, 99)));
-        assert_eq!(byte_range("bytes=900-", 1000), Some((900, 999)));
-        assert_eq!(byte_range("bytes=-100", 1000), Some((900, 999)));
-        assert_eq!(byte_range("bytes=990-2000", 1000), Some((990, 999)));
-        assert_eq!(byte_range("bytes=1000-", 1000), None);
-        assert_eq!(byte_range("bytes=5-1", 1000), None);
-        assert_eq!(byte_range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(byte_range("items=0-1", 1000), None);
+        use Ranged::{Part, Unsatisfiable, Whole};
+        assert_eq!(byte_range("bytes=0-99", 1000), Part(0, 99));
+        assert_eq!(byte_range("bytes=900-", 1000), Part(900, 999));
+        assert_eq!(byte_range("bytes=-100", 1000), Part(900, 999));
+        assert_eq!(byte_range("bytes=990-2000", 1000), Part(990, 999));
+        assert_eq!(byte_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 1000), Unsatisfiable);
+        // Not valid, or not answered: the whole file (RFC 9110, 14.2).
+        for ignored in [
+            "bytes=5-1",
+            "bytes=0-1,5-6",
+            "items=0-1",
+            "bytes=abc",
+            "bytes=-x",
+        ] {
+            assert_eq!(byte_range(ignored, 1000), Whole, "{ignored}");
+        }
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn display_address(address: SocketAddr) -> String {
 #[derive(Debug)]
 pub struct ServeRequest {
     pub key: Option<String>,
-    pub range: Option<(u64, u64)>,
+    pub range: http::Ranged,
     pub host_allowed: bool,
 }
 

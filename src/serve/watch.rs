@@ -44,7 +44,10 @@ impl Watch {
             if path.is_dir() && !self.watched.contains(&path) {
                 match (self.add)(&path) {
                     Ok(()) => self.watched.push(path),
-                    Err(err) => eprintln!("warning: cannot watch {}: {err}", path.display()),
+                    Err(err) => eprintln!(
+                        "warning: cannot watch {}: {err}",
+                        crate::util::text::printable(&path.display().to_string())
+                    ),
                 }
             }
         }
@@ -215,9 +218,12 @@ fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
 /// `content/world/a.md` or `3 files`, for the rebuild log line.
 fn describe(root: &Path, paths: &[PathBuf]) -> String {
     match paths {
-        [one] => crate::diagnostic::display_path(root, one)
-            .display()
-            .to_string(),
+        // A file name can hold anything: printed as it is, it could reach the terminal as an
+        // escape sequence or start a line of its own.
+        [one] => {
+            let name = crate::diagnostic::display_path(root, one);
+            crate::util::text::printable(&name.display().to_string()).into_owned()
+        }
         many => format!("{} files", many.len()),
     }
 }

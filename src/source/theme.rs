@@ -40,6 +40,9 @@ pub struct ThemeFiles {
     pub templates: BTreeMap<String, TemplateFile>,
     /// By output path relative to the site (`style.css`).
     pub statics: BTreeMap<String, StaticSource>,
+    /// What was skipped with a warning (a pipe among the theme's files), reported on every
+    /// build until it is gone.
+    pub warnings: Diagnostics,
 }
 
 /// Reads only the `theme` key, so loading can find the theme before `site.toml` is checked.
@@ -78,6 +81,7 @@ impl ThemeFiles {
         if problems.has_errors() {
             Err(problems)
         } else {
+            files.warnings = problems;
             Ok(files)
         }
     }

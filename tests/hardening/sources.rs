@@ -117,3 +117,22 @@ fn a_file_name_cannot_forge_a_line_of_the_report() {
         }
     }
 }
+
+#[test]
+fn a_fifo_among_the_static_files_is_skipped_with_a_warning() {
+    let dir = site(&[("content/world/quay.md", STORY)]);
+    std::fs::create_dir_all(dir.root().join("static")).unwrap();
+    let fifo = dir.root().join("static/pipe.css");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = dateline(dir.root()).args(["check"]).run();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("static/pipe.css") && run.stderr.contains("not a regular file"),
+        "{}",
+        run.stderr
+    );
+}

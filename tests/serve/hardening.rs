@@ -127,6 +127,11 @@ fn byte_ranges_of_a_large_file_are_answered_with_just_those_bytes() {
     let (status, head, _) = get("bytes=5000000-");
     assert_eq!(status, 416);
     assert!(head.contains("content-range: bytes */4194304"), "{head}");
+    // Ranges that are not valid, or several at once, are ignored: the whole file.
+    for ignored in ["bytes=5-1", "bytes=0-1,5-6", "items=0-1"] {
+        let (status, _, body) = get(ignored);
+        assert_eq!((status, body.len()), (200, video.len()), "{ignored}");
+    }
     let (status, head, body) = request(
         server.port,
         "GET /video.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n",
