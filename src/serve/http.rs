@@ -37,8 +37,18 @@ async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
             "This preview only answers requests for its own address.",
         );
     }
+    if shared.subscribers() >= MAX_STREAMS {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many open previews: close some tabs, then reload this one.",
+        );
+    }
     event_stream(&shared).into_response()
 }
+
+/// Live-reload streams open at once. Each never ends while its tab is open, so without a cap
+/// a client could hold the server's connections with them.
+const MAX_STREAMS: usize = 256;
 
 /// Server-Sent Events: the current error first (so a fresh tab shows the overlay), then
 /// every rebuild's news.

@@ -80,6 +80,11 @@ impl Shared {
         self.events.subscribe()
     }
 
+    /// How many live-reload streams are open.
+    pub fn subscribers(&self) -> usize {
+        self.events.receiver_count()
+    }
+
     /// Whether a request's `Host` is one this preview answers for, on every bind address:
     /// `localhost` (and `*.localhost`), an IP address, or a name in `hosts`. A page on another
     /// site that re-points its own name at this machine (DNS rebinding) names neither, so it

@@ -174,3 +174,38 @@ fn slow_clients_are_cut_off_and_do_not_hold_up_readers() {
         started.elapsed()
     );
 }
+
+#[test]
+fn open_live_reload_streams_do_not_lock_readers_out() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let mut statuses = Vec::new();
+    let streams: Vec<TcpStream> = (0..600)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+            write!(
+                stream,
+                "GET /__dateline/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            )
+            .expect("send");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(20)))
+                .expect("timeout");
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).expect("a status line");
+            statuses.push(String::from_utf8_lossy(&head[9..12]).to_string());
+            stream
+        })
+        .collect();
+    assert!(statuses.iter().any(|s| s == "200"), "{statuses:?}");
+    assert!(
+        statuses.iter().any(|s| s == "503"),
+        "no cap on streams: {statuses:?}"
+    );
+    assert_eq!(
+        server.get("/").status,
+        200,
+        "a reader waits behind open streams"
+    );
+    drop(streams);
+}
