@@ -1,4 +1,5 @@
-//! The build as visible stages: load → parse → render; writing is the caller's.
+//! The build as visible stages: source → parse → model → assets → render; writing is the
+//! caller's (`write`), which is why this is the one module that names every stage.
 //!
 //! `build`, `check` and `serve` all drive a [`Builder`]. A one-off build starts it empty; `serve`
 //! keeps it between saves, so that each stage redoes only what the changed files touch: only
@@ -156,10 +157,6 @@ impl Builder {
         if problems.has_errors() {
             return Err(problems);
         }
-        problems.extend(crate::assets::photo::on_this_computer(
-            &newsroom,
-            &sources.theme,
-        ));
         let photo_sizes = self.photo_sizes.measure(&newsroom, &sources.theme);
         let (images, image_problems, encoded) = picture::attach(
             &mut self.pictures,

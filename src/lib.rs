@@ -32,9 +32,10 @@ pub mod build;
 pub mod cmd;
 pub mod serve;
 
-/// Entry points for the fuzz targets in `fuzz/` into stages that are otherwise private. Not an
-/// API: it exists so that hostile input reaches the same code a build runs.
-#[doc(hidden)]
+/// Entry points for the fuzz targets in `fuzz/` into stages that are otherwise private, built
+/// only for them (cargo-fuzz sets `--cfg fuzzing`): hostile input reaches the same code a build
+/// runs, and the library's API does not carry them.
+#[cfg(fuzzing)]
 pub mod fuzzing {
     /// An image file's bytes through the header check and the decoder, with the default
     /// pixel budget: a decoded image, or an error, never a panic or an unbounded allocation.

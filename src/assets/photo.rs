@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Newsroom;
 use crate::source::theme::{StaticSource, ThemeFiles};
 use crate::util::fs::FileStamp;
@@ -86,38 +85,6 @@ impl PhotoSizes {
             })
             .collect()
     }
-}
-
-/// An error for each story whose photo is a path on this computer rather than on the site:
-/// `/Users/ana/Pictures/quay.jpg` pasted from a file browser, or `/etc/passwd`. Such a path
-/// names no file of the site (not in `static/`, the theme or `content/`) but a file that
-/// exists outside it, and would publish a broken image. Other site paths that no file
-/// publishes are left alone: a web server or CDN in front of the site may serve them.
-pub(crate) fn on_this_computer(newsroom: &Newsroom, theme: &ThemeFiles) -> Diagnostics {
-    let mut problems = Diagnostics::new();
-    for (story, local) in newsroom.stories.iter().zip(local_files(newsroom, theme)) {
-        let Some(photo) = story.front.photo.as_ref() else {
-            continue;
-        };
-        let site_path = photo.src.starts_with('/') && !photo.src.starts_with("//");
-        if local.is_none() && site_path && Path::new(&photo.src).exists() {
-            problems.push(
-                Diagnostic::error(
-                    &story.file.display,
-                    format!(
-                        "the photo `{}` is a file on this computer, not on the site",
-                        photo.src
-                    ),
-                )
-                .with_span(story.text(), photo.span.clone())
-                .with_help(
-                    "copy the photo next to the story (a story folder with index.md) and write \
-                     its name, or put it in static/ (static/images/quay.jpg is /images/quay.jpg)",
-                ),
-            );
-        }
-    }
-    problems
 }
 
 /// The file behind each story's photo: a file beside the story or elsewhere in `content/`, or

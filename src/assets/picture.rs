@@ -345,6 +345,7 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
 
 /// The upright size of an image file after the same header check and decoding a build does,
 /// with the default budget (for the fuzz target).
+#[cfg(fuzzing)]
 pub(crate) fn probe(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
     let budget = ImageSettings::default().max_megapixels;
     within_budget(bytes, budget)?;
@@ -353,7 +354,7 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
 }
 
 /// Refuses a photo whose header declares more than `budget` megapixels, before anything is
-/// decoded: only the few bytes that hold the dimensions are read. A header that cannot be read
+/// decoded: only the header is looked at, not the picture data. A header that cannot be read
 /// passes here; the decoder then says what is wrong with the file.
 fn within_budget(bytes: &[u8], budget: u32) -> Result<(), ImageError> {
     let Ok(size) = imagesize::blob_size(bytes) else {

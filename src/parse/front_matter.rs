@@ -18,6 +18,35 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::schema::{self, Block};
 use crate::site::config::unknown_key_help;
 
+/// The folders of a computer's own disk that a photo path pasted from a file browser starts
+/// with (`/Users/ana/Pictures/quay.jpg`, `/etc/passwd`); no site publishes pages there.
+const COMPUTER_FOLDERS: &[&str] = &[
+    "/Users/",
+    "/home/",
+    "/root/",
+    "/etc/",
+    "/usr/",
+    "/var/",
+    "/tmp/",
+    "/private/",
+    "/Volumes/",
+    "/mnt/",
+    "/proc/",
+    "/sys/",
+    "/dev/",
+    "/opt/",
+    "/Library/",
+    "/System/",
+];
+
+/// The computer folder a photo path starts in, if it does.
+fn computer_folder(src: &str) -> Option<&'static str> {
+    COMPUTER_FOLDERS
+        .iter()
+        .copied()
+        .find(|folder| src.starts_with(folder))
+}
+
 /// The most tags, or authors, one story may have.
 const MAX_NAMES: usize = 100;
 
@@ -577,6 +606,15 @@ impl Checker<'_> {
                     .get(..scheme.len())
                     .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
             });
+        if let Some(folder) = computer_folder(trimmed) {
+            self.error_at(
+                &photo.referenced,
+                format!("the photo `{src}` is a file on a computer (in {folder}), not on the site"),
+                "copy the photo next to the story (a story folder with index.md) and write its \
+                 name, or put it in static/ (static/images/quay.jpg is /images/quay.jpg)",
+            );
+            return None;
+        }
         if crate::site::url::is_script_url(&src) || other_scheme {
             self.error_at(
                 &photo.referenced,
@@ -1041,13 +1079,17 @@ mod tests {
             "file:///etc/passwd",
             "ftp://host/p.jpg",
             "javascript:alert(1)",
+            "/etc/passwd",
+            "/Users/ana/Pictures/quay.jpg",
+            "C:/Users/ana/quay.jpg",
         ] {
             let text = format!(
                 "---\nheadline: T\ndate: 2025-01-01\nphoto:\n  src: \"{src}\"\n  alt: A\n---\n"
             );
             let errors = parse_text(&text).unwrap_err();
+            let message = &errors[0].message;
             assert!(
-                errors[0].message.contains("is not an image URL"),
+                message.contains("is not an image URL") || message.contains("on a computer"),
                 "{src}: {errors:?}"
             );
         }

@@ -291,26 +291,22 @@ struct Destinations<'s> {
 impl Destinations<'_> {
     fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
         let (source, problems) = (self.source, &mut self.problems);
-        if crate::site::url::is_script_url(&dest) && image {
-            problems.push(
-                error_at(
-                    source,
-                    range,
+        // A script or data URL: never an image, and a link only where writers' HTML is trusted.
+        if crate::site::url::is_script_url(&dest) && (image || !source.raw_html) {
+            let (message, help) = match image {
+                true => (
                     format!("the image source `{dest}` is not an image URL"),
-                )
-                .with_help("use a file next to the story, a path under static/ or an http(s) URL"),
-            );
-            return dest;
-        }
-        if crate::site::url::is_script_url(&dest) && !source.raw_html {
-            problems.push(
-                error_at(
-                    source,
-                    range,
-                    format!("the link `{dest}` would run code or carry a document in readers' browsers"),
-                )
-                .with_help("link to an http(s) address or a page of the site; a site that trusts its writers' HTML can set `unsafe_html = true` in site.toml"),
-            );
+                    "use a file next to the story, a path under static/ or an http(s) URL",
+                ),
+                false => (
+                    format!(
+                        "the link `{dest}` would run code or carry a document in readers' browsers"
+                    ),
+                    "link to an http(s) address or a page of the site; a site that trusts its \
+                     writers' HTML can set `unsafe_html = true` in site.toml",
+                ),
+            };
+            problems.push(error_at(source, range, message).with_help(help));
             return dest;
         }
         match self.links.resolve(source.path, &dest, &mut self.used) {

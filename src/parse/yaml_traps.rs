@@ -72,7 +72,8 @@ pub(crate) fn explain(
             return Some((
                 format!(
                     "line {number} is indented differently from line {above} \
-                     ({indent} spaces instead of {indent_above})"
+                     ({} instead of {indent_above})",
+                    crate::util::text::plural(indent, "space")
                 ),
                 "indent the keys of one block (such as `photo:`) by the same number of spaces"
                     .into(),
@@ -147,7 +148,7 @@ mod tests {
                 " alt: x",
                 Some((2, "  src: x.jpg"))
             ),
-            "line 3 is indented differently from line 2 (1 spaces instead of 2)"
+            "line 3 is indented differently from line 2 (1 space instead of 2)"
         );
         assert_eq!(message("something else", "date: 2025-05-19", None), "");
     }

@@ -1,4 +1,4 @@
-//! Stage 3, render: the newsroom through the theme's templates into `Outputs`, in parallel.
+//! Stage 5, render: the newsroom through the theme's templates into `Outputs`, in parallel.
 //!
 //! Every page is an independent job; the `site` object is set once in Tera's global context
 //! and each story's listing card is serialised once, then shared by every listing it is on.

@@ -34,7 +34,8 @@ async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
     if !shared.host_allowed(&headers) {
         return plain(
             StatusCode::FORBIDDEN,
-            "This preview only answers requests for its own address.",
+            "This preview only answers for localhost, IP addresses and this computer's name; \
+             start it with --allowed-host NAME to answer for another name.",
         );
     }
     if shared.subscribers() >= MAX_STREAMS {
@@ -77,7 +78,8 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if !shared.host_allowed(request.headers()) {
         return plain(
             StatusCode::FORBIDDEN,
-            "This preview only answers requests for its own address.",
+            "This preview only answers for localhost, IP addresses and this computer's name; \
+             start it with --allowed-host NAME to answer for another name.",
         );
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {

@@ -180,6 +180,7 @@ fn display_address(address: SocketAddr) -> String {
     }
 }
 
+#[cfg(fuzzing)]
 /// What the preview read of one request, for the fuzz target (`crate::fuzzing::serve_request`).
 #[derive(Debug)]
 pub struct ServeRequest {
@@ -188,6 +189,7 @@ pub struct ServeRequest {
     pub host_allowed: bool,
 }
 
+#[cfg(fuzzing)]
 /// The request-reading steps of the preview on their own, for the fuzz target.
 pub(crate) fn fuzz_request(path: &str, range: &str, length: u64, host: &str) -> ServeRequest {
     let mut headers = axum::http::HeaderMap::new();

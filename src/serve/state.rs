@@ -47,7 +47,16 @@ impl Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot { outputs, error })),
             events,
-            hosts: hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
+            // A name given with its port (`preview.lan:1111`) means the name.
+            hosts: hosts
+                .into_iter()
+                .map(|host| {
+                    let name = host
+                        .rsplit_once(':')
+                        .map_or(host.as_str(), |(name, _)| name);
+                    name.to_ascii_lowercase()
+                })
+                .collect(),
             root,
         }
     }

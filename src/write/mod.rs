@@ -1,4 +1,4 @@
-//! Stage 4, write: publish `Outputs` into the output folder without ever leaving it half-built.
+//! Stage 6, write: publish `Outputs` into the output folder without ever leaving it half-built.
 //!
 //! Files go into a staging folder beside the output, written in parallel; only when every file
 //! is written is the staging folder swapped into place. A failed build leaves the previous site

@@ -122,13 +122,13 @@ impl PageRecord {
     }
 }
 
-/// One record file per output folder, named by a hash of its absolute, normalised path (the
-/// write stage's own), so that `public`, `./public` and `public/` share one record.
 /// Whether this site root keeps a record of a build into `output`: then Dateline wrote it.
 pub(super) fn exists(root: &Path, output: &Path) -> bool {
     record_path(root, output).is_file()
 }
 
+/// One record file per output folder, named by a hash of its absolute, normalised path (the
+/// write stage's own), so that `public`, `./public` and `public/` share one record.
 fn record_path(root: &Path, output: &Path) -> PathBuf {
     let output = super::absolute(output);
     let name = crate::util::hash::hash_of(&output.to_string_lossy());

@@ -14,7 +14,7 @@ fn a_photo_path_on_this_computer_is_an_error_at_the_photo() {
         run.stderr.contains("content/world/quay.md:5:3")
             && run
                 .stderr
-                .contains("the photo `/etc/passwd` is a file on this computer"),
+                .contains("the photo `/etc/passwd` is a file on a computer"),
         "{}",
         run.stderr
     );
