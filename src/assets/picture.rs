@@ -39,7 +39,7 @@ use crate::util::fs::io_reason;
 pub(crate) const CACHE_DIR: &str = ".dateline-cache/images";
 
 /// The site folder the encoded images are published in.
-pub(crate) const OUTPUT_DIR: &str = "img";
+pub(crate) const OUTPUT_DIR: &str = crate::site::routes::IMAGES;
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
 const ENCODER_VERSION: u32 = 3;

@@ -170,9 +170,6 @@ impl Newsroom {
     }
 }
 
-/// Top-level folders of the site that Dateline's own listings use.
-const RESERVED_ROUTES: &[&str] = &["tags", "authors", "page", "corrections"];
-
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
     site: &Site,
@@ -182,7 +179,7 @@ fn assign_sections(
     let mut names: BTreeMap<Arc<str>, String> = BTreeMap::new();
     for story in stories.iter() {
         match (&story.section, &story.section_slug) {
-            (Some(name), Some(slug)) if RESERVED_ROUTES.contains(&&**slug) => problems.push(
+            (Some(name), Some(slug)) if crate::site::routes::RESERVED_SEGMENTS.contains(&&**slug) => problems.push(
                 Diagnostic::error(
                     &story.file.display,
                     format!("the section `{name}` would be published at /{slug}/, where Dateline lists all {slug}"),
@@ -265,7 +262,7 @@ fn check_unique_routes(
     problems: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &Story> = HashMap::default();
-    let reserved: Vec<String> = RESERVED_ROUTES
+    let reserved: Vec<String> = crate::site::routes::RESERVED_SEGMENTS
         .iter()
         .map(|r| format!("/{r}/"))
         .chain(sections.iter().map(|(slug, _)| format!("/{slug}/")))

@@ -14,7 +14,7 @@ use syntect::util::LinesWithEndings;
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 /// The output path of the generated stylesheet.
-pub const STYLESHEET: &str = "syntax.css";
+pub const STYLESHEET: &str = crate::site::routes::CODE_STYLESHEET;
 
 /// Classes get a prefix so that syntect's names (`keyword`, `string`, `code`) never collide
 /// with a theme's own classes.

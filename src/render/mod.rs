@@ -25,7 +25,7 @@ use crate::model::{Group, Newsroom};
 use crate::output::{KeptPages, Output, Outputs, PageSink};
 use crate::parse::story::Story;
 use crate::render::theme::Theme;
-use crate::site::routes::{self, route_file};
+use crate::site::routes::{self, GroupKind, route_file};
 use crate::source::theme::ThemeFiles;
 
 use self::pictures::{body_html, body_pictures_hash, register_resize_image};
@@ -395,7 +395,7 @@ impl<'a> Renderer<'a> {
             Job::Listing { kind, number, .. } => routes::page(&self.listing_route(*kind), *number),
             Job::Tags => routes::TAGS.to_string(),
             Job::Corrections => routes::CORRECTIONS.to_string(),
-            Job::NotFound => "/404.html".to_string(),
+            Job::NotFound => routes::NOT_FOUND.to_string(),
         }
     }
 
@@ -450,7 +450,7 @@ impl<'a> Renderer<'a> {
         let mut context = Context::new();
         let path = site.path(route);
         let canonical = site.absolute(&path);
-        let main_feed = feed::link(site, feed::Kind::Main, "");
+        let main_feed = feed::main_link(site);
         let mut feeds = Vec::with_capacity(2);
         let mut json_ld = None;
         let template = match job {
@@ -460,7 +460,8 @@ impl<'a> Renderer<'a> {
                     story
                         .section
                         .as_deref()
-                        .map(|name| feed::link(site, feed::Kind::Section, name)),
+                        .zip(story.section_slug.as_deref())
+                        .map(|(name, slug)| feed::group_link(site, GroupKind::Section, name, slug)),
                 );
                 json_ld = Some(structured_data::news_article(
                     self.newsroom,
@@ -516,21 +517,21 @@ impl<'a> Renderer<'a> {
                         let description =
                             format!("{}: the latest stories from {title}.", group.name);
                         json_ld = Some(collection(&group.name, description));
-                        feeds.push(feed::link(site, feed::Kind::Section, &group.name));
+                        feeds.push(feed::group_link(site, group.kind, &group.name, &group.slug));
                         context.insert("section", &link_view(site, group));
                         "section.html"
                     }
                     Listing::Tag(group) => {
                         let description = format!("Stories about {} from {title}.", group.name);
                         json_ld = Some(collection(&group.name, description));
-                        feeds.push(feed::link(site, feed::Kind::Tag, &group.name));
+                        feeds.push(feed::group_link(site, group.kind, &group.name, &group.slug));
                         context.insert("tag", &link_view(site, group));
                         "tag.html"
                     }
                     Listing::Author(group) => {
                         json_ld =
                             Some(structured_data::profile_page(site, &group.name, &canonical));
-                        feeds.push(feed::link(site, feed::Kind::Author, &group.name));
+                        feeds.push(feed::group_link(site, group.kind, &group.name, &group.slug));
                         context.insert("author", &author_view(site, group));
                         "author.html"
                     }

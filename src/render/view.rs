@@ -180,24 +180,31 @@ pub(super) struct CardLinks<'a> {
 impl<'a> CardLinks<'a> {
     /// The links of the stories at `indices`, as each story spells its names.
     pub(super) fn of(newsroom: &'a Newsroom, indices: &[usize]) -> CardLinks<'a> {
-        let mut names: HashSet<(GroupKind, &'a str)> = HashSet::default();
+        // Each name with the slug its story computed for it when it was parsed.
+        let mut names: HashSet<(GroupKind, &'a str, &'a str)> = HashSet::default();
         for &i in indices {
             let story = &newsroom.stories[i];
             let front = &story.front;
-            names.extend(
-                front
-                    .authors
+            let named = |kind, names: &'a [String], slugs: &'a [String]| {
+                names
                     .iter()
-                    .map(|a| (GroupKind::Author, a.as_str())),
-            );
-            names.extend(story.section.as_deref().map(|s| (GroupKind::Section, s)));
-            names.extend(front.tags.iter().map(|t| (GroupKind::Tag, t.as_str())));
+                    .zip(slugs)
+                    .map(move |(name, slug)| (kind, name.as_str(), slug.as_str()))
+            };
+            names.extend(named(
+                GroupKind::Author,
+                &front.authors,
+                &story.author_slugs,
+            ));
+            names.extend(named(GroupKind::Tag, &front.tags, &story.tag_slugs));
+            let section = story.section.as_deref().zip(story.section_slug.as_deref());
+            names.extend(section.map(|(name, slug)| (GroupKind::Section, name, slug)));
         }
         let site = &newsroom.site;
         let links = names
             .into_par_iter()
-            .map(|(kind, name)| {
-                let link = named_link(site, name, kind);
+            .map(|(kind, name, slug)| {
+                let link = named_link(site, kind, name, slug);
                 let value = if kind == GroupKind::Author {
                     let info = site.config.authors.get(name);
                     Value::from_serializable(&AuthorView {
@@ -317,13 +324,12 @@ pub(super) fn link_view(site: &Site, group: &Group) -> LinkView {
     }
 }
 
-/// The link to the section, tag or author page of `name`.
-pub(super) fn named_link(site: &Site, name: &str, kind: GroupKind) -> LinkView {
-    let slug = crate::site::slug::slugify(name);
-    let path = site.path(&kind.route(&slug));
+/// The link to the section, tag or author page of `name`, whose slug its story computed.
+pub(super) fn named_link(site: &Site, kind: GroupKind, name: &str, slug: &str) -> LinkView {
+    let path = site.path(&kind.route(slug));
     LinkView {
         name: name.to_string(),
-        slug,
+        slug: slug.to_string(),
         permalink: site.absolute(&path),
         path,
     }

@@ -137,13 +137,14 @@ pub fn output_key(path: &str) -> Option<String> {
 
 async fn not_found(shared: &Shared) -> Response {
     let snapshot = shared.snapshot();
-    match snapshot.outputs.get("404.html") {
-        Some(output) => respond(shared, StatusCode::NOT_FOUND, "404.html", output).await,
+    let key = crate::site::routes::route_file(crate::site::routes::NOT_FOUND);
+    match snapshot.outputs.get(&key) {
+        Some(output) => respond(shared, StatusCode::NOT_FOUND, &key, output).await,
         // No site yet (the first build failed): a page that carries the reload script, so the
         // error overlay shows and the fix reloads it.
         None => {
             let page = Output::text(NO_SITE.to_string());
-            respond(shared, StatusCode::NOT_FOUND, "404.html", &page).await
+            respond(shared, StatusCode::NOT_FOUND, &key, &page).await
         }
     }
 }

@@ -10,6 +10,15 @@ pub const TAGS: &str = "/tags/";
 pub const CORRECTIONS: &str = "/corrections/";
 /// The theme's stylesheet.
 pub const STYLESHEET: &str = "/style.css";
+/// The page a static host shows for an address that has none.
+pub const NOT_FOUND: &str = "/404.html";
+/// The folder photos are published in at each of their sizes (`/img/<hash>-800.webp`).
+pub const IMAGES: &str = "img";
+/// The stylesheet of highlighted code, published when a story has code.
+pub const CODE_STYLESHEET: &str = "syntax.css";
+/// The first segments of the listing routes above, which no section may take: `/tags/`,
+/// `/authors/x/`, `/world/page/2/`, `/corrections/`.
+pub const RESERVED_SEGMENTS: &[&str] = &["tags", "authors", "page", "corrections"];
 /// The file name of every RSS feed, under its listing's route.
 pub const RSS: &str = "feed.xml";
 /// The site's JSON Feed, at the root.

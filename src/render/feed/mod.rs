@@ -24,7 +24,6 @@ use crate::model::{Group, Newsroom};
 use crate::output::{Output, Outputs};
 use crate::site::config::Site;
 use crate::site::routes::{self, GroupKind};
-use crate::site::slug::slugify;
 
 /// A feed as templates link to it: `<link rel="alternate" title="..." href="...">`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,40 +32,29 @@ pub(crate) struct FeedLink {
     pub url: String,
 }
 
-/// Which stories a feed follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// Every story: `/feed.xml`.
-    Main,
-    Section,
-    Tag,
-    Author,
+/// The site's main feed (`/feed.xml`), which follows every story.
+pub(crate) fn main_link(site: &Site) -> FeedLink {
+    link(site, None, "", "")
 }
 
-/// The route of the listing page a feed belongs to: `/`, `/world/`, `/tags/x/`, `/authors/x/`.
-fn listing_route(kind: Kind, slug: &str) -> String {
-    let group = match kind {
-        Kind::Main => return routes::FRONT.to_string(),
-        Kind::Section => GroupKind::Section,
-        Kind::Tag => GroupKind::Tag,
-        Kind::Author => GroupKind::Author,
-    };
-    group.route(slug)
+/// The RSS feed of the section, tag or author called `name`, whose slug is `slug`.
+pub(crate) fn group_link(site: &Site, kind: GroupKind, name: &str, slug: &str) -> FeedLink {
+    link(site, Some(kind), name, slug)
 }
 
-/// The RSS feed of the section, tag or author called `name` (ignored for the main feed).
-pub(crate) fn link(site: &Site, kind: Kind, name: &str) -> FeedLink {
-    let route = listing_route(kind, &slugify(name));
+/// A feed's link: the main feed for no group kind, else the group's, beside its listing page.
+fn link(site: &Site, kind: Option<GroupKind>, name: &str, slug: &str) -> FeedLink {
+    let route = kind.map_or_else(|| routes::FRONT.to_string(), |kind| kind.route(slug));
     FeedLink {
         title: title(site, kind, name),
         url: site.absolute(&site.path(&routes::rss(&route))),
     }
 }
 
-fn title(site: &Site, kind: Kind, name: &str) -> String {
+fn title(site: &Site, kind: Option<GroupKind>, name: &str) -> String {
     match kind {
-        Kind::Main => site.config.title.clone(),
-        _ => format!("{name} | {}", site.config.title),
+        None => site.config.title.clone(),
+        Some(_) => format!("{name} | {}", site.config.title),
     }
 }
 
@@ -140,7 +128,7 @@ impl FeedCache {
 
 /// One feed to write.
 struct Job<'a> {
-    kind: Kind,
+    /// The section, tag or author the feed follows; none for the main feed.
     group: Option<&'a Group>,
     /// Story indices, newest first, at most `feed_limit`.
     stories: Vec<usize>,
@@ -159,17 +147,11 @@ pub(crate) fn render(
     let limit = newsroom.site.config.feed_limit;
     let newest = |stories: &[usize]| stories.iter().copied().take(limit).collect::<Vec<_>>();
     let mut jobs = vec![Job {
-        kind: Kind::Main,
         group: None,
         stories: (0..newsroom.stories.len().min(limit)).collect(),
     }];
-    for (kind, groups) in [
-        (Kind::Section, &newsroom.sections),
-        (Kind::Tag, &newsroom.tags),
-        (Kind::Author, &newsroom.authors),
-    ] {
+    for groups in [&newsroom.sections, &newsroom.tags, &newsroom.authors] {
         jobs.extend(groups.iter().map(|group| Job {
-            kind,
             group: Some(group),
             stories: newest(&group.stories),
         }));
@@ -190,9 +172,11 @@ pub(crate) fn render(
         .flat_map_iter(|job| {
             let channel = channel(&newsroom.site, job);
             let key = feed_key(newsroom, job, fingerprints, site_hash);
-            let route = listing_route(job.kind, job.group.map_or("", |g| g.slug.as_str()));
+            let route = job
+                .group
+                .map_or_else(|| routes::FRONT.to_string(), Group::route);
             let mut files = vec![(routes::rss(&route), rss::channel as Writer)];
-            if job.kind == Kind::Main {
+            if job.group.is_none() {
                 files.push((format!("/{}", routes::JSON_FEED), json::feed));
             }
             files
@@ -264,20 +248,23 @@ fn entry_key(newsroom: &Newsroom, fingerprint: u64, site_hash: u64) -> u64 {
 fn channel(site: &Site, job: &Job<'_>) -> Channel {
     let config = &site.config;
     let name = job.group.map_or("", |g| g.name.as_str());
-    let slug = job.group.map_or("", |g| g.slug.as_str());
-    let home = site.absolute(&site.path(&listing_route(job.kind, slug)));
-    let description = match job.kind {
-        Kind::Main => config
+    let kind = job.group.map(|g| g.kind);
+    let route = job
+        .group
+        .map_or_else(|| routes::FRONT.to_string(), Group::route);
+    let home = site.absolute(&site.path(&route));
+    let description = match kind {
+        None => config
             .description
             .clone()
             .or_else(|| config.tagline.clone())
             .unwrap_or_else(|| config.title.clone()),
-        Kind::Section => format!("{name}: the latest stories from {}.", config.title),
-        Kind::Tag => format!("Stories about {name} from {}.", config.title),
-        Kind::Author => format!("Stories by {name} for {}.", config.title),
+        Some(GroupKind::Section) => format!("{name}: the latest stories from {}.", config.title),
+        Some(GroupKind::Tag) => format!("Stories about {name} from {}.", config.title),
+        Some(GroupKind::Author) => format!("Stories by {name} for {}.", config.title),
     };
     Channel {
-        title: title(site, job.kind, name),
+        title: title(site, kind, name),
         url: routes::rss(&home),
         home,
         description,
@@ -373,21 +360,21 @@ mod tests {
     fn feeds_sit_beside_their_listing_pages() {
         let site = site();
         assert_eq!(
-            link(&site, Kind::Main, ""),
+            main_link(&site),
             FeedLink {
                 title: "Gazette".into(),
                 url: "https://me.github.io/gazette/feed.xml".into()
             }
         );
         assert_eq!(
-            link(&site, Kind::Section, "World").url,
+            group_link(&site, GroupKind::Section, "World", "world").url,
             "https://me.github.io/gazette/world/feed.xml"
         );
         assert_eq!(
-            link(&site, Kind::Tag, "Climate change").url,
+            group_link(&site, GroupKind::Tag, "Climate change", "climate-change").url,
             "https://me.github.io/gazette/tags/climate-change/feed.xml"
         );
-        let author = link(&site, Kind::Author, "Tomás Ferreira");
+        let author = group_link(&site, GroupKind::Author, "Tomás Ferreira", "tomas-ferreira");
         assert_eq!(
             author.url,
             "https://me.github.io/gazette/authors/tomas-ferreira/feed.xml"
