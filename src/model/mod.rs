@@ -170,6 +170,49 @@ impl Newsroom {
     }
 }
 
+/// An error for each story whose section is not one `site.toml` lists but is a spelling away
+/// from one (`Wolrd` for `World`): it would quietly make a section of its own, with a page and
+/// a menu item. A name far from every listed one is a new section, as the docs say.
+fn misspelt_sections(site: &Site, stories: &[Story]) -> Diagnostics {
+    let listed: Vec<(String, &str)> = site
+        .config
+        .sections
+        .iter()
+        .map(|name| (slugify(name), name.as_str()))
+        .collect();
+    let slugs: Vec<&str> = listed.iter().map(|(slug, _)| slug.as_str()).collect();
+    let mut problems = Diagnostics::new();
+    for story in stories {
+        let (Some(name), Some(slug)) = (&story.section, &story.section_slug) else {
+            continue;
+        };
+        if slugs.contains(&&**slug) {
+            continue;
+        }
+        let Some(meant) = crate::site::config::nearest_key(slug, &slugs) else {
+            continue;
+        };
+        let meant = listed
+            .iter()
+            .find(|(slug, _)| slug == meant)
+            .map_or(meant, |(_, name)| name);
+        problems.push(
+            Diagnostic::error(
+                &story.file.display,
+                format!(
+                    "the section `{name}` is not in site.toml's `sections`; did you mean `{meant}`?"
+                ),
+            )
+            .with_span(story.text(), story.front.headline_span.clone())
+            .with_help(format!(
+                "fix the spelling (the story's folder, or `section:`), or add \"{name}\" to \
+                 `sections` in site.toml to start a new section"
+            )),
+        );
+    }
+    problems
+}
+
 /// Section display names by slug, in navigation order; errors for stories without one.
 fn assign_sections(
     site: &Site,
@@ -218,6 +261,7 @@ fn assign_sections(
             entry.clone_from(name);
         }
     }
+    problems.extend(misspelt_sections(site, stories));
     let position = |slug: &str| {
         site.config
             .sections

@@ -920,3 +920,19 @@ fn section_whose_name_makes_no_address_is_refused() {
         error.text
     );
 }
+
+#[test]
+fn a_section_a_spelling_away_from_a_listed_one_is_an_error_with_the_right_name() {
+    let site = talks("---\nheadline: Talks\nsection: Wolrd\ndate: 2025-05-19 10:00\n---\nBody.\n")
+        .config("sections = [\"World\", \"Politics\"]");
+    let error = single_error(site);
+    assert_eq!(
+        error.message,
+        "the section `Wolrd` is not in site.toml's `sections`; did you mean `World`?"
+    );
+    // A name far from every listed section is a new section, not a typo.
+    let site =
+        talks("---\nheadline: Talks\nsection: Science\ndate: 2025-05-19 10:00\n---\nBody.\n")
+            .config("sections = [\"World\", \"Politics\"]");
+    site.build().assert_success();
+}
