@@ -2,8 +2,9 @@
 //! two builds into one output folder never break each other's site.
 
 use std::fs;
+use std::path::Path;
 
-use crate::harness::{BINARY, dateline, snapshot};
+use crate::harness::{BINARY, Site, dateline, snapshot};
 use crate::support::{site, staging_leftovers};
 
 const STORY: &[u8] = b"---\nheadline: Quay\ndate: 2025-05-19\n---\nText.\n";
@@ -63,49 +64,62 @@ fn a_site_built_before_the_marker_existed_is_still_replaced() {
     assert!(dir.root().join("public/.dateline-output").is_file());
 }
 
-#[test]
-fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for n in 0..300 {
-        let story = format!("---\nheadline: Story {n}\ndate: 2025-05-19\n---\nText {n}.\n");
-        files.push((format!("content/world/story-{n}.md"), story.into_bytes()));
-    }
+/// A site of 300 stories: enough for builds that overlap.
+fn three_hundred_stories() -> Site {
+    let files: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|n| {
+            let story = format!("---\nheadline: Story {n}\ndate: 2025-05-19\n---\nText {n}.\n");
+            (format!("content/world/story-{n}.md"), story.into_bytes())
+        })
+        .collect();
     let borrowed: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .collect();
-    let dir = site(&borrowed);
-    let builds: Vec<std::process::Child> = (0..3)
-        .map(|_| {
+    site(&borrowed)
+}
+
+/// Starts `dateline build ARGS` in each site folder at once, then checks that each either
+/// built or was refused because another build held the output folder.
+fn build_at_once(sites: &[&Site], args: &[&str]) {
+    let builds: Vec<std::process::Child> = sites
+        .iter()
+        .map(|site| {
             std::process::Command::new(BINARY)
                 .arg("build")
-                .current_dir(dir.root())
+                .args(args)
+                .current_dir(site.root())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    let mut succeeded = 0;
     for build in builds {
         let output = build.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");
-        if output.status.success() {
-            succeeded += 1;
-        } else {
-            assert!(stderr.contains("another `dateline build`"), "{stderr}");
-        }
+        assert!(
+            output.status.success() || stderr.contains("another `dateline build`"),
+            "{stderr}"
+        );
     }
-    assert!(succeeded >= 1);
-    assert!(staging_leftovers(dir.root()).is_empty());
-    // Whatever won, the published site is whole: every story has its page.
+}
+
+/// Whatever build won, the published site is whole: every story has its page.
+fn assert_every_story_published(out: &Path) {
     for n in 0..300 {
-        let page = dir
-            .root()
-            .join(format!("public/world/2025/05/story-{n}/index.html"));
+        let page = out.join(format!("world/2025/05/story-{n}/index.html"));
         assert!(page.is_file(), "{} is missing", page.display());
     }
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_never_leave_a_broken_site() {
+    let dir = three_hundred_stories();
+    build_at_once(&[&dir, &dir, &dir], &[]);
+    assert!(staging_leftovers(dir.root()).is_empty());
+    assert_every_story_published(&dir.root().join("public"));
 }
 
 #[test]
@@ -130,41 +144,10 @@ fn a_folder_outside_the_site_emptied_and_refilled_since_a_build_is_not_replaced(
 
 #[test]
 fn builds_from_two_site_folders_into_one_output_never_break_each_other() {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for n in 0..300 {
-        let story = format!("---\nheadline: Story {n}\ndate: 2025-05-19\n---\nText {n}.\n");
-        files.push((format!("content/world/story-{n}.md"), story.into_bytes()));
-    }
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
-        .collect();
-    let (one, two) = (site(&borrowed), site(&borrowed));
+    let (one, two) = (three_hundred_stories(), three_hundred_stories());
     let shared = tempfile::tempdir().unwrap();
     let out = shared.path().join("www");
-    let builds: Vec<std::process::Child> = [&one, &two, &one]
-        .iter()
-        .map(|site| {
-            std::process::Command::new(BINARY)
-                .args(["build", "--output", out.to_str().unwrap()])
-                .current_dir(site.root())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for build in builds {
-        let output = build.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() || stderr.contains("another `dateline build`"),
-            "{stderr}"
-        );
-    }
+    build_at_once(&[&one, &two, &one], &["--output", out.to_str().unwrap()]);
     assert!(staging_leftovers(shared.path()).is_empty());
-    for n in 0..300 {
-        let page = out.join(format!("world/2025/05/story-{n}/index.html"));
-        assert!(page.is_file(), "{} is missing", page.display());
-    }
+    assert_every_story_published(&out);
 }

@@ -45,12 +45,7 @@ fn a_static_folder_linked_from_outside_the_site_is_refused() {
 #[test]
 fn a_fifo_in_content_is_skipped_with_a_warning_instead_of_hanging_the_build() {
     let dir = site(&[("content/world/quay.md", STORY)]);
-    let fifo = dir.root().join("content/world/pipe.md");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    mkfifo(&dir.root().join("content/world/pipe.md"));
     // The harness kills a run that takes longer than its timeout and fails the test.
     let run = dateline(dir.root()).args(["build"]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -122,12 +117,7 @@ fn a_file_name_cannot_forge_a_line_of_the_report() {
 fn a_fifo_among_the_static_files_is_skipped_with_a_warning() {
     let dir = site(&[("content/world/quay.md", STORY)]);
     std::fs::create_dir_all(dir.root().join("static")).unwrap();
-    let fifo = dir.root().join("static/pipe.css");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    mkfifo(&dir.root().join("static/pipe.css"));
     let run = dateline(dir.root()).args(["check"]).run();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
@@ -135,4 +125,12 @@ fn a_fifo_among_the_static_files_is_skipped_with_a_warning() {
         "{}",
         run.stderr
     );
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
 }
