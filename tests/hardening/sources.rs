@@ -134,3 +134,23 @@ fn mkfifo(path: &std::path::Path) {
         .unwrap();
     assert!(made.success(), "mkfifo {}", path.display());
 }
+
+#[test]
+fn twenty_thousand_identical_headings_each_get_their_own_id() {
+    let mut story = String::from("---\nheadline: Quay\ndek: D.\ndate: 2025-05-19\n---\n");
+    for _ in 0..20_000 {
+        story.push_str("## Same\n\n");
+    }
+    let dir = site(&[("content/world/quay.md", story.as_bytes())]);
+    let run = dateline(dir.root()).args(["build"]).run();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = std::fs::read_to_string(dir.root().join("public/world/2025/05/quay/index.html"))
+        .expect("the story page");
+    for id in ["same", "same-1", "same-19999"] {
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "no heading with id {id}"
+        );
+    }
+    assert!(!page.contains("id=\"same-20000\""));
+}
