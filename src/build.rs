@@ -331,6 +331,14 @@ impl Builder {
         if self.tags.may_clash() {
             problems.extend(crate::model::style::tag_case(&linted));
         }
+        // A byline in a story that did not parse may be the one an entry is for.
+        if parsed.unparsed.is_empty() {
+            problems.extend(crate::model::style::unmatched_authors(
+                &site,
+                &sources.config,
+                &linted,
+            ));
+        }
         let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
             Ok(newsroom) => (Some(newsroom), problems),

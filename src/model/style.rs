@@ -7,12 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::story::Story;
+use crate::site::config::Site;
 
 /// Longer headlines wrap to four lines and more on a phone and are cut off in search results.
 pub const HEADLINE_LIMIT: usize = 110;
@@ -178,6 +180,40 @@ pub fn future_date(story: &Story, now: Timestamp) -> Option<Diagnostic> {
             "it goes live with the first build after that time; if the date is a typo, fix it",
         )
     })
+}
+
+/// A warning for each `[authors."Name"]` entry of site.toml that no story's byline names
+/// (`Nadia Rahmen` for `Nadia Rahman`): its bio and link would silently go unused. `config` is
+/// site.toml's text, where the warning points.
+pub fn unmatched_authors(site: &Site, config: &Arc<str>, stories: &[&Story]) -> Diagnostics {
+    let bylines: HashSet<&str> = stories
+        .iter()
+        .flat_map(|s| &s.front.authors)
+        .map(String::as_str)
+        .collect();
+    let known: Vec<&str> = bylines.iter().copied().collect();
+    let mut problems = Diagnostics::new();
+    for name in site.config.authors.keys() {
+        if bylines.contains(name.as_str()) {
+            continue;
+        }
+        let help = match crate::site::config::nearest_key(name, &known) {
+            Some(byline) => format!("did you mean `{byline}`, as the stories spell it?"),
+            None => "check the spelling against the stories' `author:` lines, or remove the \
+                     entry"
+                .to_string(),
+        };
+        let mut warning = Diagnostic::warning(
+            crate::site::config::CONFIG_FILE,
+            format!("`[authors.\"{name}\"]` matches no story's byline"),
+        )
+        .with_help(help);
+        if let Some(at) = config.find(&format!("\"{name}\"")) {
+            warning = warning.with_span(config, at..at + name.len() + 2);
+        }
+        problems.push(warning);
+    }
+    problems
 }
 
 /// Tags that differ only by case (`ukraine`, `Ukraine`) share one topic page but show two

@@ -936,3 +936,24 @@ fn a_section_a_spelling_away_from_a_listed_one_is_an_error_with_the_right_name()
             .config("sections = [\"World\", \"Politics\"]");
     site.build().assert_success();
 }
+
+#[test]
+fn an_authors_entry_that_matches_no_byline_is_a_warning_naming_the_nearest() {
+    let site =
+        talks("---\nheadline: Talks\nauthor: Nadia Rahman\ndate: 2025-05-19 10:00\n---\nBody.\n")
+            .config("[authors.\"Nadia Rahmen\"]\nbio = \"Reports on Europe.\"\n");
+    let (code, report) = site.check_json(&[]);
+    assert_eq!(code, 0, "{report}");
+    let message = "`[authors.\"Nadia Rahmen\"]` matches no story's byline";
+    let diagnostics = report["diagnostics"].as_array().expect("a list");
+    let warning = diagnostics
+        .iter()
+        .find(|d| d["message"] == message)
+        .unwrap_or_else(|| panic!("no warning about the entry: {report}"));
+    assert_eq!(warning["file"], "site.toml");
+    assert_eq!(warning["line"], 4);
+    assert_eq!(
+        warning["help"],
+        "did you mean `Nadia Rahman`, as the stories spell it?"
+    );
+}
