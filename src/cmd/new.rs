@@ -82,6 +82,14 @@ fn write_story(options: &NewStory) -> Result<PathBuf, Diagnostics> {
             "the section name needs letters or digits",
         ));
     }
+    if let Some(meant) = misspelt_section(root, &site, &section_slug) {
+        return Err(error(
+            Path::new("--section"),
+            format!("there is no section `{section}`; did you mean `{meant}`?"),
+            "pass the section as the site spells it; a name far from every section starts a \
+             new one",
+        ));
+    }
     let relative = story_path(&section_slug, &slug, options.folder);
     let other_form = story_path(&section_slug, &slug, !options.folder);
     let path = root.join(&relative);
@@ -134,6 +142,35 @@ fn write_story(options: &NewStory) -> Result<PathBuf, Diagnostics> {
             "check that the content folder is writable",
         )),
     }
+}
+
+/// The section, listed in site.toml or a folder of `content/`, that `slug` is a spelling away
+/// from, when it is not one itself: `Sprots` would otherwise create `content/sprots/`.
+fn misspelt_section(root: &Path, site: &Site, slug: &str) -> Option<String> {
+    let mut known: Vec<(String, String)> = site
+        .config
+        .sections
+        .iter()
+        .map(|name| (slugify(name), name.clone()))
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(root.join(CONTENT_DIR)) {
+        known.extend(
+            entries
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+                .map(|folder| (folder.clone(), folder)),
+        );
+    }
+    if known.iter().any(|(known, _)| known == slug) {
+        return None;
+    }
+    let slugs: Vec<&str> = known.iter().map(|(slug, _)| slug.as_str()).collect();
+    let meant = crate::site::config::nearest_key(slug, &slugs)?;
+    known
+        .iter()
+        .find(|(known, _)| known == meant)
+        .map(|(_, name)| name.clone())
 }
 
 /// The slug of a headline, at most `SLUG_LIMIT` (80) characters, cut between words.

@@ -152,3 +152,35 @@ fn new_outside_a_site_says_where_to_run_it() {
     assert!(new.stderr.contains("site.toml"), "{}", new.stderr);
     assert!(new.stderr.contains("--root"), "{}", new.stderr);
 }
+
+#[test]
+fn a_section_a_spelling_away_from_an_existing_one_is_refused_with_its_name() {
+    let site = gazette();
+    site.file(
+        "content/sport/derby.md",
+        "---\nheadline: Derby\ndate: 2025-05-19\n---\nText.\n",
+    );
+    let new = dateline(site.root())
+        .args(["new", "Cup final", "--section", "Sprots"])
+        .run();
+    assert_eq!(new.code, Some(1), "{}", new.stderr);
+    assert!(
+        new.stderr
+            .contains("there is no section `Sprots`; did you mean `sport`?"),
+        "{}",
+        new.stderr
+    );
+    assert!(!site.root().join("content/sprots").exists());
+    let wolrd = dateline(site.root())
+        .args(["new", "Talks", "--section", "Wolrd"])
+        .run();
+    assert!(
+        wolrd.stderr.contains("did you mean `World`?"),
+        "{}",
+        wolrd.stderr
+    );
+    let science = dateline(site.root())
+        .args(["new", "Comet seen", "--section", "Science"])
+        .run();
+    assert_eq!(science.code, Some(0), "{}", science.stderr);
+}
