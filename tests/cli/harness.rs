@@ -459,15 +459,8 @@ impl Run {
     }
 }
 
-/// The output file of a route: `/world/` -> `world/index.html`.
-pub fn route_file(route: &str) -> String {
-    let trimmed = route.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
-}
+/// The output file of a route (`/world/` -> `world/index.html`), as the build names it.
+pub use dateline::site::routes::route_file;
 
 /// A parsed HTML page with selector helpers.
 pub struct Page {
