@@ -25,7 +25,8 @@ pub const DEK_LIMIT: usize = 200;
 /// the future. Pages are not held to story rules. The builder keeps them with the parsed file,
 /// so a rebuild runs them only for files that changed; [`tag_case`] looks at all stories.
 pub fn story_rules(story: &Story, now: Timestamp) -> Vec<Diagnostic> {
-    let mut warnings = comments_after_text(story);
+    let mut warnings = story.front.repairs.clone();
+    warnings.extend(comments_after_text(story));
     if story.is_page() {
         return warnings;
     }

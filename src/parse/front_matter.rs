@@ -15,6 +15,7 @@ use serde::de::IgnoredAny;
 use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::parse::bidi;
 use crate::parse::schema::{self, Block};
 use crate::site::config::unknown_key_help;
 
@@ -96,7 +97,7 @@ struct Raw {
     date: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     author: Option<Spanned<String>>,
-    authors: Option<Spanned<Vec<String>>>,
+    authors: Option<Spanned<Vec<Spanned<String>>>>,
     section: Option<Spanned<String>>,
     tags: Option<Spanned<Vec<Spanned<String>>>>,
     photo: Option<Spanned<RawPhoto>>,
@@ -115,16 +116,16 @@ struct Raw {
 #[serde(deny_unknown_fields)]
 struct RawCorrection {
     date: Option<Spanned<String>>,
-    text: Option<String>,
+    text: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPhoto {
-    src: Option<String>,
-    alt: Option<String>,
-    credit: Option<String>,
-    caption: Option<String>,
+    src: Option<Spanned<String>>,
+    alt: Option<Spanned<String>>,
+    credit: Option<Spanned<String>>,
+    caption: Option<Spanned<String>>,
 }
 
 /// Whether a file is a dated story or a standalone page (about, support us).
@@ -164,6 +165,9 @@ pub struct FrontMatter {
     pub date_span: Option<Range<usize>>,
     /// Byte span of each tag in `tags`, in the same order.
     pub tag_spans: Vec<Range<usize>>,
+    /// Warnings about what reading changed in the values (a stray invisible control removed),
+    /// reported with the style warnings.
+    pub repairs: Vec<Diagnostic>,
 }
 
 impl FrontMatter {
@@ -326,8 +330,8 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check(mut self, raw: Raw) -> Result<FrontMatter, Diagnostics> {
-        self.refuse_bidi_controls(&raw);
+    fn check(mut self, mut raw: Raw) -> Result<FrontMatter, Diagnostics> {
+        self.bidi_controls(&mut raw);
         let layout = match &raw.layout {
             None => Layout::Story,
             Some(layout) if layout.value == "page" => Layout::Page,
@@ -453,6 +457,7 @@ impl Checker<'_> {
             dek_span,
             date_span,
             tag_spans,
+            repairs: self.problems.into_iter().collect(),
         })
     }
 
@@ -492,7 +497,9 @@ impl Checker<'_> {
 
     fn correction(&mut self, correction: Spanned<RawCorrection>) -> Option<Correction> {
         let RawCorrection { date, text } = correction.value;
-        let text = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let text = text
+            .map(|t| t.value.trim().to_string())
+            .filter(|t| !t.is_empty());
         let Some(date) = date else {
             self.error_at(
                 &correction.referenced,
@@ -548,19 +555,19 @@ impl Checker<'_> {
 
     /// Trimmed, non-empty names of tags, authors or a section. Each gets a page, so each needs
     /// letters or digits for its URL.
-    fn names(&mut self, list: Spanned<Vec<String>>, kind: &str) -> Vec<String> {
+    fn names(&mut self, list: Spanned<Vec<Spanned<String>>>, kind: &str) -> Vec<String> {
         let mut names = Vec::new();
         if self.too_many(list.value.len(), &format!("{kind}s"), &list.referenced) {
             return names;
         }
-        for name in list.value {
-            let name = name.trim();
+        for spanned in &list.value {
+            let name = spanned.value.trim();
             if name.is_empty() {
                 continue;
             }
             if crate::site::slug::slugify(name).is_empty() {
                 self.error_at(
-                    &list.referenced,
+                    &spanned.referenced,
                     format!(
                         "the {kind} `{name}` has no letters or digits, so it cannot have a page"
                     ),
@@ -581,7 +588,7 @@ impl Checker<'_> {
             credit,
             caption,
         } = photo.value;
-        let Some(src) = src.filter(|s| !s.trim().is_empty()) else {
+        let Some(src) = src.filter(|s| !s.value.trim().is_empty()) else {
             self.error_at(
                 &photo.referenced,
                 "the photo has no `src`".into(),
@@ -598,6 +605,7 @@ impl Checker<'_> {
             );
             return None;
         };
+        let (src, src_at) = (src.value, src.referenced);
         let trimmed = src.trim();
         let other_scheme = crate::site::url::is_external(trimmed)
             && !trimmed.starts_with("//")
@@ -608,7 +616,7 @@ impl Checker<'_> {
             });
         if let Some(folder) = computer_folder(trimmed) {
             self.error_at(
-                &photo.referenced,
+                &src_at,
                 format!("the photo `{src}` is a file on a computer (in {folder}), not on the site"),
                 "copy the photo next to the story (a story folder with index.md) and write its \
                  name, or put it in static/ (static/images/quay.jpg is /images/quay.jpg)",
@@ -617,7 +625,7 @@ impl Checker<'_> {
         }
         if crate::site::url::is_script_url(&src) || other_scheme {
             self.error_at(
-                &photo.referenced,
+                &src_at,
                 format!("the photo source `{src}` is not an image URL"),
                 "use a file next to the story, a path under static/ or an http(s) URL",
             );
@@ -625,83 +633,141 @@ impl Checker<'_> {
         }
         Some(Photo {
             src: src.trim().to_string(),
-            alt: alt.trim().to_string(),
-            credit: credit.filter(|c| !c.trim().is_empty()),
-            caption: caption.filter(|c| !c.trim().is_empty()),
+            alt: alt.value.trim().to_string(),
+            credit: credit.map(|c| c.value).filter(|c| !c.trim().is_empty()),
+            caption: caption.map(|c| c.value).filter(|c| !c.trim().is_empty()),
             span,
         })
     }
 
-    /// Refuses Unicode bidirectional controls in every text value ("Trojan Source"): they make
-    /// a headline or a name display differently from what it says, in pages, feeds and search
-    /// results alike, and a newsroom never needs them (the browser orders right-to-left text
-    /// by itself). Values without a position of their own point at their block.
-    fn refuse_bidi_controls(&mut self, raw: &Raw) {
+    /// Checks the bidirectional controls of every text value (see [`bidi`]): embeddings and
+    /// overrides are errors, stray pops are removed and unclosed isolates closed, each with a
+    /// warning; every message points at the character itself.
+    fn bidi_controls(&mut self, raw: &mut Raw) {
+        let Raw {
+            headline,
+            dek,
+            date,
+            updated,
+            author,
+            authors,
+            section,
+            tags,
+            photo,
+            slug,
+            layout,
+            corrections,
+            redirect_from,
+            ..
+        } = raw;
+        let mut values: Vec<(&str, &mut Spanned<String>)> = Vec::new();
         let single = [
-            ("headline", &raw.headline),
-            ("dek", &raw.dek),
-            ("date", &raw.date),
-            ("updated", &raw.updated),
-            ("author", &raw.author),
-            ("section", &raw.section),
-            ("slug", &raw.slug),
-            ("layout", &raw.layout),
+            ("headline", headline),
+            ("dek", dek),
+            ("date", date),
+            ("updated", updated),
+            ("author", author),
+            ("section", section),
+            ("slug", slug),
+            ("layout", layout),
         ];
         for (key, value) in single {
-            if let Some(value) = value {
-                self.bidi(key, &value.value, &value.referenced);
-            }
+            values.extend(value.as_mut().map(|value| (key, value)));
         }
-        if let Some(authors) = &raw.authors {
-            for author in &authors.value {
-                self.bidi("authors", author, &authors.referenced);
-            }
+        let lists = [("authors", authors), ("tags", tags)];
+        for (key, list) in lists {
+            values.extend(list.iter_mut().flat_map(|l| &mut l.value).map(|v| (key, v)));
         }
-        if let Some(tags) = &raw.tags {
-            for tag in &tags.value {
-                self.bidi("tags", &tag.value, &tag.referenced);
-            }
-        }
-        if let Some(photo) = &raw.photo {
+        if let Some(photo) = photo {
             let RawPhoto {
                 src,
                 alt,
                 credit,
                 caption,
-            } = &photo.value;
-            for (key, value) in [
-                ("src", src),
-                ("alt", alt),
-                ("credit", credit),
-                ("caption", caption),
-            ] {
-                if let Some(value) = value {
-                    self.bidi(&format!("photo {key}"), value, &photo.referenced);
-                }
+            } = &mut photo.value;
+            let fields = [
+                ("photo src", src),
+                ("photo alt", alt),
+                ("photo credit", credit),
+                ("photo caption", caption),
+            ];
+            for (key, value) in fields {
+                values.extend(value.as_mut().map(|value| (key, value)));
             }
         }
-        for correction in &raw.corrections {
-            if let Some(text) = &correction.value.text {
-                self.bidi("correction", text, &correction.referenced);
-            }
-        }
-        for path in &raw.redirect_from {
-            self.bidi("redirect_from", &path.value, &path.referenced);
+        let texts = corrections.iter_mut().filter_map(|c| c.value.text.as_mut());
+        values.extend(texts.map(|text| ("correction", text)));
+        values.extend(redirect_from.iter_mut().map(|path| ("redirect_from", path)));
+        for (key, value) in values {
+            self.bidi(key, value);
         }
     }
 
-    fn bidi(&mut self, key: &str, value: &str, location: &Location) {
-        if let Some(control) = value.chars().find(|c| is_bidi_control(*c)) {
-            self.error_at(
-                location,
-                format!(
-                    "the {key} holds an invisible bidirectional control character (U+{:04X})",
-                    control as u32
-                ),
-                "delete it: it can make the text display differently from what it says; \
-                 right-to-left text needs no control characters",
-            );
+    fn bidi(&mut self, key: &str, value: &mut Spanned<String>) {
+        let controls = bidi::controls(&value.value);
+        if controls.is_empty() {
+            return;
         }
+        let spans = self.control_spans(value, &controls);
+        for (control, span) in controls.iter().zip(spans) {
+            let code = control.char as u32;
+            let diagnostic = match control.kind {
+                bidi::Kind::Reordering => Diagnostic::error(
+                    self.file,
+                    format!("the {key} holds an invisible control character (U+{code:04X}) that reorders the text after it"),
+                )
+                .with_help(
+                    "delete it: it can make the text display differently from what it says. \
+                     Right-to-left text needs no such character; to set a left-to-right name \
+                     inside it, use the isolates U+2066 and U+2069, which are accepted",
+                ),
+                bidi::Kind::StrayPop => Diagnostic::warning(
+                    self.file,
+                    format!("the {key} holds an invisible control character (U+{code:04X}) that closes nothing; it was removed"),
+                )
+                .with_help("it is usually left over from copy and paste; delete it to silence this warning"),
+                bidi::Kind::Unclosed => Diagnostic::warning(
+                    self.file,
+                    format!("the {key} opens a direction isolate (U+{code:04X}) that is never closed; it was closed at the end of the {key}"),
+                )
+                .with_help("put U+2069 where the isolated text ends"),
+            };
+            self.problems.push(diagnostic.with_span(self.source, span));
+        }
+        value.value = bidi::repaired(&value.value, &controls);
+    }
+
+    /// The byte span in the file of each control, so that each diagnostic points at its own
+    /// character. A value that wrote its controls as escapes (`"\u202E"`) has not the same
+    /// characters in the file; those point at the value.
+    fn control_spans(
+        &self,
+        value: &Spanned<String>,
+        controls: &[bidi::Control],
+    ) -> Vec<Range<usize>> {
+        let range = value_range(self.source, self.split, &value.referenced);
+        let written: Vec<_> = self.source[range.clone()]
+            .char_indices()
+            .filter(|(_, c)| bidi::is_control(*c))
+            .map(|(at, c)| range.start + at..range.start + at + c.len_utf8())
+            .collect();
+        let read: Vec<usize> = value
+            .value
+            .char_indices()
+            .filter(|(_, c)| bidi::is_control(*c))
+            .map(|(at, _)| at)
+            .collect();
+        let whole = self.span_of(&value.referenced);
+        controls
+            .iter()
+            .map(|control| {
+                let nth = read.iter().position(|at| *at == control.offset);
+                match nth.and_then(|nth| written.get(nth)) {
+                    Some(span) if written.len() == read.len() => span.clone(),
+                    _ => whole.clone(),
+                }
+            })
+            .collect()
     }
 
     fn error_at(&mut self, location: &Location, message: String, help: &str) {
@@ -723,15 +789,10 @@ impl Checker<'_> {
     }
 }
 
-/// The Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E,
-/// U+2066–U+2069).
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 /// One name as a list of one, keeping its location.
-fn as_list(name: Spanned<String>) -> Spanned<Vec<String>> {
-    Spanned::new(vec![name.value], name.referenced, name.defined)
+fn as_list(name: Spanned<String>) -> Spanned<Vec<Spanned<String>>> {
+    let (referenced, defined) = (name.referenced, name.defined);
+    Spanned::new(vec![name], referenced, defined)
 }
 
 /// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
@@ -750,6 +811,16 @@ pub fn parse_date(text: &str, timezone: &TimeZone) -> Option<Zoned> {
 
 /// The byte span in the whole file of a value that serde-saphyr located in the YAML.
 fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::ops::Range<usize> {
+    let Range { start, end } = value_range(source, split, location);
+    let end = source[start..end]
+        .find('\n')
+        .map_or(end, |newline| start + newline);
+    start.min(end)..end
+}
+
+/// The whole byte range of a located value in the file, over all its lines, widened to
+/// character boundaries.
+fn value_range(source: &str, split: &Split<'_>, location: &Location) -> Range<usize> {
     let span = location.span();
     let start = match span.byte_offset() {
         Some(offset) => split.yaml_offset + offset as usize,
@@ -769,10 +840,7 @@ fn location_span(source: &str, split: &Split<'_>, location: &Location) -> std::o
     while !source.is_char_boundary(start) {
         start -= 1;
     }
-    let end = source[start..end]
-        .find('\n')
-        .map_or(end, |newline| start + newline);
-    start.min(end)..end
+    start..end
 }
 
 /// The 1-based line of the file on which the YAML starts.

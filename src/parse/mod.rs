@@ -2,6 +2,7 @@
 //! highlighted), and each file into a story or page with its permalink. Pure: text in, values
 //! and diagnostics out. Imports `util`, `diagnostic`, `site` and `source`.
 
+mod bidi;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;

@@ -329,7 +329,7 @@ fn script_url_as_photo_is_refused() {
     let run = site.build();
     run.assert_failure();
     let error = run.single_error();
-    assert_eq!(error.location, "content/world/talks.md:4:8");
+    assert_eq!(error.location, "content/world/talks.md:4:14");
     assert!(
         error.message.contains("is not an image URL"),
         "{}",

@@ -11,7 +11,7 @@ fn a_photo_path_on_this_computer_is_an_error_at_the_photo() {
     let run = dateline(dir.root()).args(["check"]).run();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr.contains("content/world/quay.md:5:3")
+        run.stderr.contains("content/world/quay.md:5:8")
             && run
                 .stderr
                 .contains("the photo `/etc/passwd` is a file on a computer"),

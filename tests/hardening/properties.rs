@@ -5,7 +5,7 @@
 //! Generated strings are written as YAML double-quoted scalars with `serde_json::to_string`
 //! (JSON string syntax is valid YAML). They have no surrounding whitespace, since fields are
 //! documented as trimmed, and no control or format characters: controls are dropped in XML, and
-//! bidirectional controls are refused (see `hostile.rs`).
+//! bidirectional controls are refused or repaired (see `hostile.rs`).
 
 use proptest::prelude::*;
 use scraper::{Html, Selector};

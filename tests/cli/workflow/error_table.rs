@@ -217,7 +217,7 @@ const CASES: &[Case] = &[
         kind: "photo script",
         files: &[("content/world/a.md", Some("---\nheadline: H\ndek: D\ndate: 2025-05-01\nphoto: {src: \"javascript:alert(1)\", alt: A}\n---\nText.\n".as_bytes()))],
         message: "the photo source `javascript:alert(1)` is not an image URL",
-        location: "content/world/a.md:5:8",
+        location: "content/world/a.md:5:14",
     },
     Case {
         kind: "photo missing",
