@@ -56,7 +56,7 @@ pub fn comments_after_text(story: &Story) -> Vec<Diagnostic> {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
-        let Some((value_at, value)) = plain_value(content) else {
+        let Some((value_at, value)) = crate::parse::yaml_traps::plain_value(content) else {
             continue;
         };
         let Some(hash) = value.find(" #").or_else(|| value.find("\t#")) else {
@@ -79,27 +79,6 @@ pub fn comments_after_text(story: &Story) -> Vec<Diagnostic> {
         ));
     }
     warnings
-}
-
-/// The byte offset and text of a plain (unquoted) value on a front matter line: after
-/// `key: ` or a list item's `- `. `None` for fences, comments, quoted, flow, block and
-/// anchored values, which YAML does not cut at `#`.
-fn plain_value(line: &str) -> Option<(usize, &str)> {
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('#') || trimmed.starts_with("---") {
-        return None;
-    }
-    let after_key = match trimmed.strip_prefix("- ") {
-        Some(item) if !item.contains(": ") => item,
-        Some(item) => item.split_once(": ")?.1,
-        None => trimmed.split_once(": ")?.1,
-    };
-    let value = after_key.trim_start();
-    if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
-        return None;
-    }
-    // `value` is a slice of `line`: its offset is where it starts in memory, less the line's.
-    Some((value.as_ptr() as usize - line.as_ptr() as usize, value))
 }
 
 fn warning_at(story: &Story, span: Range<usize>, message: String, help: &str) -> Diagnostic {

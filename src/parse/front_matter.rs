@@ -224,6 +224,11 @@ pub fn parse(
     split: &Split<'_>,
     timezone: &TimeZone,
 ) -> Result<FrontMatter, Diagnostics> {
+    let separated = super::yaml_traps::with_plain_separators(split.yaml);
+    let split = &Split {
+        yaml: separated.as_deref().unwrap_or(split.yaml),
+        ..*split
+    };
     let checker = Checker {
         file,
         source,
@@ -332,6 +337,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn check(mut self, mut raw: Raw) -> Result<FrontMatter, Diagnostics> {
         self.bidi_controls(&mut raw);
+        self.typographic_quotes();
         let layout = match &raw.layout {
             None => Layout::Story,
             Some(layout) if layout.value == "page" => Layout::Page,
@@ -638,6 +644,42 @@ impl Checker<'_> {
             caption: caption.map(|c| c.value).filter(|c| !c.trim().is_empty()),
             span,
         })
+    }
+
+    /// Refuses plain values wrapped whole in typographic quotes: whether they were meant as YAML
+    /// quotes or as part of the text, only the writer knows, and straight quotes say which.
+    fn typographic_quotes(&mut self) {
+        let yaml = self.split.yaml;
+        for (range, key) in super::yaml_traps::wrapped_in_typographic_quotes(yaml) {
+            let value = &yaml[range.clone()];
+            let inner: String = value
+                .chars()
+                .skip(1)
+                .take(value.chars().count() - 2)
+                .collect();
+            let span = self.split.yaml_offset + range.start..self.split.yaml_offset + range.end;
+            let (what, write) = match key {
+                Some(key) => (format!("`{key}`"), format!("{key}:")),
+                None => ("this list item".to_string(), "-".to_string()),
+            };
+            let quoted = |text: &str| format!("{write} \"{}\"", text.replace('"', "\\\""));
+            self.problems.push(
+                Diagnostic::error(
+                    self.file,
+                    format!(
+                        "{what} is wrapped in typographic quotes, which YAML keeps as part of \
+                         the text"
+                    ),
+                )
+                .with_span(self.source, span)
+                .with_help(format!(
+                    "YAML quotes are straight: write `{}` to publish {inner}, or `{}` to \
+                     publish the quote marks too",
+                    quoted(&inner),
+                    quoted(value),
+                )),
+            );
+        }
     }
 
     /// Checks the bidirectional controls of every text value (see [`bidi`]): embeddings and

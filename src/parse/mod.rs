@@ -8,4 +8,4 @@ pub mod highlight;
 pub mod markdown;
 pub mod schema;
 pub mod story;
-mod yaml_traps;
+pub(crate) mod yaml_traps;

@@ -83,6 +83,107 @@ pub(crate) fn explain(
     None
 }
 
+/// The byte offset and text of a plain (unquoted) value on a front matter line: after
+/// `key: ` or a list item's `- `. `None` for fences, comments, quoted, flow, block and
+/// anchored values, which YAML does not cut at `#`.
+pub(crate) fn plain_value(line: &str) -> Option<(usize, &str)> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') || trimmed.starts_with("---") {
+        return None;
+    }
+    let after_key = match trimmed.strip_prefix("- ") {
+        Some(item) if !item.contains(": ") => item,
+        Some(item) => item.split_once(": ")?.1,
+        None => trimmed.split_once(": ")?.1,
+    };
+    let value = after_key.trim_start();
+    if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+        return None;
+    }
+    // `value` is a slice of `line`: its offset is where it starts in memory, less the line's.
+    Some((value.as_ptr() as usize - line.as_ptr() as usize, value))
+}
+
+/// `yaml` with each no-break space that separates a key from its value (`headline:` then
+/// U+00A0, as Word and phones type after a colon) written as ordinary spaces, byte for byte,
+/// so that positions stay those of the file; `None` when there is none. YAML reads only
+/// ordinary spaces there, and would take `headline: Talks` for a line of text.
+pub(crate) fn with_plain_separators(yaml: &str) -> Option<String> {
+    const NO_BREAK: &[char] = &['\u{a0}', '\u{202f}'];
+    if !yaml.contains(NO_BREAK) {
+        return None;
+    }
+    let mut text = String::with_capacity(yaml.len());
+    for line in yaml.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let item = line[indent..]
+            .strip_prefix('-')
+            .filter(|rest| rest.starts_with(NO_BREAK));
+        let separator_at = match item {
+            Some(_) => Some(indent + 1),
+            None => key_colon(&line[indent..]).map(|colon| indent + colon + 1),
+        };
+        let Some(at) = separator_at else {
+            text.push_str(line);
+            continue;
+        };
+        let rest = &line[at..];
+        let blank = rest.len() - rest.trim_start_matches(NO_BREAK).len();
+        text.push_str(&line[..at]);
+        text.extend(std::iter::repeat_n(' ', blank));
+        text.push_str(&rest[blank..]);
+    }
+    Some(text)
+}
+
+/// The byte offset of the `:` ending a key at the start of `line` when a no-break space
+/// follows it: a key has no spaces of either kind and no quotes.
+fn key_colon(line: &str) -> Option<usize> {
+    let colon = line.find(':')?;
+    let key = &line[..colon];
+    let plain_key = !key.is_empty()
+        && !key.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '#' | '[' | '{'));
+    let no_break_after = line[colon + 1..].starts_with(['\u{a0}', '\u{202f}']);
+    (plain_key && no_break_after).then_some(colon)
+}
+
+/// Quote marks that open a quotation in the languages newsrooms write, as word processors
+/// type them for `"` and `'`.
+const OPENING_QUOTES: &[char] = &['“', '‘', '„', '‚', '«', '‹', '»', '›', '”', '’'];
+/// The marks that close one, in the same languages.
+const CLOSING_QUOTES: &[char] = &['”', '’', '“', '‘', '»', '›', '«', '‹'];
+
+/// Plain values of `yaml` wrapped whole in typographic quotes (`headline: “Talks resume”`),
+/// each as the byte range of its text in `yaml` and its key (`None` for a list item). YAML keeps such marks as part of
+/// the text, so a writer who meant them as YAML quotes would publish them; a writer who meant
+/// a quotation can say so with straight quotes around it.
+pub(crate) fn wrapped_in_typographic_quotes(
+    yaml: &str,
+) -> Vec<(std::ops::Range<usize>, Option<&str>)> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some((at, value)) = plain_value(content)
+            && !value.contains(" #")
+        {
+            let value = value.trim_end();
+            let wrapped = value.chars().count() > 1
+                && value.starts_with(OPENING_QUOTES)
+                && value.ends_with(CLOSING_QUOTES);
+            if wrapped {
+                let key = match content.trim_start().starts_with("- ") {
+                    true => None,
+                    false => split_key(content).0,
+                };
+                found.push((offset + at..offset + at + value.len(), key));
+            }
+        }
+        offset += line.len();
+    }
+    found
+}
+
 /// The key and the value text of a `key: value` line, each trimmed; either may be missing.
 fn split_key(line: &str) -> (Option<&str>, Option<&str>) {
     let trimmed = line.trim_start();
@@ -109,6 +210,50 @@ fn indentation(line: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wrapped(yaml: &str) -> Vec<(&str, Option<&str>)> {
+        wrapped_in_typographic_quotes(yaml)
+            .into_iter()
+            .map(|(range, key)| (&yaml[range], key))
+            .collect()
+    }
+
+    #[test]
+    fn no_break_spaces_after_a_key_or_a_dash_become_spaces_of_the_same_bytes() {
+        let yaml =
+            "headline:\u{a0}Talks\u{a0}resume\ntags:\n  -\u{a0}Kyiv\nalt:\u{202f}\u{a0}Quay\n";
+        let plain = with_plain_separators(yaml).expect("changed");
+        assert_eq!(plain.len(), yaml.len());
+        assert_eq!(
+            plain,
+            "headline:  Talks\u{a0}resume\ntags:\n  -  Kyiv\nalt:     Quay\n"
+        );
+        assert_eq!(
+            with_plain_separators("dek: Talks\u{a0}resume\n"),
+            Some("dek: Talks\u{a0}resume\n".into())
+        );
+        assert_eq!(with_plain_separators("dek: Talks\n"), None);
+    }
+
+    #[test]
+    fn values_wrapped_whole_in_typographic_quotes_are_found_with_their_key() {
+        let yaml = "headline: “Talks resume”\ndek: «Nous sommes prêts»\ntags:\n  - ‘Kyiv’\n";
+        assert_eq!(
+            wrapped(yaml),
+            vec![
+                ("“Talks resume”", Some("headline")),
+                ("«Nous sommes prêts»", Some("dek")),
+                ("‘Kyiv’", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_inside_text_or_inside_straight_quotes_are_the_writers_own() {
+        let yaml = "headline: “We are ready,” says Zelensky\ndek: \"“Talks”\"\n\
+                    credit: '„Foto“'\nalt: Kyiv’s “quay”, at dawn\ncaption: “Dawn” #x\n";
+        assert_eq!(wrapped(yaml), vec![]);
+    }
 
     fn message(parser: &str, line: &str, previous: Option<(usize, &str)>) -> String {
         explain(parser, line, 3, previous)
