@@ -251,14 +251,22 @@ pub fn parse(
 fn every_problem(mut checker: Checker<'_>, err: &serde_saphyr::Error) -> Diagnostics {
     let (file, source, split) = (checker.file, checker.source, checker.split);
     let entries = top_level_entries(split.yaml);
+    // A value that YAML drops from (`- &Co`) is reported by the check, at its cause; the
+    // parser's word on its entry ("null is not allowed here") would only be a consequence.
+    let dropped = super::yaml_traps::dropped_by_indicator(split.yaml);
     let mut problems = Diagnostics::new();
     let mut good = Vec::new();
     let mut broken = Vec::new();
+    let mut failed = false;
     for (key, lines) in &entries {
         match serde_saphyr::from_str::<Raw>(&keep_only(split.yaml, std::slice::from_ref(lines))) {
             Ok(_) => good.push(lines.clone()),
             Err(err) => {
-                problems.extend(yaml_errors(file, source, split, &err));
+                failed = true;
+                let explained = dropped.iter().any(|(at, ..)| lines.contains(&at.start));
+                if !explained {
+                    problems.extend(yaml_errors(file, source, split, &err));
+                }
                 // The key it is, or the one it is a typo of (`hedline`): not missing.
                 let known: Vec<&'static str> = schema::keys(Block::Top).collect();
                 let meant = known.iter().copied().find(|known| known == key);
@@ -266,7 +274,7 @@ fn every_problem(mut checker: Checker<'_>, err: &serde_saphyr::Error) -> Diagnos
             }
         }
     }
-    if problems.is_empty() {
+    if !failed {
         // Each entry reads alone but not all together (a key written twice): the parser's
         // own word is the best there is.
         return yaml_errors(file, source, split, err);
@@ -338,6 +346,7 @@ impl Checker<'_> {
     fn check(mut self, mut raw: Raw) -> Result<FrontMatter, Diagnostics> {
         self.bidi_controls(&mut raw);
         self.typographic_quotes();
+        self.dropped_by_indicators();
         let layout = match &raw.layout {
             None => Layout::Story,
             Some(layout) if layout.value == "page" => Layout::Page,
@@ -678,6 +687,28 @@ impl Checker<'_> {
                     quoted(&inner),
                     quoted(value),
                 )),
+            );
+        }
+    }
+
+    /// Refuses values that start with `!` or `&`: YAML reads them without complaint but leaves
+    /// the word out (`headline: !Breaking talks` would publish "talks").
+    fn dropped_by_indicators(&mut self) {
+        let yaml = self.split.yaml;
+        for (range, key, reading) in super::yaml_traps::dropped_by_indicator(yaml) {
+            let value = &yaml[range.clone()];
+            let span = self.split.yaml_offset + range.start..self.split.yaml_offset + range.end;
+            let (what, write) = match key {
+                Some(key) => (format!("`{key}`"), format!("{key}:")),
+                None => ("this list item".to_string(), "-".to_string()),
+            };
+            self.problems.push(
+                Diagnostic::error(self.file, format!("{what} {reading}"))
+                    .with_span(self.source, span)
+                    .with_help(format!(
+                        "put the whole value in quotes: `{write} \"{}\"`",
+                        value.replace('"', "\\\"")
+                    )),
             );
         }
     }

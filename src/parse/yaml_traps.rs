@@ -35,6 +35,17 @@ pub(crate) fn explain(
             format!("end the value with {quote} on the same line, or remove the opening {quote}"),
         ));
     }
+    if let (Some(key), Some(value)) = (key, value)
+        && let Some(reading) = indicator(value)
+    {
+        return Some((
+            format!("`{key}` {reading}"),
+            format!(
+                "put the whole value in quotes: {key}: \"{}\"",
+                value.replace('"', "\\\"")
+            ),
+        ));
+    }
     if let Some(value) = value
         && value.contains(TYPOGRAPHIC_QUOTES)
     {
@@ -87,6 +98,16 @@ pub(crate) fn explain(
 /// `key: ` or a list item's `- `. `None` for fences, comments, quoted, flow, block and
 /// anchored values, which YAML does not cut at `#`.
 pub(crate) fn plain_value(line: &str) -> Option<(usize, &str)> {
+    let (at, value) = value_of(line)?;
+    if value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+        return None;
+    }
+    Some((at, value))
+}
+
+/// The byte offset and text of the value on a front matter line, as written: after `key: `
+/// or a list item's `- `; `None` for fences, comments and lines without a value.
+fn value_of(line: &str) -> Option<(usize, &str)> {
     let trimmed = line.trim_start();
     if trimmed.starts_with('#') || trimmed.starts_with("---") {
         return None;
@@ -97,11 +118,62 @@ pub(crate) fn plain_value(line: &str) -> Option<(usize, &str)> {
         None => trimmed.split_once(": ")?.1,
     };
     let value = after_key.trim_start();
-    if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+    if value.is_empty() {
         return None;
     }
     // `value` is a slice of `line`: its offset is where it starts in memory, less the line's.
     Some((value.as_ptr() as usize - line.as_ptr() as usize, value))
+}
+
+/// What YAML makes of a value that starts with one of its indicators instead of text
+/// (`headline: !Breaking talks`, `*Updated* Talks`, `@Zelensky says`), in words an editor
+/// can act on; `None` for a value YAML reads as written.
+fn indicator(value: &str) -> Option<String> {
+    let first = value.chars().next()?;
+    let second = value[first.len_utf8()..].chars().next();
+    let text_follows = second.is_some_and(|c| !c.is_whitespace());
+    let reading = match first {
+        '!' => "which YAML reads as a type tag and leaves out of the text",
+        '&' => "which YAML reads as an anchor name and leaves out of the text",
+        '*' => "which YAML reads as a reference to another value",
+        '@' | '`' => "which YAML reserves and does not allow at the start of a value",
+        '%' => "which YAML reads as a directive",
+        '|' | '>' if value.trim_end().len() > 1 => {
+            "which YAML reads as the start of a block of lines below"
+        }
+        '?' if !text_follows => "which YAML reads as the start of a complex key",
+        _ => return None,
+    };
+    let shown = match first {
+        '`' => "a backquote (`)".to_string(),
+        other => format!("`{other}`"),
+    };
+    Some(format!("starts with {shown}, {reading}"))
+}
+
+/// Values of `yaml` that start with `!` or `&`, which YAML reads without error but drops from
+/// the text (`headline: !Breaking talks` publishes "talks"): each as the byte range of its
+/// value, its key (`None` for a list item) and what YAML made of it.
+pub(crate) fn dropped_by_indicator(
+    yaml: &str,
+) -> Vec<(std::ops::Range<usize>, Option<&str>, String)> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some((at, value)) = value_of(content)
+            && value.starts_with(['!', '&'])
+            && let Some(reading) = indicator(value)
+        {
+            let key = match content.trim_start().starts_with("- ") {
+                true => None,
+                false => split_key(content).0,
+            };
+            found.push((offset + at..offset + content.len(), key, reading));
+        }
+        offset += line.len();
+    }
+    found
 }
 
 /// `yaml` with each no-break space that separates a key from its value (`headline:` then
@@ -233,6 +305,42 @@ mod tests {
             Some("dek: Talks\u{a0}resume\n".into())
         );
         assert_eq!(with_plain_separators("dek: Talks\n"), None);
+    }
+
+    #[test]
+    fn values_that_start_with_a_tag_or_an_anchor_are_found_and_others_are_not() {
+        let yaml = "headline: !Breaking talks\ntags:\n  - &Co\ndek: Talks & tags! \"yes\"\n\
+                    caption: \"!Quoted\"\nphoto: {src: a.jpg}\n";
+        let found: Vec<_> = dropped_by_indicator(yaml)
+            .into_iter()
+            .map(|(range, key, _)| (&yaml[range], key))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("!Breaking talks", Some("headline")), ("&Co", None)]
+        );
+    }
+
+    #[test]
+    fn each_indicator_is_said_in_words_and_text_is_not() {
+        for value in [
+            "!x y",
+            "&a b",
+            "*Updated* Talks",
+            "@Zelensky",
+            "`code`",
+            "%50",
+            "| text",
+            "? key",
+        ] {
+            assert!(
+                indicator(value).is_some_and(|m| m.contains("YAML")),
+                "{value}"
+            );
+        }
+        for value in ["Talks", "?Why", "|", ">", "-5 degrees", "50%"] {
+            assert_eq!(indicator(value), None, "{value}");
+        }
     }
 
     #[test]
