@@ -15,8 +15,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::report::human;
-use crate::cmd::{report, use_color};
+use crate::cmd::report::{from_working_dir, human};
+use crate::cmd::{report_site, use_color};
 use crate::serve::state::{Shared, Snapshot};
 
 /// How to run the preview server.
@@ -90,7 +90,8 @@ async fn run(options: ServeOptions) -> Result<(), String> {
         Ok(built) => {
             let warnings = built.warnings.sorted();
             if !warnings.is_empty() {
-                eprint!("{}", human(&warnings, use_color()));
+                let shown = from_working_dir(warnings.clone(), &root);
+                eprint!("{}", human(&shown, use_color()));
             }
             let snapshot = Snapshot {
                 outputs: built.outputs,
@@ -100,7 +101,7 @@ async fn run(options: ServeOptions) -> Result<(), String> {
         }
         Err(diagnostics) => {
             let sorted = diagnostics.clone().sorted();
-            report(diagnostics);
+            report_site(diagnostics, &root);
             let snapshot = Snapshot {
                 outputs: Default::default(),
                 error: Some(reload::failed(&sorted)),

@@ -13,8 +13,8 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
 use crate::build::Builder;
-use crate::cmd::report::human;
-use crate::cmd::{report, use_color};
+use crate::cmd::report::{from_working_dir, human};
+use crate::cmd::{report_site, use_color};
 use crate::diagnostic::Diagnostic;
 use crate::serve::reload;
 use crate::serve::state::{Shared, Snapshot};
@@ -162,7 +162,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
             let elapsed = started.elapsed();
             // The old site is large; freeing it can wait.
             crate::util::background::drop(previous);
-            report_new_warnings(built.warnings.sorted(), shown);
+            report_new_warnings(built.warnings.sorted(), shown, &builder.options.root);
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
             let stages: Vec<String> = built
                 .timings
@@ -187,7 +187,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
                 },
                 Some(message),
             );
-            report(diagnostics);
+            report_site(diagnostics, &builder.options.root);
             eprintln!("Still serving the last good build; fix the error and save again.");
         }
     }
@@ -195,7 +195,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
 
 /// Prints the warnings that were not printed after the last rebuild, and how many still apply:
 /// a newsroom with twenty long headlines should not see all twenty again at every save.
-fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
+fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>, root: &Path) {
     let key = |w: &Diagnostic| (w.file.clone(), w.line, w.column, w.message.clone());
     let before: std::collections::HashSet<_> = shown.iter().map(key).collect();
     let (new, old): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
@@ -203,7 +203,7 @@ fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
         .cloned()
         .partition(|w| !before.contains(&key(w)));
     if !new.is_empty() {
-        eprint!("{}", human(&new, use_color()));
+        eprint!("{}", human(&from_working_dir(new, root), use_color()));
     }
     if !old.is_empty() {
         eprintln!(

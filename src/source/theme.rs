@@ -16,6 +16,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::source::{is_ignored, linked_outside, read_text, special_file, stays_inside};
 use crate::util::fs::FileStamp;
 
+/// Where the built-in theme's templates say they come from: no folder on disk.
+pub const BUILT_IN_THEME: &str = "(built-in theme)";
+
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template's name, text and where it came from (for error messages).
@@ -99,7 +102,7 @@ impl ThemeFiles {
                     TemplateFile {
                         name: name.to_string(),
                         text: Arc::from(text.as_ref()),
-                        origin: Path::new("(built-in theme)/templates").join(name),
+                        origin: Path::new(BUILT_IN_THEME).join("templates").join(name),
                     },
                 );
             } else if let Some(route) = relative.strip_prefix("static/") {
