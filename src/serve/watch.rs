@@ -17,7 +17,7 @@ use crate::cmd::report::{from_working_dir, human};
 use crate::cmd::{report_site, use_color};
 use crate::diagnostic::Diagnostic;
 use crate::serve::reload;
-use crate::serve::state::{Shared, Snapshot};
+use crate::serve::state::Shared;
 use crate::source::is_ignored;
 
 /// The folders and files under the root that make up a site's sources.
@@ -149,16 +149,8 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
     match builder.build() {
         Ok(built) => {
             let changed = built.outputs.changed_since(&previous.outputs);
-            let recovered = previous.error.is_some();
-            let event =
-                (recovered || !changed.is_empty()).then(|| reload::changed(&changed, &base_path));
-            shared.publish(
-                Snapshot {
-                    outputs: built.outputs,
-                    error: None,
-                },
-                event,
-            );
+            let change = reload::Change::of(&changed, &base_path);
+            shared.publish(built.outputs, None, change);
             let elapsed = started.elapsed();
             // The old site is large; freeing it can wait.
             crate::util::background::drop(previous);
@@ -181,11 +173,9 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
             let sorted = diagnostics.clone().sorted();
             let message = reload::failed(&sorted);
             shared.publish(
-                Snapshot {
-                    outputs: previous.outputs.clone(),
-                    error: Some(message.clone()),
-                },
+                previous.outputs.clone(),
                 Some(message),
+                reload::Change::default(),
             );
             report_site(diagnostics, &builder.options.root);
             eprintln!("Still serving the last good build; fix the error and save again.");
