@@ -89,8 +89,9 @@ fn event_stream(
     if first.is_empty() {
         first.push_back(Event::default().id(&id));
     }
-    let stream =
-        futures_util::stream::unfold((first, receiver), move |(mut first, mut receiver)| async move {
+    let stream = futures_util::stream::unfold(
+        (first, receiver),
+        move |(mut first, mut receiver)| async move {
             if let Some(event) = first.pop_front() {
                 return Some((Ok(event), (first, receiver)));
             }
@@ -108,7 +109,8 @@ fn event_stream(
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }
             }
-        });
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -206,7 +208,11 @@ async fn respond(
     };
     let is_html = key.ends_with(".html");
     let body = if is_html {
-        reload::inject(&String::from_utf8_lossy(&bytes), &snapshot.version.to_string()).into_bytes()
+        reload::inject(
+            &String::from_utf8_lossy(&bytes),
+            &snapshot.version.to_string(),
+        )
+        .into_bytes()
     } else {
         bytes
     };

@@ -98,7 +98,11 @@ async fn run(options: ServeOptions) -> Result<(), String> {
         Err(diagnostics) => {
             let sorted = diagnostics.clone().sorted();
             report_site(diagnostics, &root);
-            (Default::default(), Some(reload::failed(&sorted)), Vec::new())
+            (
+                Default::default(),
+                Some(reload::failed(&sorted)),
+                Vec::new(),
+            )
         }
     };
     let mut hosts = options.allowed_hosts.clone();

@@ -193,7 +193,8 @@ mod tests {
         let paths: Vec<String> = ["index.html", "world/a/index.html", "style.css", "feed.xml"]
             .map(String::from)
             .to_vec();
-        let message: serde_json::Value = serde_json::from_str(&Change::of(&paths, "").message()).unwrap();
+        let message: serde_json::Value =
+            serde_json::from_str(&Change::of(&paths, "").message()).unwrap();
         assert_eq!(message["pages"], serde_json::json!(["/", "/world/a/"]));
         assert_eq!(message["styles"], serde_json::json!(["/style.css"]));
         let image = Change::of(&["world/a/photo.jpg".to_string()], "").message();

@@ -337,7 +337,11 @@ mod tests {
         let shared = Shared::new(Vec::new(), PathBuf::from("/site"), Outputs::default(), None);
         let served = shared.snapshot().version.to_string();
         shared.publish(Outputs::default(), None, page("a"));
-        shared.publish(Outputs::default(), Some("{\"kind\":\"error\"}".into()), Change::default());
+        shared.publish(
+            Outputs::default(),
+            Some("{\"kind\":\"error\"}".into()),
+            Change::default(),
+        );
         let greeting = shared.greeting(Some(&served));
         assert_eq!(greeting.messages.len(), 2);
         assert!(greeting.messages[0].contains("reload"));

@@ -208,12 +208,10 @@ fn github_actions_get_annotations_on_the_lines() {
 /// A repository that keeps its site in `gazette/`, checked from the repository's top folder
 /// (the working directory of every workflow step) with `--root gazette`.
 fn site_in_a_subfolder() -> Site {
-    Site::empty()
-        .file("gazette/site.toml", super::CONFIG)
-        .file(
-            "gazette/content/world/bad.md",
-            "---\nheadline: Bad\ndate: 2025-13-01\n---\nText.\n",
-        )
+    Site::empty().file("gazette/site.toml", super::CONFIG).file(
+        "gazette/content/world/bad.md",
+        "---\nheadline: Bad\ndate: 2025-13-01\n---\nText.\n",
+    )
 }
 
 #[test]

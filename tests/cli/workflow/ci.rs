@@ -193,7 +193,10 @@ fn the_version_step_finds_the_commit_of_a_branch_a_tag_or_a_commit() {
     let first = git(repo, &["rev-parse", "HEAD"]);
     git(repo, &["tag", "light"]);
     git(repo, &["tag", "--annotate", "--message", "Release", "v1.0"]);
-    git(repo, &["commit", "--quiet", "--allow-empty", "-m", "second"]);
+    git(
+        repo,
+        &["commit", "--quiet", "--allow-empty", "-m", "second"],
+    );
     let second = git(repo, &["rev-parse", "HEAD"]);
     // A branch whose name ends like `main`, and one named like the tag at another commit.
     git(repo, &["branch", "feature/main", &first]);
@@ -236,7 +239,9 @@ fn the_version_step_fails_with_a_message_rather_than_an_empty_cache_key() {
         );
     }
     // The cache key and the install both take the version the step found.
-    let steps = workflow["jobs"]["build"]["steps"].as_array().expect("steps");
+    let steps = workflow["jobs"]["build"]["steps"]
+        .as_array()
+        .expect("steps");
     let cache = steps
         .iter()
         .find(|step| step["id"] == "cache")
