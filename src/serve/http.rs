@@ -31,12 +31,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn events(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    request: Request,
-) -> Response {
-    if !shared.host_allowed(&headers) {
+async fn events(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let headers = request.headers();
+    if !shared.host_allowed(headers) {
         return plain(
             StatusCode::FORBIDDEN,
             "This preview only answers for localhost, IP addresses and this computer's name; \
