@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::report;
+use crate::cmd::report_site;
 use crate::diagnostic::Diagnostic;
 use crate::util::fs::FileStamp;
 use crate::util::text::plural;
@@ -49,11 +49,12 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         Err(diagnostics) => {
             // Errors first: warnings wait until the site builds (`check` shows both).
             let warnings = diagnostics.warning_count();
-            report(
+            report_site(
                 diagnostics
                     .into_iter()
                     .filter(Diagnostic::is_error)
                     .collect(),
+                &options.root,
             );
             if warnings > 0 {
                 eprintln!(
@@ -95,7 +96,7 @@ pub fn build(options: &BuildOptions, output: Option<&Path>, timings: bool) -> i3
         }
     }
     if !built.warnings.is_empty() {
-        report(built.warnings.clone());
+        report_site(built.warnings.clone(), &options.root);
     }
     if timings {
         let mut stages = built.timings.clone();

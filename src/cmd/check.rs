@@ -25,7 +25,8 @@ pub fn check(options: &CheckOptions) -> i32 {
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let failed = errors > 0 || (options.deny_warnings && warnings > 0);
-    let sorted: Vec<Diagnostic> = diagnostics.sorted();
+    let sorted: Vec<Diagnostic> =
+        report::from_working_dir(diagnostics.sorted(), &options.build.root);
     let github = report::in_github_actions();
     match options.format {
         Format::Human => {

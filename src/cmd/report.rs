@@ -3,10 +3,12 @@
 //! annotation on the pull request line that caused it.
 
 use std::io::IsTerminal;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::theme::BUILT_IN_THEME;
 use crate::util::text::printable;
 
 /// How `check` prints what it found.
@@ -27,6 +29,41 @@ pub fn use_color() -> bool {
 /// Whether we run inside GitHub Actions, which sets `GITHUB_ACTIONS=true` in every step.
 pub fn in_github_actions() -> bool {
     std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// The diagnostics with their paths seen from the working directory rather than from the site
+/// root: with `--root gazette`, `content/a.md` becomes `gazette/content/a.md`, the path GitHub
+/// attaches an annotation to and a terminal or an editor opens. Paths that name no file on
+/// disk (the built-in theme's templates) and absolute ones stay as they are.
+pub fn from_working_dir(mut sorted: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+    let prefix = root_from_working_dir(root);
+    if prefix.as_os_str().is_empty() {
+        return sorted;
+    }
+    for diagnostic in &mut sorted {
+        if diagnostic.file.is_relative() && !diagnostic.file.starts_with(BUILT_IN_THEME) {
+            diagnostic.file = prefix.join(&diagnostic.file);
+        }
+    }
+    sorted
+}
+
+/// The site root as a path from the working directory: empty when it is the working
+/// directory, `gazette` for a folder inside it (however `--root` named it), the root as given
+/// (without `./`) when it lies elsewhere.
+fn root_from_working_dir(root: &Path) -> PathBuf {
+    let inside = std::env::current_dir()
+        .and_then(|cwd| cwd.canonicalize())
+        .ok()
+        .and_then(|cwd| {
+            let root = root.canonicalize().ok()?;
+            root.strip_prefix(cwd).ok().map(Path::to_path_buf)
+        });
+    inside.unwrap_or_else(|| {
+        root.components()
+            .filter(|part| *part != Component::CurDir)
+            .collect()
+    })
 }
 
 /// Every diagnostic with its snippet, then a count line; `sorted` as `Diagnostics::sorted`.

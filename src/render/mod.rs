@@ -9,6 +9,7 @@ pub(crate) mod redirect;
 pub(crate) mod sitemap;
 mod statics;
 pub(crate) mod structured_data;
+mod template_tags;
 pub(crate) mod theme;
 mod view;
 

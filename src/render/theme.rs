@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use jiff::tz::TimeZone;
 use tera::{Kwargs, State, Tera};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::theme::{TemplateFile, ThemeFiles};
+use crate::diagnostic::{Diagnostic, Diagnostics, line_column};
+use crate::render::template_tags;
+use crate::source::theme::{THEME_PREFIX, TemplateFile, ThemeFiles};
 
 /// The compiled templates, built once per build and shared by every render.
 pub(crate) struct Theme {
@@ -86,6 +87,15 @@ impl Theme {
                 let name = report.filename();
                 let span = report.span();
                 let message = format!("template error: {}", report.message());
+                let cause = match (err.kind(), self.templates.get(name)) {
+                    (ErrorKind::SyntaxError(_), Some(file)) => {
+                        nesting_error(file, span.start_line, report.message())
+                    }
+                    _ => None,
+                };
+                if let Some(diagnostic) = cause {
+                    return diagnostic;
+                }
                 match self.templates.get(name) {
                     Some(file) => Diagnostic::error(&file.origin, message)
                         .with_position(&file.text, span.start_line, span.start_col + 1)
@@ -102,6 +112,18 @@ impl Theme {
     /// look across templates (unknown filters, a block the parent lacks) come as one message
     /// holding a report per problem, `error: ...` then `--> name:line:column`.
     fn compile_errors(&self, err: &tera::Error) -> Diagnostics {
+        if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+            let every = self.syntax_errors();
+            if !every.is_empty() {
+                return every;
+            }
+        }
+        if matches!(err.kind(), tera::ErrorKind::CircularExtend { .. }) {
+            let circles = self.circular_extends();
+            if !circles.is_empty() {
+                return circles;
+            }
+        }
         let tera::ErrorKind::Msg(text) = err.kind() else {
             return Diagnostics::from_iter([self.diagnostic(err)]);
         };
@@ -125,6 +147,87 @@ impl Theme {
         }
     }
 
+    /// The syntax error of every template that has one: Tera stops at the first, and a theme
+    /// with three broken templates should not take three runs. Each is parsed on its own,
+    /// only once the theme has failed to compile.
+    fn syntax_errors(&self) -> Diagnostics {
+        self.templates
+            .values()
+            .filter_map(|template| {
+                let err = Tera::new()
+                    .add_raw_template(&template.name, &template.text)
+                    .err()?;
+                matches!(err.kind(), tera::ErrorKind::SyntaxError(_)).then(|| self.diagnostic(&err))
+            })
+            .collect()
+    }
+
+    /// Each circle of `{% extends %}` (a template that extends itself, or `a.html` extending
+    /// `b.html` extending `a.html`), once, at the extends tag of its first template by name.
+    /// Tera names only some template that uses the circle, and no line.
+    fn circular_extends(&self) -> Diagnostics {
+        let mut circles = Diagnostics::new();
+        for (name, file) in &self.templates {
+            // Ends at a template that extends nothing, or at the first repeat.
+            let mut chain = vec![name.as_str()];
+            while let Some(parent) = self.parent_of(chain[chain.len() - 1]) {
+                let repeat = chain.contains(&parent);
+                chain.push(parent);
+                if repeat {
+                    break;
+                }
+            }
+            let closes = chain.len() > 1 && chain.last() == Some(&name.as_str());
+            if !closes || chain.iter().any(|member| *member < name.as_str()) {
+                continue;
+            }
+            let Some(tag) = extends_tag(&file.text) else {
+                continue;
+            };
+            let (message, help) = if chain.len() == 2 {
+                (
+                    format!("template error: `{name}` extends itself"),
+                    self.extend_the_theme_help(name),
+                )
+            } else {
+                (
+                    format!(
+                        "template error: these templates extend each other in a circle: {}",
+                        chain.join(" -> ")
+                    ),
+                    "one of them must extend another template, or none".to_string(),
+                )
+            };
+            circles.push(
+                Diagnostic::error(&file.origin, message)
+                    .with_span(&file.text, tag.span)
+                    .with_help(help),
+            );
+        }
+        circles
+    }
+
+    /// The template `name` extends, if it is one of the theme's.
+    fn parent_of(&self, name: &str) -> Option<&str> {
+        let tag = extends_tag(&self.templates.get(name)?.text)?;
+        let parent = tag.words.get(1)?.trim_matches(['"', '\'', '`']);
+        self.templates
+            .get_key_value(parent)
+            .map(|(key, _)| key.as_str())
+    }
+
+    /// How a site template builds on the theme's template of the same name.
+    fn extend_the_theme_help(&self, name: &str) -> String {
+        let theirs = format!("{THEME_PREFIX}{name}");
+        if self.templates.contains_key(&theirs) {
+            format!(
+                "to build on the theme's `{name}`, write `{{% extends \"{theirs}\" %}}`; see \"Building on the theme's template\" in docs/themes.md"
+            )
+        } else {
+            "remove the `{% extends %}` tag, or extend another template".to_string()
+        }
+    }
+
     /// A diagnostic for `message` at `place` (`name:line:column`), if `name` is a template.
     fn report_at(&self, message: &str, place: &str) -> Option<Diagnostic> {
         let mut parts = place.rsplitn(3, ':');
@@ -137,6 +240,35 @@ impl Theme {
                 .with_help("fix the template; see docs/themes.md in Dateline's repository"),
         )
     }
+}
+
+/// A template's `{% extends %}` tag: Tera allows it only as the template's first tag.
+fn extends_tag(text: &str) -> Option<template_tags::Tag> {
+    template_tags::tags(text)
+        .into_iter()
+        .next()
+        .filter(|tag| tag.words.first().is_some_and(|w| w == "extends"))
+}
+
+/// For a syntax error where Tera lost track of the nesting of tags, a diagnostic at the cause:
+/// the tag left open, or the closing tag with nothing to close, when the scan of the template
+/// notices the problem where Tera did (`tera_line`, or the end of the template).
+fn nesting_error(file: &TemplateFile, tera_line: usize, tera_message: &str) -> Option<Diagnostic> {
+    let found = template_tags::nesting(&file.text)?;
+    let line_of = |offset| line_column(&file.text, offset).0;
+    let same_place = match found.noticed_at() {
+        Some(offset) => line_of(offset) == tera_line,
+        None => tera_message.contains("end of input"),
+    };
+    if !same_place {
+        return None;
+    }
+    let (message, help) = found.explain(line_of);
+    Some(
+        Diagnostic::error(&file.origin, format!("template error: {message}"))
+            .with_span(&file.text, found.tag().span.clone())
+            .with_help(help),
+    )
 }
 
 fn register_filters(tera: &mut Tera, timezone: &TimeZone) {

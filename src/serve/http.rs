@@ -3,6 +3,7 @@
 //! Requests are answered only from the in-memory `Outputs` of the last good build, so no URL
 //! can reach a file the build did not publish, whatever it contains (`..`, encoded or not).
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::io::SeekFrom;
 use std::path::Path;
@@ -20,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::output::Output;
 use crate::serve::reload::{self, EVENTS_PATH};
-use crate::serve::state::Shared;
+use crate::serve::state::{Shared, Snapshot};
 
 /// The router of the preview server.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -30,8 +31,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if !shared.host_allowed(&headers) {
+async fn events(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let headers = request.headers();
+    if !shared.host_allowed(headers) {
         return plain(
             StatusCode::FORBIDDEN,
             "This preview only answers for localhost, IP addresses and this computer's name; \
@@ -44,33 +46,68 @@ async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
             "Too many open previews: close some tabs, then reload this one.",
         );
     }
-    event_stream(&shared).into_response()
+    // A browser that reconnects names the last build it heard of; a page that connects for
+    // the first time, the build it was served from.
+    let since = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| since_query(request.uri().query()));
+    event_stream(&shared, since).into_response()
+}
+
+/// `v` of `since=v` in a query string.
+fn since_query(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("since="))
 }
 
 /// Live-reload streams open at once. Each never ends while its tab is open, so without a cap
 /// a client could hold the server's connections with them.
 const MAX_STREAMS: usize = 256;
 
-/// Server-Sent Events: the current error first (so a fresh tab shows the overlay), then
-/// every rebuild's news.
-fn event_stream(shared: &Shared) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+/// Server-Sent Events: first the greeting (what changed since the tab's page was served, and
+/// the current error), then every later rebuild's news. Each event's id is its build, which
+/// the browser sends back as `Last-Event-ID` when it reconnects; the greeting always has one,
+/// even with nothing to say, so that a reconnect asks only for what came after.
+fn event_stream(
+    shared: &Shared,
+    since: Option<&str>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let receiver = shared.subscribe();
-    let first = shared.snapshot().error_event();
-    let stream =
-        futures_util::stream::unfold((first, receiver), |(first, mut receiver)| async move {
-            if let Some(message) = first {
-                return Some((Ok(Event::default().data(message)), (None, receiver)));
+    let greeting = shared.greeting(since);
+    let seen = greeting.version;
+    let id = seen.to_string();
+    let mut first: VecDeque<Event> = greeting
+        .messages
+        .into_iter()
+        .map(|message| Event::default().id(&id).data(message))
+        .collect();
+    if first.is_empty() {
+        first.push_back(Event::default().id(&id));
+    }
+    let stream = futures_util::stream::unfold(
+        (first, receiver),
+        move |(mut first, mut receiver)| async move {
+            if let Some(event) = first.pop_front() {
+                return Some((Ok(event), (first, receiver)));
             }
             loop {
                 match receiver.recv().await {
-                    Ok(message) => {
-                        return Some((Ok(Event::default().data(message)), (None, receiver)));
+                    // Already told in the greeting.
+                    Ok(published) if !published.version.is_after(seen) => continue,
+                    Ok(published) => {
+                        let event = Event::default()
+                            .id(published.version.to_string())
+                            .data(&published.message);
+                        return Some((Ok(event), (first, receiver)));
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }
             }
-        });
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -92,17 +129,17 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let Some(key) = output_key(request.uri().path()) else {
-        return not_found(&shared).await;
-    };
     let snapshot = shared.snapshot();
+    let Some(key) = output_key(request.uri().path()) else {
+        return not_found(&shared, &snapshot).await;
+    };
     if let Some(output) = snapshot.outputs.get(&key) {
         let range = request.headers().get(header::RANGE);
         return match output {
             Output::Copy(path, _) if !key.ends_with(".html") => {
                 file(&shared, path, &key, range).await
             }
-            _ => respond(&shared, StatusCode::OK, &key, output).await,
+            _ => respond(&shared, &snapshot, StatusCode::OK, &key, output).await,
         };
     }
     if !key.is_empty() && snapshot.outputs.get(&format!("{key}/index.html")).is_some() {
@@ -114,7 +151,7 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         }
         return redirect(&location);
     }
-    not_found(&shared).await
+    not_found(&shared, &snapshot).await
 }
 
 const NO_SITE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dateline preview</title></head>\n<body><main><h1>No page here yet</h1><p>The site has not been built successfully yet.</p></main></body></html>\n";
@@ -135,21 +172,27 @@ pub fn output_key(path: &str) -> Option<String> {
     .map(|key| key.trim_end_matches("/index.html/").to_string())
 }
 
-async fn not_found(shared: &Shared) -> Response {
-    let snapshot = shared.snapshot();
+async fn not_found(shared: &Shared, snapshot: &Snapshot) -> Response {
     let key = crate::site::routes::route_file(crate::site::routes::NOT_FOUND);
     match snapshot.outputs.get(&key) {
-        Some(output) => respond(shared, StatusCode::NOT_FOUND, &key, output).await,
+        Some(output) => respond(shared, snapshot, StatusCode::NOT_FOUND, &key, output).await,
         // No site yet (the first build failed): a page that carries the reload script, so the
         // error overlay shows and the fix reloads it.
         None => {
             let page = Output::text(NO_SITE.to_string());
-            respond(shared, StatusCode::NOT_FOUND, &key, &page).await
+            respond(shared, snapshot, StatusCode::NOT_FOUND, &key, &page).await
         }
     }
 }
 
-async fn respond(shared: &Shared, status: StatusCode, key: &str, output: &Output) -> Response {
+/// A page or file of `snapshot`; an HTML page gets the reload script with the snapshot's build.
+async fn respond(
+    shared: &Shared,
+    snapshot: &Snapshot,
+    status: StatusCode,
+    key: &str,
+    output: &Output,
+) -> Response {
     let bytes: Vec<u8> = match output {
         Output::Bytes(bytes) => bytes.to_vec(),
         Output::BuiltIn(bytes) => bytes.to_vec(),
@@ -162,7 +205,11 @@ async fn respond(shared: &Shared, status: StatusCode, key: &str, output: &Output
     };
     let is_html = key.ends_with(".html");
     let body = if is_html {
-        reload::inject(&String::from_utf8_lossy(&bytes)).into_bytes()
+        reload::inject(
+            &String::from_utf8_lossy(&bytes),
+            &snapshot.version.to_string(),
+        )
+        .into_bytes()
     } else {
         bytes
     };

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::build::{BuildOptions, Builder};
-use crate::cmd::report::human;
-use crate::cmd::{report, use_color};
-use crate::serve::state::{Shared, Snapshot};
+use crate::cmd::report::{from_working_dir, human};
+use crate::cmd::{report_site, use_color};
+use crate::serve::state::Shared;
 
 /// How to run the preview server.
 #[derive(Debug, Clone)]
@@ -86,36 +86,28 @@ async fn run(options: ServeOptions) -> Result<(), String> {
     })
     .await
     .map_err(|err| format!("the first build stopped: {err}"))?;
-    let (snapshot, warnings) = match first {
+    let (outputs, error, warnings) = match first {
         Ok(built) => {
             let warnings = built.warnings.sorted();
             if !warnings.is_empty() {
-                eprint!("{}", human(&warnings, use_color()));
+                let shown = from_working_dir(warnings.clone(), &root);
+                eprint!("{}", human(&shown, use_color()));
             }
-            let snapshot = Snapshot {
-                outputs: built.outputs,
-                error: None,
-            };
-            (snapshot, warnings)
+            (built.outputs, None, warnings)
         }
         Err(diagnostics) => {
             let sorted = diagnostics.clone().sorted();
-            report(diagnostics);
-            let snapshot = Snapshot {
-                outputs: Default::default(),
-                error: Some(reload::failed(&sorted)),
-            };
-            (snapshot, Vec::new())
+            report_site(diagnostics, &root);
+            (
+                Default::default(),
+                Some(reload::failed(&sorted)),
+                Vec::new(),
+            )
         }
     };
     let mut hosts = options.allowed_hosts.clone();
     hosts.extend(machine_name());
-    let shared = Arc::new(Shared::new(
-        hosts,
-        root.clone(),
-        snapshot.outputs,
-        snapshot.error,
-    ));
+    let shared = Arc::new(Shared::new(hosts, root.clone(), outputs, error));
     let loop_shared = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("rebuild".into())

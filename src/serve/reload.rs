@@ -3,6 +3,13 @@
 //! The server sends one JSON message per rebuild: which pages changed (a tab reloads only if
 //! its own page did), which stylesheets changed (swapped in place, no reload), or the errors
 //! of a broken build (shown as an overlay over the last good page until fixed).
+//!
+//! A page carries the version of the build it was served from, and its script sends it back
+//! when it connects: a rebuild that happened between serving the page and connecting (which
+//! no broadcast can reach) is told to the tab first, as one message of everything that
+//! changed since (see `state::Shared::greeting`).
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -46,7 +53,7 @@ const SCRIPT: &str = r#"<script data-dateline-reload>
       }
     }
   };
-  const events = new EventSource("__EVENTS__");
+  const events = new EventSource("__EVENTS__?since=__VERSION__");
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (event.kind === "error") return show(event.errors);
@@ -58,9 +65,12 @@ const SCRIPT: &str = r#"<script data-dateline-reload>
 </script>
 "#;
 
-/// Adds the reload script before `</body>`, or at the end if the page has none.
-pub fn inject(html: &str) -> String {
-    let script = SCRIPT.replace("__EVENTS__", EVENTS_PATH);
+/// Adds the reload script before `</body>`, or at the end if the page has none. `version` is
+/// the build the page comes from (a `state::Version`, whose text needs no escaping).
+pub fn inject(html: &str, version: &str) -> String {
+    let script = SCRIPT
+        .replace("__EVENTS__", EVENTS_PATH)
+        .replace("__VERSION__", version);
     match html.rfind("</body>") {
         Some(index) => format!("{}{script}{}", &html[..index], &html[index..]),
         None => format!("{html}{script}"),
@@ -71,8 +81,8 @@ pub fn inject(html: &str) -> String {
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Message<'a> {
     Reload {
-        pages: Vec<String>,
-        styles: Vec<String>,
+        pages: &'a BTreeSet<String>,
+        styles: &'a BTreeSet<String>,
     },
     Error {
         errors: Vec<ErrorView<'a>>,
@@ -86,23 +96,59 @@ struct ErrorView<'a> {
     help: Option<&'a str>,
 }
 
-/// The message for a rebuild that changed `paths` (output files): HTML pages by URL, CSS files
-/// to swap, and `*` (reload every tab) when anything else changed, such as an image.
-pub fn changed(paths: &[String], base_path: &str) -> String {
-    let mut pages = Vec::new();
-    let mut styles = Vec::new();
-    for path in paths {
-        if path.ends_with(".css") {
-            styles.push(format!("{base_path}/{path}"));
-        } else if let Some(page) = path.strip_suffix("index.html") {
-            pages.push(format!("{base_path}/{page}"));
-        } else if path.ends_with(".html") {
-            pages.push(format!("{base_path}/{path}"));
-        } else if !is_unseen(path) {
-            pages.push("*".to_string());
+/// What one or more rebuilds changed, as open tabs see it: HTML pages by URL (`*` for every
+/// page) and stylesheets to swap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    pages: BTreeSet<String>,
+    styles: BTreeSet<String>,
+}
+
+impl Change {
+    /// The change of a rebuild that changed `paths` (output files): HTML pages by URL, CSS
+    /// files to swap, and `*` (reload every tab) when anything else changed, such as an image.
+    pub fn of(paths: &[String], base_path: &str) -> Change {
+        let mut change = Change::default();
+        for path in paths {
+            if path.ends_with(".css") {
+                change.styles.insert(format!("{base_path}/{path}"));
+            } else if let Some(page) = path.strip_suffix("index.html") {
+                change.pages.insert(format!("{base_path}/{page}"));
+            } else if path.ends_with(".html") {
+                change.pages.insert(format!("{base_path}/{path}"));
+            } else if !is_unseen(path) {
+                change.pages.insert("*".to_string());
+            }
+        }
+        change
+    }
+
+    /// Every page: for a tab whose build is unknown (too old to be remembered, or from
+    /// before the server was restarted).
+    pub fn everything() -> Change {
+        Change {
+            pages: BTreeSet::from(["*".to_string()]),
+            styles: BTreeSet::new(),
         }
     }
-    json(&Message::Reload { pages, styles })
+
+    /// Adds what a later rebuild changed.
+    pub fn add(&mut self, later: &Change) {
+        self.pages.extend(later.pages.iter().cloned());
+        self.styles.extend(later.styles.iter().cloned());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.styles.is_empty()
+    }
+
+    /// The event that tells tabs about this change.
+    pub fn message(&self) -> String {
+        json(&Message::Reload {
+            pages: &self.pages,
+            styles: &self.styles,
+        })
+    }
 }
 
 /// Feeds and sitemaps change with every headline edit but no open tab shows them.
@@ -135,10 +181,11 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_closing_body_tag() {
-        let html = inject("<html><body><p>x</p></body></html>");
+        let html = inject("<html><body><p>x</p></body></html>", "1f-3");
         assert!(html.contains("<p>x</p><script data-dateline-reload>"));
+        assert!(html.contains("\"/__dateline/events?since=1f-3\""), "{html}");
         assert!(html.ends_with("</body></html>"));
-        assert!(inject("<p>no body</p>").contains("data-dateline-reload"));
+        assert!(inject("<p>no body</p>", "1f-3").contains("data-dateline-reload"));
     }
 
     #[test]
@@ -146,11 +193,26 @@ mod tests {
         let paths: Vec<String> = ["index.html", "world/a/index.html", "style.css", "feed.xml"]
             .map(String::from)
             .to_vec();
-        let message: serde_json::Value = serde_json::from_str(&changed(&paths, "")).unwrap();
+        let message: serde_json::Value =
+            serde_json::from_str(&Change::of(&paths, "").message()).unwrap();
         assert_eq!(message["pages"], serde_json::json!(["/", "/world/a/"]));
         assert_eq!(message["styles"], serde_json::json!(["/style.css"]));
-        let image = changed(&["world/a/photo.jpg".to_string()], "");
+        let image = Change::of(&["world/a/photo.jpg".to_string()], "").message();
         assert!(image.contains("\"*\""));
+    }
+
+    #[test]
+    fn changes_of_several_rebuilds_add_up_without_repeats() {
+        let mut change = Change::of(&["a/index.html".to_string()], "");
+        change.add(&Change::of(
+            &["a/index.html".to_string(), "style.css".to_string()],
+            "",
+        ));
+        let message: serde_json::Value = serde_json::from_str(&change.message()).unwrap();
+        assert_eq!(message["pages"], serde_json::json!(["/a/"]));
+        assert_eq!(message["styles"], serde_json::json!(["/style.css"]));
+        assert!(Change::default().is_empty());
+        assert!(Change::everything().message().contains("\"*\""));
     }
 
     #[test]

@@ -13,11 +13,11 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
 use crate::build::Builder;
-use crate::cmd::report::human;
-use crate::cmd::{report, use_color};
+use crate::cmd::report::{from_working_dir, human};
+use crate::cmd::{report_site, use_color};
 use crate::diagnostic::Diagnostic;
 use crate::serve::reload;
-use crate::serve::state::{Shared, Snapshot};
+use crate::serve::state::Shared;
 use crate::source::is_ignored;
 
 /// The folders and files under the root that make up a site's sources.
@@ -149,20 +149,12 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
     match builder.build() {
         Ok(built) => {
             let changed = built.outputs.changed_since(&previous.outputs);
-            let recovered = previous.error.is_some();
-            let event =
-                (recovered || !changed.is_empty()).then(|| reload::changed(&changed, &base_path));
-            shared.publish(
-                Snapshot {
-                    outputs: built.outputs,
-                    error: None,
-                },
-                event,
-            );
+            let change = reload::Change::of(&changed, &base_path);
+            shared.publish(built.outputs, None, change);
             let elapsed = started.elapsed();
             // The old site is large; freeing it can wait.
             crate::util::background::drop(previous);
-            report_new_warnings(built.warnings.sorted(), shown);
+            report_new_warnings(built.warnings.sorted(), shown, &builder.options.root);
             let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
             let stages: Vec<String> = built
                 .timings
@@ -181,13 +173,11 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
             let sorted = diagnostics.clone().sorted();
             let message = reload::failed(&sorted);
             shared.publish(
-                Snapshot {
-                    outputs: previous.outputs.clone(),
-                    error: Some(message.clone()),
-                },
+                previous.outputs.clone(),
                 Some(message),
+                reload::Change::default(),
             );
-            report(diagnostics);
+            report_site(diagnostics, &builder.options.root);
             eprintln!("Still serving the last good build; fix the error and save again.");
         }
     }
@@ -195,7 +185,7 @@ fn rebuild(builder: &mut Builder, shared: &Shared, paths: &[PathBuf], shown: &mu
 
 /// Prints the warnings that were not printed after the last rebuild, and how many still apply:
 /// a newsroom with twenty long headlines should not see all twenty again at every save.
-fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
+fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>, root: &Path) {
     let key = |w: &Diagnostic| (w.file.clone(), w.line, w.column, w.message.clone());
     let before: std::collections::HashSet<_> = shown.iter().map(key).collect();
     let (new, old): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
@@ -203,7 +193,7 @@ fn report_new_warnings(warnings: Vec<Diagnostic>, shown: &mut Vec<Diagnostic>) {
         .cloned()
         .partition(|w| !before.contains(&key(w)));
     if !new.is_empty() {
-        eprint!("{}", human(&new, use_color()));
+        eprint!("{}", human(&from_working_dir(new, root), use_color()));
     }
     if !old.is_empty() {
         eprintln!(

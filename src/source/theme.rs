@@ -16,6 +16,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::source::{is_ignored, linked_outside, read_text, special_file, stays_inside};
 use crate::util::fs::FileStamp;
 
+/// Where the built-in theme's templates say they come from: no folder on disk.
+pub const BUILT_IN_THEME: &str = "(built-in theme)";
+
+/// The name under which a site template reaches the theme's template it overrides:
+/// `templates/base.html` can `{% extends "theme/base.html" %}`.
+pub const THEME_PREFIX: &str = "theme/";
+
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template's name, text and where it came from (for error messages).
@@ -99,7 +106,7 @@ impl ThemeFiles {
                     TemplateFile {
                         name: name.to_string(),
                         text: Arc::from(text.as_ref()),
-                        origin: Path::new("(built-in theme)/templates").join(name),
+                        origin: Path::new(BUILT_IN_THEME).join("templates").join(name),
                     },
                 );
             } else if let Some(route) = relative.strip_prefix("static/") {
@@ -164,8 +171,7 @@ impl ThemeFiles {
                 match read_text(entry.path(), root) {
                     Ok(text) => {
                         let origin = display_path(root, entry.path());
-                        self.templates
-                            .insert(name.clone(), TemplateFile { name, text, origin });
+                        self.add_template(TemplateFile { name, text, origin });
                     }
                     Err(diagnostic) => problems.push(diagnostic),
                 }
@@ -177,6 +183,19 @@ impl ThemeFiles {
                 self.statics
                     .insert(name, StaticSource::Disk(entry.path().to_path_buf(), stamp));
             }
+        }
+    }
+}
+
+impl ThemeFiles {
+    /// Adds a template; one that overrides the theme's keeps the theme's under
+    /// [`THEME_PREFIX`], so that it can extend or include what it replaces.
+    fn add_template(&mut self, file: TemplateFile) {
+        if let Some(shadowed) = self.templates.insert(file.name.clone(), file) {
+            let name = format!("{THEME_PREFIX}{}", shadowed.name);
+            self.templates
+                .entry(name.clone())
+                .or_insert(TemplateFile { name, ..shadowed });
         }
     }
 }

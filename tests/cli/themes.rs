@@ -171,3 +171,121 @@ fn built_in_theme_links_only_to_pages_that_exist() {
     run.assert_success();
     assert_eq!(broken_links(&run, ""), Vec::<String>::new());
 }
+
+#[test]
+fn site_template_extends_the_themes_template_of_the_same_name() {
+    let site = one_story().file(
+        "templates/base.html",
+        "{% extends \"theme/base.html\" %}\n\
+         {% block head %}<meta name=\"newsroom-wide\" content=\"yes\">{% endblock head %}\n",
+    );
+    let run = site.build();
+    run.assert_success();
+    let front = run.page("/");
+    assert_eq!(front.attrs("meta[name=newsroom-wide]", "content"), ["yes"]);
+    assert_eq!(
+        front.text("header.masthead a.brand"),
+        "Test Gazette",
+        "the rest of the theme's base.html is kept"
+    );
+    // The theme's other templates extend "base.html": now the site's, which builds on theirs.
+    let story = run.page("/world/2025/05/talks/");
+    assert_eq!(story.text("h1.story-headline"), "Talks");
+    assert_eq!(story.text("header.masthead a.brand"), "Test Gazette");
+}
+
+#[test]
+fn site_template_that_extends_its_own_name_is_an_error_that_shows_the_way() {
+    let site = one_story().file(
+        "templates/base.html",
+        "{% extends \"base.html\" %}\n{% block head %}<meta name=\"x\">{% endblock head %}\n",
+    );
+    let run = site.build();
+    run.assert_failure();
+    let error = run.single_error();
+    assert_eq!(error.location, "templates/base.html:1:1", "{}", error.text);
+    assert_eq!(error.message, "template error: `base.html` extends itself");
+    assert!(
+        error
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("{% extends \"theme/base.html\" %}")),
+        "{}",
+        error.text
+    );
+}
+
+#[test]
+fn templates_that_extend_each_other_are_one_error_at_the_first() {
+    let site = one_story()
+        .file("templates/a.html", "{% extends \"b.html\" %}\n")
+        .file("templates/b.html", "\n{% extends \"a.html\" %}\n");
+    let run = site.build();
+    run.assert_failure();
+    let error = run.single_error();
+    assert_eq!(error.location, "templates/a.html:1:1", "{}", error.text);
+    assert!(
+        error.message.contains("a.html -> b.html -> a.html"),
+        "{}",
+        error.text
+    );
+}
+
+#[test]
+fn an_if_never_closed_is_reported_at_its_opening_tag() {
+    let site = one_story().file(
+        "templates/story.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<article>\n  {%- if story.dek %}\n\
+         <p class=\"dek\">{{ story.dek }}</p>\n\
+         {% for tag in story.tags %}<a>{{ tag.name }}</a>{% endfor %}\n\
+         </article>\n{% endblock main %}\n",
+    );
+    let run = site.build();
+    run.assert_failure();
+    let error = run.single_error();
+    assert_eq!(error.location, "templates/story.html:4:3", "{}", error.text);
+    assert_eq!(
+        error.message,
+        "template error: `{% if story.dek %}` is never closed"
+    );
+    assert_eq!(
+        error.help.as_deref(),
+        Some("add `{% endif %}` where its part ends, before `{% endblock main %}` on line 8")
+    );
+}
+
+#[test]
+fn unclosed_and_stray_tags_in_a_theme_folder_are_reported_in_their_own_file() {
+    let site = plain_theme(one_story().config("theme = \"plain\""))
+        .file(
+            "themes/plain/templates/tag.html",
+            "<h1>{{ tag.name }}</h1>\n{% endfor %}\n",
+        )
+        .file(
+            "themes/plain/templates/author.html",
+            "<ul>\n{% for story in paginator.stories %}\n<li>{{ story.headline }}</li>\n",
+        );
+    let run = site.build();
+    run.assert_failure();
+    let found: Vec<(String, String)> = run
+        .diagnostics()
+        .into_iter()
+        .map(|d| (d.location, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "themes/plain/templates/author.html:2:1".to_string(),
+                "template error: `{% for story in paginator.stories %}` is never closed"
+                    .to_string()
+            ),
+            (
+                "themes/plain/templates/tag.html:2:1".to_string(),
+                "template error: `{% endfor %}` closes nothing that is open".to_string()
+            ),
+        ],
+        "both, in one run: {}",
+        run.stderr
+    );
+}

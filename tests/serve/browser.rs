@@ -148,3 +148,40 @@ fn broken_front_matter_shows_the_error_overlay_until_fixed_in_chromium() {
         &format!("[{OVERLAY}, {HEADLINE}]"),
     );
 }
+
+#[test]
+fn a_story_deleted_before_the_tab_listens_still_reloads_the_tab_in_chromium() {
+    let Some(mut browser) = chromium() else {
+        return;
+    };
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    browser.open_tab();
+    browser.on_every_document(EVENT_SOURCE_SPY);
+    // The race, made certain: the page's live-reload request is held back by the browser
+    // until the story is deleted and the site rebuilt.
+    browser.call(
+        "Fetch.enable",
+        serde_json::json!({ "patterns": [{ "urlPattern": "*/__dateline/events*" }] }),
+    );
+    browser.navigate(&server.url(CEASEFIRE_URL));
+    let held = browser.wait_for_event(BROWSER_TIMEOUT, "Fetch.requestPaused");
+    assert_eq!(browser.eval(HEADLINE), serde_json::json!(ORIGINAL));
+    browser.eval("window.__beforeTheEdit = true");
+
+    site.remove(CEASEFIRE);
+    wait_until(CHANGE_TIMEOUT, "the deleted story is gone", || {
+        server.get(CEASEFIRE_URL).status == 404
+    });
+    browser.call(
+        "Fetch.continueRequest",
+        serde_json::json!({ "requestId": held["requestId"] }),
+    );
+    browser.call("Fetch.disable", serde_json::json!({}));
+    browser.wait_for(
+        BROWSER_TIMEOUT,
+        "the tab reloads and shows that the story is gone",
+        &format!("{HEADLINE} === null && window.__beforeTheEdit === undefined && {LISTENING}"),
+        &format!("[{HEADLINE}, window.__beforeTheEdit ?? null, document.title]"),
+    );
+}

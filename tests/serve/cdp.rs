@@ -220,6 +220,23 @@ impl Chromium {
         result["result"]["value"].clone()
     }
 
+    /// Waits until the tab sends the event `method` (such as `Fetch.requestPaused`); returns
+    /// its parameters. Events arrive with the answers to calls, so this keeps calling.
+    pub fn wait_for_event(&mut self, timeout: Duration, method: &str) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(index) = self.events.iter().position(|e| e["method"] == method) {
+                return self.events.remove(index)["params"].clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {timeout:?} waiting for the event {method}"
+            );
+            self.eval("0");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// Polls `expression` until it is `true`; panics saying `what` it waited for and the
     /// value of `show` then.
     pub fn wait_for(&mut self, timeout: Duration, what: &str, expression: &str, show: &str) {

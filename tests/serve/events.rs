@@ -19,12 +19,28 @@ struct Events {
 impl Events {
     /// Subscribes; the server has subscribed us once it answered, which `call` waits for.
     fn connect(server: &Server) -> Events {
+        Events::connect_to(server, "/__dateline/events", None)
+    }
+
+    /// Subscribes as the script of a page served from the build `since` does.
+    fn connect_since(server: &Server, since: &str) -> Events {
+        Events::connect_to(server, &format!("/__dateline/events?since={since}"), None)
+    }
+
+    /// Subscribes as a browser reconnecting after it heard of the build `last` does.
+    fn reconnect_after(server: &Server, last: &str) -> Events {
+        Events::connect_to(server, "/__dateline/events", Some(last))
+    }
+
+    fn connect_to(server: &Server, path: &str, last_event_id: Option<&str>) -> Events {
         let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
-        let response = agent
-            .get(server.url("/__dateline/events"))
-            .header("Accept", "text/event-stream")
-            .call()
-            .expect("subscribe to the events");
+        let mut request = agent
+            .get(server.url(path))
+            .header("Accept", "text/event-stream");
+        if let Some(last) = last_event_id {
+            request = request.header("Last-Event-ID", last);
+        }
+        let response = request.call().expect("subscribe to the events");
         assert_eq!(response.status().as_u16(), 200);
         let content_type = response
             .headers()
@@ -84,6 +100,19 @@ fn strings(value: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The build a served page says it comes from, as its reload script sends it back.
+fn served_version(page: &Reply) -> String {
+    let (_, after) = page
+        .body
+        .split_once("/__dateline/events?since=")
+        .unwrap_or_else(|| panic!("the page has no reload script: {}", page.body));
+    after
+        .split('"')
+        .next()
+        .expect("the version ends the URL")
+        .to_string()
 }
 
 fn ceasefire(headline: &str) -> String {
@@ -227,4 +256,61 @@ fn stylesheet_edit_is_swapped_in_open_tabs() {
         !strings(&m["styles"]).is_empty()
     });
     assert_eq!(strings(&message["styles"]), vec!["/style.css"], "{message}");
+}
+
+#[test]
+fn a_tab_that_connects_after_a_rebuild_hears_that_its_page_changed() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let page = server.get(CEASEFIRE_URL);
+    assert_eq!(page.status, 200);
+    let since = served_version(&page);
+    // The race, made certain: the story is deleted and the site rebuilt after the page was
+    // served and before its tab connects, so no broadcast can reach the tab.
+    site.remove(CEASEFIRE);
+    wait_until(CHANGE_TIMEOUT, "the deleted story is gone", || {
+        server.get(CEASEFIRE_URL).status == 404
+    });
+    for tab in [
+        Events::connect_since(&server, &since),
+        Events::reconnect_after(&server, &since),
+    ] {
+        let greeting = tab.next("the greeting of a tab served before the rebuild");
+        assert_eq!(greeting["kind"], "reload", "{greeting}");
+        assert!(
+            strings(&greeting["pages"]).contains(&CEASEFIRE_URL.to_string()),
+            "{greeting}"
+        );
+    }
+}
+
+#[test]
+fn a_tab_served_from_the_current_build_hears_only_later_rebuilds() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    site.write(CEASEFIRE, &ceasefire("Ceasefire collapses overnight"));
+    let page = server.wait_for(CEASEFIRE_URL, "Ceasefire collapses overnight");
+    let tab = Events::connect_since(&server, &served_version(&page));
+    let story = newsroom_stories()[1]
+        .1
+        .clone()
+        .closing("The delegations left on Tuesday.");
+    site.write(TALKS, &story.text());
+    let first = tab.next("the first message after the talks edit");
+    assert_eq!(
+        strings(&first["pages"]),
+        vec![TALKS_URL],
+        "the edit made before the page was served is not told again: {first}"
+    );
+}
+
+#[test]
+fn a_tab_from_another_server_run_reloads() {
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    let since = served_version(&server.get(CEASEFIRE_URL));
+    drop(server);
+    let restarted = Server::start(&site.root());
+    let greeting = Events::connect_since(&restarted, &since).next("the greeting after a restart");
+    assert_eq!(strings(&greeting["pages"]), vec!["*"], "{greeting}");
 }

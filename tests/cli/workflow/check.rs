@@ -205,6 +205,90 @@ fn github_actions_get_annotations_on_the_lines() {
     );
 }
 
+/// A repository that keeps its site in `gazette/`, checked from the repository's top folder
+/// (the working directory of every workflow step) with `--root gazette`.
+fn site_in_a_subfolder() -> Site {
+    Site::empty().file("gazette/site.toml", super::CONFIG).file(
+        "gazette/content/world/bad.md",
+        "---\nheadline: Bad\ndate: 2025-13-01\n---\nText.\n",
+    )
+}
+
+#[test]
+fn with_root_every_report_names_files_from_the_working_directory() {
+    let repository = site_in_a_subfolder();
+    for root in ["gazette", "./gazette/"] {
+        let human = dateline(repository.root())
+            .args(["check", "--now", NOW, "--root", root])
+            .env("GITHUB_ACTIONS", "true")
+            .run();
+        assert_eq!(human.code, Some(1), "{}", human.stderr);
+        assert!(
+            human
+                .stdout
+                .contains("::error file=gazette/content/world/bad.md,line=3,col=7::"),
+            "GitHub attaches annotations to paths from the checkout: {}",
+            human.stdout
+        );
+        assert_eq!(
+            human.diagnostics()[0].location,
+            "gazette/content/world/bad.md:3:7",
+            "a terminal opens the path it shows: {}",
+            human.stderr
+        );
+
+        let json = dateline(repository.root())
+            .args(["check", "--format", "json", "--now", NOW, "--root", root])
+            .env("GITHUB_ACTIONS", "true")
+            .run();
+        let report: serde_json::Value =
+            serde_json::from_str(&json.stdout).expect("stdout stays JSON");
+        assert_eq!(
+            json_diagnostics(&report)[0]["file"],
+            "gazette/content/world/bad.md"
+        );
+        assert!(
+            json.stderr
+                .contains("::error file=gazette/content/world/bad.md,line=3,col=7::"),
+            "{}",
+            json.stderr
+        );
+    }
+
+    let build = dateline(repository.root())
+        .args(["build", "--now", NOW, "--root", "gazette"])
+        .run();
+    assert_eq!(build.code, Some(1));
+    assert_eq!(
+        build.diagnostics()[0].location,
+        "gazette/content/world/bad.md:3:7"
+    );
+}
+
+#[test]
+fn from_inside_the_site_or_beside_it_paths_lead_back_to_the_file() {
+    let repository = site_in_a_subfolder();
+    let inside = dateline(&repository.root().join("gazette/content"))
+        .args(["check", "--format", "json", "--now", NOW, "--root", ".."])
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&inside.stdout).expect("JSON");
+    assert_eq!(
+        json_diagnostics(&report)[0]["file"],
+        "../content/world/bad.md"
+    );
+    // An absolute --root inside the working directory is shown from it, like a relative one.
+    let absolute = repository.root().join("gazette");
+    let beside = dateline(repository.root())
+        .args(["check", "--format", "json", "--now", NOW, "--root"])
+        .arg(&absolute)
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&beside.stdout).expect("JSON");
+    assert_eq!(
+        json_diagnostics(&report)[0]["file"],
+        "gazette/content/world/bad.md"
+    );
+}
+
 #[test]
 fn build_shows_warnings_and_still_publishes() {
     let site = good_site();

@@ -1,7 +1,9 @@
-//! The GitHub Actions example: valid YAML that runs only commands Dateline has, and the same
-//! text as the README shows.
+//! The GitHub Actions example: valid YAML that runs only commands Dateline has, the same text
+//! as the README shows, and a version step that finds the commit of a branch, a tag or a
+//! commit hash (run with bash on a real git repository).
 
 use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -119,5 +121,138 @@ fn subcommands_are_found_after_separators() {
             "dateline check && dateline build --base-url x\ncargo install dateline"
         ),
         ["check", "build"]
+    );
+}
+
+/// The `run:` script of the step called `name`.
+fn step_script(workflow: &Value, name: &str) -> String {
+    workflow["jobs"]["build"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|step| step["name"] == name)
+        .and_then(|step| step["run"].as_str())
+        .unwrap_or_else(|| panic!("a step called {name:?} with a script"))
+        .to_string()
+}
+
+/// Runs `git args` in `dir` with a fixed author; returns its standard output, trimmed.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Desk", "-c", "user.email=desk@example.org"])
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// What the version step did: its exit code, what it wrote to `$GITHUB_OUTPUT`, and its
+/// standard output.
+struct VersionStep {
+    code: Option<i32>,
+    output: String,
+    stdout: String,
+}
+
+/// Runs the version step as GitHub runs a `run:` script on Linux (`bash -e`).
+fn find_version(script: &str, git_url: &Path, reference: &str) -> VersionStep {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let script_file = dir.path().join("step.sh");
+    let output_file = dir.path().join("github_output");
+    std::fs::write(&script_file, script).expect("write the step's script");
+    std::fs::write(&output_file, "").expect("create GITHUB_OUTPUT");
+    let run = Command::new("bash")
+        .arg("-e")
+        .arg(&script_file)
+        .env("DATELINE_GIT", git_url)
+        .env("DATELINE_REF", reference)
+        .env("GITHUB_OUTPUT", &output_file)
+        .output()
+        .expect("bash is installed");
+    VersionStep {
+        code: run.status.code(),
+        output: std::fs::read_to_string(&output_file).expect("read GITHUB_OUTPUT"),
+        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
+    }
+}
+
+#[test]
+fn the_version_step_finds_the_commit_of_a_branch_a_tag_or_a_commit() {
+    let script = step_script(&workflow(), "Find the Dateline version");
+    let repository = tempfile::tempdir().expect("a temporary folder");
+    let repo = repository.path();
+    git(repo, &["init", "--quiet", "--initial-branch=main"]);
+    git(repo, &["commit", "--quiet", "--allow-empty", "-m", "first"]);
+    let first = git(repo, &["rev-parse", "HEAD"]);
+    git(repo, &["tag", "light"]);
+    git(repo, &["tag", "--annotate", "--message", "Release", "v1.0"]);
+    git(
+        repo,
+        &["commit", "--quiet", "--allow-empty", "-m", "second"],
+    );
+    let second = git(repo, &["rev-parse", "HEAD"]);
+    // A branch whose name ends like `main`, and one named like the tag at another commit.
+    git(repo, &["branch", "feature/main", &first]);
+    git(repo, &["branch", "v1.0"]);
+
+    for (reference, expected) in [
+        ("main", &second),
+        ("light", &first),
+        // The commit an annotated tag points to, not the tag object itself.
+        ("v1.0", &first),
+        // A commit that no branch or tag names, as a full hash: used as it is.
+        (first.as_str(), &first),
+        (second.to_uppercase().as_str(), &second.to_uppercase()),
+    ] {
+        let step = find_version(&script, repo, reference);
+        assert_eq!(step.code, Some(0), "{reference}: {}", step.stdout);
+        assert_eq!(step.output, format!("rev={expected}\n"), "{reference}");
+    }
+}
+
+#[test]
+fn the_version_step_fails_with_a_message_rather_than_an_empty_cache_key() {
+    let workflow = workflow();
+    let script = step_script(&workflow, "Find the Dateline version");
+    let repository = tempfile::tempdir().expect("a temporary folder");
+    let repo = repository.path();
+    git(repo, &["init", "--quiet", "--initial-branch=main"]);
+    git(repo, &["commit", "--quiet", "--allow-empty", "-m", "first"]);
+    let short = git(repo, &["rev-parse", "--short", "HEAD"]);
+    for reference in ["no-such-branch", short.as_str()] {
+        let step = find_version(&script, repo, reference);
+        assert_eq!(step.code, Some(1), "{reference}");
+        assert_eq!(step.output, "", "{reference}: no version is written");
+        assert!(
+            step.stdout.starts_with(&format!(
+                "::error::DATELINE_REF={reference} is no branch or tag"
+            )),
+            "{reference}: {}",
+            step.stdout
+        );
+    }
+    // The cache key and the install both take the version the step found.
+    let steps = workflow["jobs"]["build"]["steps"]
+        .as_array()
+        .expect("steps");
+    let cache = steps
+        .iter()
+        .find(|step| step["id"] == "cache")
+        .expect("the cache step");
+    assert_eq!(
+        cache["with"]["key"],
+        "dateline-${{ runner.os }}-${{ steps.dateline.outputs.rev }}"
+    );
+    let install = step_script(&workflow, "Install Dateline");
+    assert!(
+        install.contains("--rev \"${{ steps.dateline.outputs.rev }}\""),
+        "{install}"
     );
 }
