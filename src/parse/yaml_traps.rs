@@ -30,6 +30,24 @@ pub(crate) fn explain(
     {
         let quote = &value[..1];
         let column = line.len() - value.len() + 1;
+        if let Some(close) = closing_quote(value) {
+            let after = value[close + 1..].trim();
+            return Some((
+                format!(
+                    "the quote opened at {number}:{column} closes at {number}:{}, and \
+                     YAML allows no text after it: `{after}`",
+                    column + value[..close].chars().count()
+                ),
+                format!(
+                    "put the whole value in the other kind of quotes: {}: {}",
+                    key.unwrap_or("key"),
+                    match quote {
+                        "'" => format!("\"{}\"", value.replace("''", "'").replace('"', "\\\"")),
+                        _ => format!("'{}'", value.replace('\'', "''")),
+                    }
+                ),
+            ));
+        }
         return Some((
             format!("the quote opened at {number}:{column} is never closed"),
             format!("end the value with {quote} on the same line, or remove the opening {quote}"),
@@ -269,6 +287,27 @@ fn split_key(line: &str) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// The byte offset of the quote that closes the quoted value at the start of `value`, when
+/// text follows it on the line (`'Twas a good day' he said`): a doubled `''` inside single
+/// quotes and `\"` inside double quotes do not close.
+fn closing_quote(value: &str) -> Option<usize> {
+    let quote = value.chars().next()?;
+    let mut chars = value.char_indices().skip(1).peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') => {
+                chars.next();
+            }
+            c if c == quote => return (!value[at + 1..].trim().is_empty()).then_some(at),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The 1-based column of a tab among the line's leading blanks.
 fn tab_in_indentation(line: &str) -> Option<usize> {
     let blanks = line.len() - line.trim_start_matches([' ', '\t']).len();
@@ -341,6 +380,25 @@ mod tests {
         for value in ["Talks", "?Why", "|", ">", "-5 degrees", "50%"] {
             assert_eq!(indicator(value), None, "{value}");
         }
+    }
+
+    #[test]
+    fn a_quote_closed_before_the_end_of_the_value_is_told_apart_from_an_unclosed_one() {
+        assert_eq!(closing_quote("'Twas a good day' he said"), Some(16));
+        assert_eq!(closing_quote("\"Yes\" he said"), Some(4));
+        assert_eq!(closing_quote("'It''s' fine"), Some(6));
+        assert_eq!(closing_quote("\"a \\\" b\" c"), Some(7));
+        assert_eq!(closing_quote("\"Talks resume"), None);
+        assert_eq!(closing_quote("\"Talks\"  "), None);
+        let said = message(
+            "invalid trailing content after single-quoted scalar",
+            "headline: 'Twas a good day' he said",
+            None,
+        );
+        assert_eq!(
+            said,
+            "the quote opened at 3:11 closes at 3:27, and YAML allows no text after it: `he said`"
+        );
     }
 
     #[test]
