@@ -333,15 +333,41 @@ pub fn read_text(path: &Path, root: &Path) -> Result<Arc<str>, Diagnostic> {
             format!("cannot read the file: {}", io_reason(&err)),
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let offset = err.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]);
-        let (line, column) = crate::diagnostic::line_column(&valid, offset);
-        Diagnostic::error(&display, "the file is not valid UTF-8 text")
-            .at(line, column)
-            .with_help("save the file with UTF-8 encoding in your editor")
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|err| not_utf8(display, err.as_bytes(), err.utf8_error().valid_up_to()))?;
     Ok(Arc::from(normalize(text)))
+}
+
+/// The error for a text file that is not UTF-8, at the first byte that is not, naming the
+/// encoding a word processor most likely saved it in: UTF-16 (Word's and Notepad's
+/// "Unicode") by its byte-order mark, else the Windows "Western" encoding, with the
+/// character that byte stands for there, so the editor sees which letter it is.
+fn not_utf8(display: PathBuf, bytes: &[u8], offset: usize) -> Diagnostic {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Diagnostic::error(
+            display,
+            "the file is saved as UTF-16 (\"Unicode\"), not UTF-8",
+        )
+        .at(1, 1)
+        .with_help("save it again as UTF-8 (in Word: Plain Text, encoding Unicode (UTF-8))");
+    }
+    let valid = String::from_utf8_lossy(&bytes[..offset]);
+    let (line, column) = crate::diagnostic::line_column(&valid, offset);
+    let byte = &bytes[offset..(offset + 1).min(bytes.len())];
+    let (western, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(byte);
+    Diagnostic::error(
+        display,
+        format!(
+            "the file is not UTF-8 text: it looks saved in the older Windows \"Western\" \
+             encoding, where this byte is `{}`",
+            crate::util::text::printable(&western)
+        ),
+    )
+    .at(line, column)
+    .with_help(
+        "save it again with UTF-8 encoding (in most editors: Save As, Encoding, UTF-8); the \
+         text stays the same",
+    )
 }
 
 /// Drops a byte-order mark and turns CRLF (Windows) line ends into LF.

@@ -417,17 +417,25 @@ fn file_not_starting_with_a_fence_is_an_error_at_line_one() {
 }
 
 #[test]
-fn non_utf8_file_is_an_error_at_the_first_bad_byte() {
+fn non_utf8_file_is_an_error_at_the_first_bad_byte_naming_its_letter() {
     let error = single_error(talks(
         b"---\nheadline: Talks\ndate: 2025-05-19\n---\nBody \xff\xfe here.\n",
     ));
     assert_eq!(error.location, format!("{TALKS}:5:6"));
-    assert_eq!(error.message, "the file is not valid UTF-8 text");
+    assert_eq!(
+        error.message,
+        "the file is not UTF-8 text: it looks saved in the older Windows \"Western\" \
+         encoding, where this byte is `ÿ`"
+    );
     assert!(
         error.help.as_deref().is_some_and(|h| h.contains("UTF-8")),
         "{}",
         error.text
     );
+    let utf16 = b"\xff\xfe-\x00-\x00-\x00\n\x00";
+    let error = single_error(talks(utf16));
+    assert_eq!(error.location, format!("{TALKS}:1:1"));
+    assert!(error.message.contains("UTF-16"), "{}", error.text);
 }
 
 #[test]

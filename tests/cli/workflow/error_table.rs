@@ -102,7 +102,7 @@ const CASES: &[Case] = &[
     Case {
         kind: "not utf8",
         files: &[("content/world/a.md", Some(b"---\nheadline: \xff\n---\n"))],
-        message: "the file is not valid UTF-8 text",
+        message: "the file is not UTF-8 text: it looks saved in the older Windows \"Western\" encoding, where this byte is `ÿ`",
         location: "content/world/a.md:2:11",
     },
     Case {
