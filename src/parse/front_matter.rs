@@ -63,16 +63,32 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
+/// Why a file has no front matter to read, and the byte range of the line to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsplit {
+    pub message: &'static str,
+    pub at: Range<usize>,
+}
+
 /// Finds the `---` fences. The text must already have LF line ends and no BOM.
-pub fn split(text: &str) -> Result<Split<'_>, &'static str> {
+pub fn split(text: &str) -> Result<Split<'_>, Unsplit> {
+    let first_line = text.find('\n').unwrap_or(text.len());
     let Some(after_open) = text
         .strip_prefix("---\n")
         .or_else(|| (text == "---").then_some(""))
     else {
-        return Err("the file does not start with front matter (a `---` line)");
+        let message = match is_dashed_fence(&text[..first_line]) {
+            true => DASHED_FENCE,
+            false => "the file does not start with front matter (a `---` line)",
+        };
+        return Err(Unsplit {
+            message,
+            at: 0..first_line,
+        });
     };
     let yaml_offset = text.len() - after_open.len();
     let mut offset = 0;
+    let mut dashed = None;
     for line in after_open.split_inclusive('\n') {
         if line.trim_end() == "---" {
             let body_offset = yaml_offset + offset + line.len();
@@ -83,9 +99,36 @@ pub fn split(text: &str) -> Result<Split<'_>, &'static str> {
                 body_offset,
             });
         }
+        if dashed.is_none() && is_dashed_fence(line) {
+            let start = yaml_offset + offset;
+            dashed = Some(start..start + line.trim_end().len());
+        }
         offset += line.len();
     }
-    Err("the front matter is never closed: add a `---` line after it")
+    Err(match dashed {
+        Some(at) => Unsplit {
+            message: DASHED_FENCE,
+            at,
+        },
+        None => Unsplit {
+            message: "the front matter is never closed: add a `---` line after it",
+            at: 0..first_line,
+        },
+    })
+}
+
+const DASHED_FENCE: &str = "this line should be `---`, three hyphens: a word processor has turned \
+                            them into a dash (— or –)";
+
+/// A line of hyphens and dashes that is not `---`: what Word's and Google Docs' autocorrect
+/// make of a fence (`—-`, `–-`, `—`).
+fn is_dashed_fence(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty()
+        && line.contains(['—', '–', '―', '‒'])
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '—' | '–' | '―' | '‒'))
 }
 
 /// Front matter as written, before dates and defaults are resolved.
@@ -1081,7 +1124,7 @@ mod tests {
 
     fn parse_text(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         let source: Arc<str> = Arc::from(text);
-        let split = split(&source).map_err(|e| vec![Diagnostic::error("a.md", e)])?;
+        let split = split(&source).map_err(|e| vec![Diagnostic::error("a.md", e.message)])?;
         parse(Path::new("a.md"), &source, &split, &TimeZone::UTC).map_err(Diagnostics::sorted)
     }
 
@@ -1108,15 +1151,30 @@ mod tests {
 
     #[test]
     fn split_refuses_missing_fences() {
+        let message = |text| split(text).unwrap_err().message;
+        assert!(message("headline: x\n").contains("does not start"));
+        assert!(message("---\nheadline: x\n").contains("never closed"));
+    }
+
+    #[test]
+    fn fences_a_word_processor_turned_into_dashes_are_named_at_their_line() {
+        for fence in ["—-", "–-", "—", "-–-"] {
+            let opening = format!("{fence}\nheadline: x\n---\n");
+            let unsplit = split(&opening).unwrap_err();
+            assert_eq!(
+                (unsplit.message, unsplit.at),
+                (DASHED_FENCE, 0..fence.len())
+            );
+            let closing = format!("---\nheadline: x\n{fence}\nBody\n");
+            let unsplit = split(&closing).unwrap_err();
+            assert_eq!(unsplit.message, DASHED_FENCE);
+            assert_eq!(&closing[unsplit.at], fence);
+        }
         assert!(
-            split("headline: x\n")
+            split("---\nheadline: x\n- - -\n")
                 .unwrap_err()
-                .contains("does not start")
-        );
-        assert!(
-            split("---\nheadline: x\n")
-                .unwrap_err()
-                .contains("never closed")
+                .message
+                .contains("never")
         );
     }
 

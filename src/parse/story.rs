@@ -75,9 +75,9 @@ pub fn parse(file: Arc<SourceFile>, site: &Site, now: Timestamp) -> Result<Story
             "start it with front matter: a `---` line, `headline:` and `date:`, then `---`",
         )]));
     }
-    let split = front_matter::split(&file.text).map_err(|message| {
-        Diagnostics::from_iter([Diagnostic::error(&file.display, message)
-            .with_span(&file.text, 0..first_line_len(&file.text))
+    let split = front_matter::split(&file.text).map_err(|unsplit| {
+        Diagnostics::from_iter([Diagnostic::error(&file.display, unsplit.message)
+            .with_span(&file.text, unsplit.at)
             .with_help(
                 "a story starts with `---`, its front matter (headline, date...), then `---`",
             )])
@@ -142,10 +142,6 @@ fn route(site: &Site, front: &FrontMatter, section_slug: Option<&str>, slug: &st
         day: date.day(),
         slug,
     })
-}
-
-fn first_line_len(text: &str) -> usize {
-    text.find('\n').unwrap_or(text.len())
 }
 
 /// `world/talks/index.md` is a story folder: its photos sit beside it.

@@ -24,6 +24,12 @@ pub(crate) fn explain(
             "replace the tab with spaces, the same number as the lines around it".into(),
         ));
     }
+    if let Some(item) = unspaced_list_item(line, previous) {
+        return Some((
+            format!("line {number} is a list item without a space after `-`"),
+            format!("write it as `- {item}`"),
+        ));
+    }
     if let Some(value) = value
         && value.starts_with(['"', '\''])
         && parser_message.contains("quote")
@@ -287,6 +293,17 @@ fn split_key(line: &str) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// The text of a list item written without a space after its dash (`-Ukraine` under
+/// `tags:`), which YAML reads as the text "-Ukraine" instead of a list.
+fn unspaced_list_item<'a>(line: &'a str, previous: Option<(usize, &str)>) -> Option<&'a str> {
+    let item = line.trim_start().strip_prefix('-')?;
+    let in_list = previous.is_some_and(|(_, above)| {
+        above.trim_end().ends_with(':') || above.trim_start().starts_with("- ")
+    });
+    let text = item.starts_with(|c: char| !c.is_whitespace() && c != '-');
+    (in_list && text).then(|| item.trim_end())
+}
+
 /// The byte offset of the quote that closes the quoted value at the start of `value`, when
 /// text follows it on the line (`'Twas a good day' he said`): a doubled `''` inside single
 /// quotes and `\"` inside double quotes do not close.
@@ -399,6 +416,17 @@ mod tests {
             said,
             "the quote opened at 3:11 closes at 3:27, and YAML allows no text after it: `he said`"
         );
+    }
+
+    #[test]
+    fn a_list_item_without_its_space_is_named() {
+        let said = message("expected sequence start", "  -Ukraine", Some((2, "tags:")));
+        assert_eq!(said, "line 3 is a list item without a space after `-`");
+        assert_eq!(
+            unspaced_list_item("  -5 degrees", Some((2, "dek: x"))),
+            None
+        );
+        assert_eq!(unspaced_list_item("- Kyiv", Some((2, "tags:"))), None);
     }
 
     #[test]
