@@ -4,6 +4,7 @@
 
 pub mod front_matter;
 pub mod highlight;
+mod html_repair;
 pub mod markdown;
 pub mod schema;
 pub mod story;
