@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, LocalName, ParseOpts, QualName, local_name, ns};
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, line_column};
 use obsolete::Fate;
@@ -56,12 +57,25 @@ pub(crate) struct File<'a> {
 /// The body's HTML balanced and cleaned, with a warning for every repair (and an error for
 /// what cannot be repaired without losing the story's text).
 pub(crate) fn repair(html: &str, segments: &[Segment], file: &File<'_>) -> (String, Diagnostics) {
-    let (mut arena, strays) = parse(html, segments);
     let mut repair = Repair {
         html,
         segments,
         file,
         found: Vec::new(),
+        quiet: false,
+        ids: HashSet::default(),
+    };
+    let (mut arena, strays) = match parse(html, segments) {
+        Ok(parsed) => parsed,
+        Err(at) => {
+            repair.found.push(Found {
+                error: true,
+                at,
+                message: format!("the HTML here is nested more than {MAX_HELD} elements deep"),
+                help: "close the tags this story opens; no page nests so deep, and browsers give up on it",
+            });
+            return (String::new(), repair.diagnostics());
+        }
     };
     for tag in strays {
         if !repair.is_raw(tag.start) {
@@ -98,10 +112,15 @@ pub(crate) fn balance(html: &str) -> String {
     repair(html, &[segment], &file).0
 }
 
+/// How many elements the parser may hold open (with those it keeps to re-open) before the body
+/// is refused: each piece costs a count of them, so hostile nesting must not grow unbounded.
+/// Browsers stop nesting at 512.
+const MAX_HELD: usize = 1024;
+
 /// Feeds the HTML to html5ever piece by piece (each piece ends at a `>` or a segment's end), so
 /// that the sink knows which tag each of the parser's steps comes from. Returns the tree and the
-/// end tags that closed nothing and were dropped.
-fn parse(html: &str, segments: &[Segment]) -> (Arena, Vec<TagAt>) {
+/// end tags that closed nothing and were dropped; or where the HTML nests too deep.
+fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize> {
     let mut strays = Vec::new();
     let census = Census::default();
     let context = QualName::new(None, ns!(html), local_name!("div"));
@@ -139,6 +158,9 @@ fn parse(html: &str, segments: &[Segment]) -> (Arena, Vec<TagAt>) {
                 census.next();
                 parser.tokenizer.sink.trace_handles(&census);
                 parser.tokenizer.sink.sink.settle(&census);
+                if census.held.get() > MAX_HELD {
+                    return Err(last_open);
+                }
             }
             let sink = &parser.tokenizer.sink.sink;
             if let Some(tag) = tag
@@ -151,7 +173,7 @@ fn parse(html: &str, segments: &[Segment]) -> (Arena, Vec<TagAt>) {
             start = end;
         }
     }
-    (parser.finish(), strays)
+    Ok((parser.finish(), strays))
 }
 
 /// The tag written from `start` (a `<`) to `end` (after its `>`), if it is one.
@@ -202,6 +224,10 @@ struct Repair<'a> {
     segments: &'a [Segment],
     file: &'a File<'a>,
     found: Vec<Found>,
+    /// Repairs made now are not reported (they repeat one that was).
+    quiet: bool,
+    /// The ids of the body's elements: an `<a name>` becomes an id only if it is free.
+    ids: HashSet<String>,
 }
 
 const HELP_CLOSE: &str = "close the tag where it should end, or remove it";
@@ -215,6 +241,7 @@ const HELP_LIST: &str =
 impl Repair<'_> {
     fn fix(&mut self, arena: &mut Arena) {
         let mut loose_items = Vec::new();
+        self.ids = ids(arena);
         for id in elements(arena) {
             let Some(element) = arena.element(id) else {
                 continue;
@@ -248,16 +275,27 @@ impl Repair<'_> {
                     }
                     continue;
                 }
-                // A tag left open is closed where the parser closed it, not re-opened in every
-                // paragraph that follows.
-                Made::Parser(at)
-                    if obsolete::is_formatting(&name) && !self.is_raw(at.saturating_sub(1)) =>
-                {
+                // A tag left open is closed where the parser closed it (as the warning about
+                // it says), not re-opened in every paragraph that follows.
+                Made::Reopened => {
                     arena.unwrap(id);
                     continue;
                 }
-                Made::Parser(_) => continue,
-                Made::Tag(_) if !self.is_raw(made_at(made)) => {
+                // A copy the parser made of a story's formatting tag (splitting `<b>` around a
+                // block) is repaired like the tag, which was reported.
+                Made::Parser if html_element && obsolete::is_formatting(&name) => {
+                    self.quiet = true;
+                    if !self.element(arena, id, 0, &name) {
+                        self.attributes(arena, id, 0);
+                        if name == "a" && in_link(arena, id) {
+                            arena.unwrap(id);
+                        }
+                    }
+                    self.quiet = false;
+                    continue;
+                }
+                Made::Parser => continue,
+                Made::Tag(at) if !self.is_raw(at) => {
                     self.interrupted(&name, closed);
                     continue;
                 }
@@ -267,6 +305,16 @@ impl Repair<'_> {
                         continue;
                     }
                     if self.element(arena, id, at, &name) {
+                        continue;
+                    }
+                    if name == "a" && in_link(arena, id) {
+                        self.warn(
+                            at,
+                            "a link inside a link: the inner `<a>` dropped, its text kept"
+                                .to_string(),
+                            HELP_CLOSE,
+                        );
+                        arena.unwrap(id);
                         continue;
                     }
                     self.attributes(arena, id, at);
@@ -449,7 +497,7 @@ impl Repair<'_> {
             let anchor = attrs.remove(index);
             let has_id = attrs.iter().any(|a| &*a.name.local == "id");
             let usable = !anchor.value.is_empty() && !anchor.value.contains(char::is_whitespace);
-            if !has_id && usable {
+            if !has_id && usable && !self.quiet && self.ids.insert(anchor.value.to_string()) {
                 attrs.push(Attribute {
                     name: QualName::new(None, ns!(), local_name!("id")),
                     value: anchor.value,
@@ -521,9 +569,10 @@ impl Repair<'_> {
                     let ul = arena.add(Kind::Element(tree::Element {
                         name: QualName::new(None, ns!(html), local_name!("ul")),
                         attrs: Vec::new(),
-                        made: Made::Parser(0),
+                        made: Made::Parser,
                         closed: Closed::Own,
                         contents: None,
+                        listed: false,
                     }));
                     arena.insert_before(id, ul);
                     ul
@@ -542,6 +591,9 @@ impl Repair<'_> {
     }
 
     fn warn(&mut self, at: usize, message: String, help: &'static str) {
+        if self.quiet {
+            return;
+        }
         self.found.push(Found {
             error: false,
             at,
@@ -624,12 +676,6 @@ impl Repair<'_> {
     }
 }
 
-fn made_at(made: Made) -> usize {
-    match made {
-        Made::Tag(at) | Made::StrayEnd(at) | Made::Parser(at) => at,
-    }
-}
-
 /// Every element under the fragment's root, in document order (children before the elements
 /// that follow their parent), without recursion.
 fn elements(arena: &Arena) -> Vec<usize> {
@@ -643,6 +689,33 @@ fn elements(arena: &Arena) -> Vec<usize> {
         }
     }
     order
+}
+
+/// The ids the body's elements already have.
+fn ids(arena: &Arena) -> HashSet<String> {
+    elements(arena)
+        .into_iter()
+        .filter_map(|id| arena.element(id))
+        .flat_map(|element| &element.attrs)
+        .filter(|attr| &*attr.name.local == "id")
+        .map(|attr| attr.value.to_string())
+        .collect()
+}
+
+/// Whether `id` sits inside an `<a>`: a link in a link, which HTML does not allow and which
+/// would not read back the same.
+fn in_link(arena: &Arena, id: usize) -> bool {
+    let mut parent = arena.nodes[id].parent;
+    while let Some(node) = parent {
+        if arena
+            .element(node)
+            .is_some_and(|e| e.name.ns == ns!(html) && &*e.name.local == "a")
+        {
+            return true;
+        }
+        parent = arena.nodes[node].parent;
+    }
+    false
 }
 
 fn in_list(arena: &Arena, id: usize) -> bool {
@@ -694,4 +767,261 @@ fn without_office_styles(style: &str) -> Option<String> {
         .map(str::trim)
         .collect();
     Some(kept.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Repairs `html` as if a story were nothing but it, so positions are the HTML's own.
+    pub(super) fn check(html: &str) -> (String, Vec<Diagnostic>) {
+        let text: Arc<str> = Arc::from(html);
+        let file = File {
+            display: Path::new("a.md"),
+            text: &text,
+        };
+        let segment = Segment {
+            start: 0,
+            origin: Origin::Raw { at: 0, exact: true },
+        };
+        let (html, diagnostics) = repair(html, &[segment], &file);
+        (html, diagnostics.sorted())
+    }
+
+    fn messages(diagnostics: &[Diagnostic]) -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_unclosed_div_is_closed_at_the_end_and_reported_at_its_tag() {
+        let (html, found) = check("<p>One</p>\n<div class=\"box\">Two\n<p>Three</p>");
+        assert_eq!(
+            html,
+            "<p>One</p>\n<div class=\"box\">Two\n<p>Three</p></div>"
+        );
+        assert_eq!(
+            messages(&found),
+            ["2:1 `<div>` is never closed; Dateline closed it at the end of the story"]
+        );
+        assert!(!found[0].is_error());
+    }
+
+    #[test]
+    fn an_unclosed_span_is_closed_by_the_tag_that_ends_its_block() {
+        let (html, found) = check("<div>a <span>b</div>c");
+        assert_eq!(html, "<div>a <span>b</span></div>c");
+        assert_eq!(
+            messages(&found),
+            ["1:8 `<span>` is never closed; Dateline closed it at the `</div>` at 1:15"]
+        );
+    }
+
+    #[test]
+    fn a_bold_tag_left_open_is_not_reopened_in_the_next_paragraph() {
+        let (html, found) = check("<p>a <b>bold</p><p>plain</p>");
+        assert_eq!(html, "<p>a <b>bold</b></p><p>plain</p>");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn stray_end_tags_are_removed_and_reported() {
+        let (html, found) = check("a</div> b</span> c</p> d</br>");
+        assert_eq!(html, "a b c d<br>");
+        assert_eq!(
+            messages(&found),
+            [
+                "1:2 stray `</div>` removed: nothing it closes is open",
+                "1:10 stray `</span>` removed: nothing it closes is open",
+                "1:19 stray `</p>` removed: nothing it closes is open",
+                "1:25 `</br>` is not a tag: written as `<br>`",
+            ]
+        );
+    }
+
+    #[test]
+    fn obsolete_elements_are_written_the_modern_way_with_their_text() {
+        let (html, found) = check(
+            "<tt>x</tt> <font face=\"Arial\" color=red>y</font> <center>z</center> <strike>w</strike>",
+        );
+        assert_eq!(
+            html,
+            "<code>x</code> y <div style=\"text-align: center\">z</div> <s>w</s>"
+        );
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("`<tt>` is obsolete HTML: written as `<code>`")
+        );
+        assert!(
+            found[1]
+                .message
+                .contains("`<font>` is obsolete HTML: dropped, its text kept")
+        );
+    }
+
+    #[test]
+    fn word_markup_is_dropped_and_its_text_kept() {
+        let (html, found) = check(
+            "<p class=MsoNormal style='mso-bidi-font-size:12pt; color: red'>Text<o:p>&nbsp;</o:p> <st1:place>Kyiv</st1:place></p>",
+        );
+        assert_eq!(
+            html,
+            "<p class=\"MsoNormal\" style=\"color: red\">Text&nbsp; Kyiv</p>"
+        );
+        assert_eq!(
+            messages(&found),
+            [
+                "1:1 Word's `mso-` styles dropped from `<p>`",
+                "1:68 Word's `<o:p>` dropped, its text kept",
+                "1:86 Word's `<st1:place>` dropped, its text kept",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_becomes_an_id() {
+        let (html, found) = check("<a name=\"vote\">The vote</a> <a name=\"two words\">x</a>");
+        assert_eq!(html, "<a id=\"vote\">The vote</a> <a>x</a>");
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn list_items_outside_a_list_are_put_in_one() {
+        let (html, found) = check("<p>Intro</p>\n<li>one</li>\n<li>two</li>\n<p>Then</p><li>three");
+        assert_eq!(
+            html,
+            "<p>Intro</p>\n<ul><li>one</li>\n<li>two</li></ul>\n<p>Then</p><ul><li>three</li></ul>"
+        );
+        assert_eq!(
+            messages(&found),
+            [
+                "2:1 `<li>` outside a list: Dateline put it in a `<ul>` (and 1 more like it in this story)"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_repair_in_many_cells_is_one_warning_with_a_count() {
+        let row = "<tr><td valign=top width=50>x</td></tr>";
+        let (html, found) = check(&format!("<table>{}</table>", row.repeat(30)));
+        assert!(!html.contains("valign"), "{html}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .ends_with("(and 29 more like it in this story)")
+        );
+    }
+
+    #[test]
+    fn embeds_are_kept_as_they_are() {
+        let embed = "<blockquote class=\"twitter-tweet\"><p lang=\"en\">Text</p></blockquote>\n\
+                     <script async src=\"https://platform.example/widgets.js\" charset=\"utf-8\"></script>\n\
+                     <iframe src=\"https://video.example/embed/1\" allowfullscreen></iframe>";
+        let (html, found) = check(embed);
+        assert_eq!(
+            html,
+            embed
+                .replace("async", "async=\"\"")
+                .replace("allowfullscreen", "allowfullscreen=\"\"")
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn an_unclosed_iframe_that_would_hide_the_rest_is_an_error() {
+        let (_, found) =
+            check("<iframe src=\"https://video.example/1\">\n\nThe rest of the story.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].is_error());
+        assert!(found[0].message.contains("`<iframe>` is never closed"));
+    }
+
+    #[test]
+    fn an_image_without_alt_text_is_an_error() {
+        let (_, found) = check("<img src=\"/a.jpg\"> <img src=\"/b.jpg\" alt=\"\">");
+        assert_eq!(messages(&found), ["1:1 the image has no alt text"]);
+        assert!(found[0].is_error());
+    }
+
+    #[test]
+    fn unknown_elements_are_dropped_with_their_text_and_custom_ones_kept() {
+        let (html, found) = check("<blah>x</blah> <news-widget>y</news-widget>");
+        assert_eq!(html, "x <news-widget>y</news-widget>");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn balanced_html_is_left_alone() {
+        let html =
+            "<div class=\"box\"><p>A <em>b</em> <a href=\"/x/\">c</a></p><ul><li>d</li></ul></div>";
+        assert_eq!(check(html), (html.to_string(), Vec::new()));
+    }
+
+    #[test]
+    fn ten_thousand_nested_tags_are_refused_at_the_depth_browsers_give_up() {
+        let html = format!("{}text", "<div><span>".repeat(10_000));
+        let (_, found) = check(&html);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].is_error());
+        assert!(
+            found[0].message.contains("nested more than 1024"),
+            "{found:?}"
+        );
+        let (out, found) = check(&format!("{}text", "<div>".repeat(500)));
+        assert!(out.ends_with(&format!("text{}", "</div>".repeat(500))));
+        assert_eq!(out.matches("</div>").count(), 500);
+        assert_eq!(
+            found.len(),
+            1,
+            "one warning for 500 unclosed `<div>`: {found:?}"
+        );
+    }
+
+    /// Tag soup of the kinds archives hold, with words between the tags.
+    fn soup() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just(" alpha ".to_string()),
+            Just(" beta ".to_string()),
+            "(div|span|b|i|p|li|ul|tt|font|o:p|a name=x|table|tr|td|center|em|blah)"
+                .prop_map(|tag| format!("<{tag}>")),
+            "(div|span|b|i|p|li|ul|tt|font|o:p|a|table|tr|td|center|em|blah)"
+                .prop_map(|tag| format!("</{tag}>")),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    fn words(html: &str) -> Vec<String> {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+        words.sort();
+        words
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn repair_keeps_every_word_and_repairing_again_changes_nothing(html in soup()) {
+            let (once, _) = check(&html);
+            prop_assert_eq!(words(&once), words(&html));
+            let (twice, found) = check(&once);
+            prop_assert_eq!(&twice, &once);
+            prop_assert!(found.is_empty(), "{:?}", found);
+        }
+    }
 }

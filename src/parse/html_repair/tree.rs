@@ -39,9 +39,12 @@ pub(super) enum Made {
     Tag(usize),
     /// By an end tag of its name that closed nothing (`</p>` makes an empty paragraph).
     StrayEnd(usize),
-    /// By the parser alone, while reading the piece that ends at this offset: a formatting
-    /// element re-opened, or the fragment's root.
-    Parser(usize),
+    /// By the parser re-opening a formatting element that something other than its end tag
+    /// closed (`<b>` left open in one paragraph is re-opened in the next).
+    Reopened,
+    /// By the parser alone: the fragment's root, a table's `<tbody>`, or the copy of a
+    /// formatting element that its end tag splits (`<b>a<div>b</b>c</div>`).
+    Parser,
 }
 
 /// How an element ended.
@@ -63,6 +66,9 @@ pub(super) struct Element {
     pub(super) closed: Closed,
     /// For `<template>`: the node holding its contents.
     pub(super) contents: Option<usize>,
+    /// Whether the parser lists it among the formatting elements to re-open (only formatting
+    /// elements, and not the oldest of four alike, which it forgets).
+    pub(super) listed: bool,
 }
 
 #[derive(Debug)]
@@ -259,9 +265,13 @@ impl<'h> Sink<'h> {
             let Some(element) = arena.element_mut(id) else {
                 return false;
             };
-            let formatting =
-                element.name.ns == ns!(html) && super::obsolete::is_formatting(&element.name.local);
-            if census.count(id) >= 1 + u8::from(formatting) {
+            let count = census.count(id);
+            if count >= 1 + u8::from(element.listed) {
+                return true;
+            }
+            // A fourth `<b>` inside three: the parser forgets the oldest, which stays open.
+            if count == 1 && self.tag_is(&element.name, false).is_some() {
+                element.listed = false;
                 return true;
             }
             element.closed = match self.tag_is(&element.name, true) {
@@ -312,13 +322,21 @@ impl TreeSink for Sink<'_> {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> usize {
+        let formatting = name.ns == ns!(html) && super::obsolete::is_formatting(&name.local);
         let made = if let Some(tag) = self.tag_is(&name, false) {
             Made::Tag(tag.start)
         } else if let Some(tag) = self.tag_is(&name, true) {
-            self.made_stray.set(true);
-            Made::StrayEnd(tag.start)
+            match formatting {
+                true => Made::Parser,
+                false => {
+                    self.made_stray.set(true);
+                    Made::StrayEnd(tag.start)
+                }
+            }
+        } else if formatting {
+            Made::Reopened
         } else {
-            Made::Parser(self.feed.get().end)
+            Made::Parser
         };
         let mut arena = self.arena.borrow_mut();
         let contents = flags.template.then(|| arena.add(Kind::Root));
@@ -328,6 +346,7 @@ impl TreeSink for Sink<'_> {
             made,
             closed: Closed::Open,
             contents,
+            listed: formatting,
         }));
         self.open.borrow_mut().push(id);
         id
@@ -428,11 +447,14 @@ impl TreeSink for Sink<'_> {
 pub(super) struct Census {
     generation: Cell<u32>,
     counts: RefCell<Vec<(u32, u8)>>,
+    /// How many nodes the parser held at the last count.
+    pub(super) held: Cell<usize>,
 }
 
 impl Census {
     pub(super) fn next(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
+        self.held.set(0);
     }
 
     fn count(&self, id: usize) -> u8 {
@@ -457,6 +479,7 @@ impl Tracer for Census {
             *entry = (generation, 0);
         }
         entry.1 = entry.1.saturating_add(1);
+        self.held.set(self.held.get() + 1);
     }
 }
 
