@@ -842,6 +842,74 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_left_open_is_closed_and_reported_at_its_line() {
+        let body = render_text(
+            "a.md",
+            "Intro.\n\nThe minister <span class=\"x\">spoke.\n\nNext.",
+            &links(),
+        )
+        .unwrap();
+        assert!(
+            body.html
+                .contains("<p>The minister <span class=\"x\">spoke.</span></p>\n<p>Next.</p>"),
+            "{}",
+            body.html
+        );
+        let [warning] = body.warnings.as_slice() else {
+            panic!("one warning: {:?}", body.warnings);
+        };
+        assert_eq!((warning.line, warning.column), (6, 14));
+        assert_eq!(
+            warning.message,
+            "`<span>` is never closed; Dateline closed it at the end of the paragraph"
+        );
+    }
+
+    #[test]
+    fn a_teaser_cut_from_a_body_with_raw_html_is_balanced() {
+        let body = render_text("a.md", "Lead <b>bold.\n\nMore.", &links()).unwrap();
+        assert_eq!(body.summary, "<p>Lead <b>bold.</b></p>\n");
+    }
+
+    #[test]
+    fn a_block_tag_inside_a_paragraph_is_reported() {
+        let body = render_text("a.md", "Text <div>box</div> more.", &links()).unwrap();
+        assert_eq!(body.html, "<p>Text </p><div>box</div> more.\n");
+        assert_eq!(
+            body.warnings[0].message,
+            "`<div>` cannot be inside a paragraph: the paragraph ends before it"
+        );
+    }
+
+    #[test]
+    fn raw_html_dropped_by_unsafe_html_false_is_said_once() {
+        let body = render_with(
+            "a.md",
+            "<div>\nboxed\n</div>\n\nA <b>b</b>.",
+            &links(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(body.html, "<p>A b.</p>\n");
+        let [warning] = body.warnings.as_slice() else {
+            panic!("one warning: {:?}", body.warnings);
+        };
+        assert_eq!(warning.line, 4);
+        assert!(
+            warning.message.contains("raw HTML left out (5 pieces)"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn a_body_without_raw_html_has_no_warnings() {
+        let body = render_text("a.md", "Plain *text* with 3 < 4.", &links()).unwrap();
+        assert!(body.warnings.is_empty());
+        assert_eq!(body.html, "<p>Plain <em>text</em> with 3 &lt; 4.</p>\n");
+    }
+
+    #[test]
     fn join_refuses_to_climb_out_of_content() {
         assert_eq!(
             join(Path::new("world"), "../politics/a.md"),
