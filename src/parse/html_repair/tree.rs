@@ -266,7 +266,7 @@ impl<'h> Sink<'h> {
                 return false;
             };
             let count = census.count(id);
-            if count >= 1 + u8::from(element.listed) {
+            if count > u8::from(element.listed) {
                 return true;
             }
             // A fourth `<b>` inside three: the parser forgets the oldest, which stays open.
