@@ -65,6 +65,16 @@ pub(crate) fn repair(html: &str, segments: &[Segment], file: &File<'_>) -> (Stri
         quiet: false,
         ids: HashSet::default(),
     };
+    if let Some(open) = unclosed_comment(html)
+        && repair.is_raw(open)
+    {
+        repair.found.push(Found {
+            error: true,
+            at: open,
+            message: "the comment `<!--` is never closed: the rest of the story would be hidden inside it".to_string(),
+            help: "end the comment with `-->`, or remove it",
+        });
+    }
     let (mut arena, strays) = match parse(html, segments) {
         Ok(parsed) => parsed,
         Err(at) => {
@@ -153,6 +163,7 @@ fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize>
             sink.feed.set(Feed { end, tag });
             sink.closed_own.set(false);
             sink.made_stray.set(false);
+            let errors = sink.errors.get();
             parser.process(StrTendril::from_slice(piece));
             if piece.ends_with('>') {
                 census.next();
@@ -165,6 +176,7 @@ fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize>
             let sink = &parser.tokenizer.sink.sink;
             if let Some(tag) = tag
                 && tag.end_tag
+                && sink.errors.get() > errors
                 && !sink.closed_own.get()
                 && !sink.made_stray.get()
             {
@@ -174,6 +186,20 @@ fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize>
         }
     }
     Ok((parser.finish(), strays))
+}
+
+/// Where a `<!--` opens a comment that no `-->` closes, if one does.
+fn unclosed_comment(html: &str) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let open = from + html.get(from..)?.find("<!--")?;
+        // `<!-->` and `<!--->` are comments that end where they start.
+        let body = open + 2;
+        match html.get(body..)?.find("-->") {
+            Some(close) => from = body + close + 3,
+            None => return Some(open),
+        }
+    }
 }
 
 /// The tag written from `start` (a `<`) to `end` (after its `>`), if it is one.
@@ -919,6 +945,14 @@ mod tests {
     }
 
     #[test]
+    fn tags_written_inside_a_script_are_its_text() {
+        let html = "<script>document.write(\"</div><b>\");</script><textarea></span></textarea>";
+        let (out, found) = check(html);
+        assert_eq!(out, html.replace("</span>", "&lt;/span&gt;"));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
     fn embeds_are_kept_as_they_are() {
         let embed = "<blockquote class=\"twitter-tweet\"><p lang=\"en\">Text</p></blockquote>\n\
                      <script async src=\"https://platform.example/widgets.js\" charset=\"utf-8\"></script>\n\
@@ -940,6 +974,22 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].is_error());
         assert!(found[0].message.contains("`<iframe>` is never closed"));
+    }
+
+    #[test]
+    fn an_unclosed_comment_that_would_hide_the_rest_is_an_error() {
+        let (_, found) = check("<p>Seen</p><!-- note\n\n<p>The rest of the story.</p>");
+        // The `</p>` inside the comment is text there, not a stray tag.
+        assert_eq!(
+            messages(&found),
+            [
+                "1:12 the comment `<!--` is never closed: the rest of the story would be hidden inside it"
+            ]
+        );
+        assert!(found[0].is_error());
+        let (html, found) = check("<!-- one --><p>a</p><!----><!-->");
+        assert_eq!(html, "<!-- one --><p>a</p><!----><!---->");
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

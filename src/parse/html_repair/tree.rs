@@ -240,6 +240,9 @@ pub(super) struct Sink<'h> {
     pub(super) made_stray: Cell<bool>,
     /// Elements not known to be closed yet.
     open: RefCell<Vec<usize>>,
+    /// How many parse errors html5ever has reported: an end tag it ignored is one, and a
+    /// `</p>` written inside a comment or a script (which is text there) is none.
+    pub(super) errors: Cell<usize>,
 }
 
 impl<'h> Sink<'h> {
@@ -251,6 +254,7 @@ impl<'h> Sink<'h> {
             closed_own: Cell::new(false),
             made_stray: Cell::new(false),
             open: RefCell::new(Vec::new()),
+            errors: Cell::new(0),
         }
     }
 
@@ -308,7 +312,9 @@ impl TreeSink for Sink<'_> {
         self.arena.into_inner()
     }
 
-    fn parse_error(&self, _message: Cow<'static, str>) {}
+    fn parse_error(&self, _message: Cow<'static, str>) {
+        self.errors.set(self.errors.get() + 1);
+    }
 
     fn get_document(&self) -> usize {
         DOCUMENT
