@@ -341,7 +341,10 @@ impl Builder {
         }
         let content_dir = self.options.root.join(CONTENT_DIR);
         match Newsroom::assemble(site, content_dir, parsed, publishing, &mut self.bodies) {
-            Ok(newsroom) => (Some(newsroom), problems),
+            Ok(mut newsroom) => {
+                problems.extend(std::mem::take(&mut newsroom.warnings));
+                (Some(newsroom), problems)
+            }
             Err(errors) => {
                 problems.extend(errors);
                 (None, problems)

@@ -80,6 +80,9 @@ pub struct Newsroom {
     pub assets: Vec<Asset>,
     /// Resolved photo URLs, by story index (`None`: no photo).
     pub photos: Vec<Option<String>>,
+    /// Problems found while assembling that do not stop the build (raw HTML repaired in a
+    /// body), for the build to show.
+    pub warnings: Diagnostics,
 }
 
 impl Newsroom {
@@ -166,6 +169,7 @@ impl Newsroom {
             authors,
             assets,
             photos,
+            warnings: problems,
         })
     }
 }
@@ -526,6 +530,7 @@ fn render_bodies(
     for (story, result) in stories.iter_mut().zip(results) {
         match result {
             Ok((body, new)) => {
+                problems.extend(body.warnings.iter().cloned());
                 if new {
                     cache.entries.insert(
                         address(&story.file),

@@ -2,6 +2,7 @@
 //! links to other stories' files become their URLs, photos beside a story get their published
 //! path, headings get anchors, and code blocks are highlighted.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::parse::html_repair;
 use crate::site::slug::slugify;
 use crate::site::url::is_external;
 
@@ -124,6 +126,9 @@ pub struct Body {
     pub summary: String,
     pub word_count: usize,
     pub has_code: bool,
+    /// What was repaired in the story's raw HTML, at its place in the file: shown by every
+    /// build and `check` while the text is unchanged.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Words per minute for the reading-time estimate.
@@ -180,7 +185,9 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut word_count = 0;
     let mut has_code = false;
     let mut code: Option<(String, String)> = None;
+    let mut html_in_body = RawHtml::new(body);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        html_in_body.event(events.len(), &range);
         if let Some((language, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -235,7 +242,13 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             }
             // Only HTML the parser found in the body: the wrappers added here are pushed as
             // `Event::Html` directly and never pass this match.
-            Event::Html(_) | Event::InlineHtml(_) if !source.raw_html => {}
+            Event::Html(_) | Event::InlineHtml(_) if !source.raw_html => {
+                html_in_body.dropped(&range);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                html_in_body.raw(events.len(), &range, html);
+                events.push(event);
+            }
             Event::Text(text) => {
                 word_count += text.split_whitespace().count();
                 events.push(Event::Text(text));
@@ -264,9 +277,18 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         return Err(problems);
     }
     add_heading_ids(&mut events);
-    let summary = first_paragraph(&events);
-    let mut html = String::with_capacity(body.len() + body.len() / 4);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut summary = first_paragraph(&events);
+    let (html, warnings) = match html_in_body.has_raw() {
+        false => {
+            let mut html = String::with_capacity(body.len() + body.len() / 4);
+            pulldown_cmark::html::push_html(&mut html, events.into_iter());
+            (html, html_in_body.dropped_warning(source))
+        }
+        true => {
+            summary = html_repair::balance(&summary);
+            html_in_body.repair(events, source)?
+        }
+    };
     Ok(Body {
         hash: crate::util::hash::hash_of(&html),
         html,
@@ -275,7 +297,169 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         summary,
         word_count,
         has_code,
+        warnings,
     })
+}
+
+/// The raw HTML of one body: where each piece was written, so that the repaired HTML's warnings
+/// point into the file. Events are only tracked in a body that has a `<` at all.
+struct RawHtml<'b> {
+    body: &'b str,
+    any: bool,
+    /// For each Markdown parser event, the index of the first event it became and its range in
+    /// the body.
+    origins: Vec<(usize, Range<usize>)>,
+    /// Raw HTML events: their index, their range in the body and whether their text is the
+    /// body's text byte for byte.
+    raw: Vec<(usize, Range<usize>, bool)>,
+    /// Raw HTML dropped under `unsafe_html = false`: how many pieces, and the first.
+    dropped: Option<(usize, Range<usize>)>,
+}
+
+impl<'b> RawHtml<'b> {
+    fn new(body: &'b str) -> Self {
+        RawHtml {
+            body,
+            any: body.contains('<'),
+            origins: Vec::new(),
+            raw: Vec::new(),
+            dropped: None,
+        }
+    }
+
+    fn event(&mut self, index: usize, range: &Range<usize>) {
+        if self.any {
+            self.origins.push((index, range.clone()));
+        }
+    }
+
+    fn raw(&mut self, index: usize, range: &Range<usize>, html: &str) {
+        let exact = self.body.get(range.clone()) == Some(html);
+        self.raw.push((index, range.clone(), exact));
+    }
+
+    fn dropped(&mut self, range: &Range<usize>) {
+        match &mut self.dropped {
+            Some((count, _)) => *count += 1,
+            None => self.dropped = Some((1, range.clone())),
+        }
+    }
+
+    fn has_raw(&self) -> bool {
+        !self.raw.is_empty()
+    }
+
+    /// Raw HTML left out under `unsafe_html = false` is said, once per story: its text goes too.
+    fn dropped_warning(&self, source: &Source<'_>) -> Vec<Diagnostic> {
+        let Some((count, range)) = &self.dropped else {
+            return Vec::new();
+        };
+        let pieces = crate::util::text::plural(*count, "piece");
+        vec![
+            Diagnostic::warning(
+                source.display,
+                format!("raw HTML left out ({pieces}), with any text inside HTML blocks"),
+            )
+            .with_span(source.text, line_span(source, range))
+            .with_help(
+                "`unsafe_html = false` in site.toml drops HTML written in stories; write it in Markdown, or trust writers' HTML with `unsafe_html = true`",
+            ),
+        ]
+    }
+
+    /// The body's HTML, with its raw HTML balanced and repaired; a warning for each repair.
+    fn repair(
+        self,
+        events: Vec<Event<'_>>,
+        source: &Source<'_>,
+    ) -> Result<(String, Vec<Diagnostic>), Diagnostics> {
+        let ends: Vec<Option<&'static str>> = events.iter().map(ends).collect();
+        let (html, offsets) = html_by_event(events);
+        let mut raw = self.raw.iter().peekable();
+        let segments: Vec<html_repair::Segment> = offsets
+            .iter()
+            .enumerate()
+            .map(|(index, &start)| {
+                let origin = match raw.next_if(|(i, ..)| *i == index) {
+                    Some((_, range, exact)) => html_repair::Origin::Raw {
+                        at: source.body_offset + range.start,
+                        exact: *exact,
+                    },
+                    None => html_repair::Origin::Markdown {
+                        at: source.body_offset + self.origin(index),
+                        ends: ends[index],
+                    },
+                };
+                html_repair::Segment { start, origin }
+            })
+            .collect();
+        let file = html_repair::File {
+            display: source.display,
+            text: source.text,
+        };
+        let (html, problems) = html_repair::repair(&html, &segments, &file);
+        match problems.has_errors() {
+            true => Err(problems),
+            false => Ok((html, problems.into_iter().collect())),
+        }
+    }
+
+    /// Where in the body the Markdown of event `index` starts.
+    fn origin(&self, index: usize) -> usize {
+        let after = self.origins.partition_point(|(i, _)| *i <= index);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.origins.get(i))
+            .map_or(0, |(_, range)| range.start)
+    }
+}
+
+/// The Markdown element an event ends, in words, for "Dateline closed it at the end of the …".
+fn ends(event: &Event<'_>) -> Option<&'static str> {
+    let Event::End(end) = event else {
+        return None;
+    };
+    Some(match end {
+        TagEnd::Paragraph => "paragraph",
+        TagEnd::Heading(_) => "heading",
+        TagEnd::BlockQuote(_) => "quote",
+        TagEnd::List(_) => "list",
+        TagEnd::Item => "list item",
+        TagEnd::Table => "table",
+        TagEnd::TableCell => "table cell",
+        TagEnd::Emphasis => "emphasis",
+        TagEnd::Strong => "bold text",
+        TagEnd::Strikethrough => "struck-out text",
+        TagEnd::Link => "link",
+        TagEnd::FootnoteDefinition => "footnote",
+        _ => return None,
+    })
+}
+
+/// The HTML of `events`, with the offset in it at which each event's HTML starts: the writer
+/// counts what it has written, and the events are counted as the writer takes them.
+fn html_by_event(events: Vec<Event<'_>>) -> (String, Vec<usize>) {
+    struct Counting<'c> {
+        html: String,
+        written: &'c Cell<usize>,
+    }
+    impl std::fmt::Write for Counting<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.html.push_str(text);
+            self.written.set(self.html.len());
+            Ok(())
+        }
+    }
+    let written = Cell::new(0);
+    let mut offsets = Vec::with_capacity(events.len());
+    let mut out = Counting {
+        html: String::new(),
+        written: &written,
+    };
+    let events = events.into_iter().inspect(|_| offsets.push(written.get()));
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut out, events);
+    (out.html, offsets)
 }
 
 /// Rewrites link and image destinations of one body, remembering what it looked up and what
@@ -655,6 +839,74 @@ mod tests {
         )
         .unwrap();
         assert!(body.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn raw_html_left_open_is_closed_and_reported_at_its_line() {
+        let body = render_text(
+            "a.md",
+            "Intro.\n\nThe minister <span class=\"x\">spoke.\n\nNext.",
+            &links(),
+        )
+        .unwrap();
+        assert!(
+            body.html
+                .contains("<p>The minister <span class=\"x\">spoke.</span></p>\n<p>Next.</p>"),
+            "{}",
+            body.html
+        );
+        let [warning] = body.warnings.as_slice() else {
+            panic!("one warning: {:?}", body.warnings);
+        };
+        assert_eq!((warning.line, warning.column), (6, 14));
+        assert_eq!(
+            warning.message,
+            "`<span>` is never closed; Dateline closed it at the end of the paragraph"
+        );
+    }
+
+    #[test]
+    fn a_teaser_cut_from_a_body_with_raw_html_is_balanced() {
+        let body = render_text("a.md", "Lead <b>bold.\n\nMore.", &links()).unwrap();
+        assert_eq!(body.summary, "<p>Lead <b>bold.</b></p>\n");
+    }
+
+    #[test]
+    fn a_block_tag_inside_a_paragraph_is_reported() {
+        let body = render_text("a.md", "Text <div>box</div> more.", &links()).unwrap();
+        assert_eq!(body.html, "<p>Text </p><div>box</div> more.\n");
+        assert_eq!(
+            body.warnings[0].message,
+            "`<div>` cannot be inside a paragraph: the paragraph ends before it"
+        );
+    }
+
+    #[test]
+    fn raw_html_dropped_by_unsafe_html_false_is_said_once() {
+        let body = render_with(
+            "a.md",
+            "<div>\nboxed\n</div>\n\nA <b>b</b>.",
+            &links(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(body.html, "<p>A b.</p>\n");
+        let [warning] = body.warnings.as_slice() else {
+            panic!("one warning: {:?}", body.warnings);
+        };
+        assert_eq!(warning.line, 4);
+        assert!(
+            warning.message.contains("raw HTML left out (5 pieces)"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn a_body_without_raw_html_has_no_warnings() {
+        let body = render_text("a.md", "Plain *text* with 3 < 4.", &links()).unwrap();
+        assert!(body.warnings.is_empty());
+        assert_eq!(body.html, "<p>Plain <em>text</em> with 3 &lt; 4.</p>\n");
     }
 
     #[test]

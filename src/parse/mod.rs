@@ -5,6 +5,7 @@
 mod bidi;
 pub mod front_matter;
 pub mod highlight;
+mod html_repair;
 pub mod markdown;
 pub mod schema;
 pub mod story;

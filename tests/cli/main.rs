@@ -24,6 +24,7 @@ mod markdown;
 mod output_safety;
 mod photos;
 mod publishing;
+mod raw_html;
 mod rebuild_on_disk;
 mod robustness;
 mod snapshots;
