@@ -328,6 +328,9 @@ impl Builder {
                 }
             }
         }
+        // A file that could not be read (not UTF-8, say) is reported once, by the load stage:
+        // a link to it is not also a link to a missing file.
+        parsed.unparsed.extend(sources.unreadable.keys().cloned());
         if self.tags.may_clash() {
             problems.extend(crate::model::style::tag_case(&linted));
         }
