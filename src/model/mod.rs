@@ -459,12 +459,28 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
                     format!("the photo `{}` does not exist", photo.src),
                 )
                 .with_span(story.text(), photo.span.clone())
-                .with_help(
-                    "put the image next to the story (make it a folder: world/my-story/index.md \
-                     with the photo beside it), or use a path under static/ starting with /",
-                ),
+                .with_help(missing_photo_help(story, &photo.src, links)),
             ),
         ),
+    }
+}
+
+/// What to do about a photo file that does not exist: the file of the story's folder it most
+/// likely names, else where to put it (a story that is not yet a folder must become one).
+fn missing_photo_help(story: &Story, src: &str, links: &Links) -> String {
+    if let Some(meant) = links.near_miss(&story.file.path, src) {
+        return format!(
+            "did you mean `{meant}`? File names must match exactly, capitals and `-` or `_` \
+             included"
+        );
+    }
+    match story.bundle {
+        Some(_) => "put the photo in the story's folder, next to index.md, or fix the name \
+                    (or use a path under static/ starting with /)"
+            .to_string(),
+        None => "put the image next to the story (make it a folder: world/my-story/index.md \
+                 with the photo beside it), or use a path under static/ starting with /"
+            .to_string(),
     }
 }
 
