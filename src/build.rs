@@ -206,8 +206,17 @@ impl Builder {
                 return Err(problems);
             }
         };
+        // Every output is known now and none is published yet: the moment to check links.
+        problems.extend(crate::render::links::check(
+            &newsroom,
+            &sources.theme,
+            &rendered.outputs,
+        ));
         lap("render");
         crate::util::background::drop(newsroom);
+        if problems.has_errors() {
+            return Err(problems);
+        }
         Ok(Built {
             outputs: rendered.outputs,
             counts: rendered.counts,

@@ -1,0 +1,219 @@
+//! Every path on the site that the site links to, checked against what the build publishes:
+//! root-relative links and image sources in story and page bodies, and the literal `href`,
+//! `src` and `poster` values of the theme's templates. A link that leads nowhere is an error at
+//! its line, found before anything is published.
+//!
+//! It runs on the rendered outputs, not on a list of routes made for the purpose: the outputs
+//! are every story, page, listing and its pages, feed, sitemap, static file, photo and
+//! redirect the build publishes, so the check cannot drift from what is really there. Each
+//! link costs a lookup or two in the outputs' map, whatever the size of the site.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use percent_encoding::percent_decode_str;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Newsroom;
+use crate::output::Outputs;
+use crate::site::config::LinkChecks;
+use crate::site::routes::route_file;
+use crate::source::theme::ThemeFiles;
+
+/// Errors for every root-relative link in the site's bodies and templates that leads to no
+/// output, except the paths `[links] ignore` leaves to something else.
+pub(crate) fn check(newsroom: &Newsroom, templates: &ThemeFiles, outputs: &Outputs) -> Diagnostics {
+    let site = Published {
+        outputs,
+        prefixes: newsroom.site.link_prefixes(),
+        ignored: &newsroom.site.config.links,
+    };
+    let mut problems = Diagnostics::new();
+    for story in newsroom.stories.iter().chain(&newsroom.pages) {
+        for link in &story.body.site_links {
+            if let Some(help) = site.dead_end(&link.url, link.image) {
+                let what = if link.image { "image" } else { "link" };
+                problems.push(
+                    site.error(
+                        &story.file.display,
+                        story.text(),
+                        &link.span,
+                        what,
+                        &link.url,
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    for template in templates.templates.values() {
+        for span in crate::site::absolute_links::url_values(&template.text) {
+            let url = &template.text[span.clone()];
+            let literal = !["{{", "{%", "{#"].iter().any(|tag| url.contains(tag));
+            if literal
+                && url.starts_with('/')
+                && !url.starts_with("//")
+                && let Some(help) = site.dead_end(url, false)
+            {
+                problems.push(
+                    site.error(&template.origin, &template.text, &span, "link", url)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// What the build publishes, as links see it.
+struct Published<'a> {
+    outputs: &'a Outputs,
+    /// The paths the site lives under (see `Site::link_prefixes`).
+    prefixes: Vec<String>,
+    ignored: &'a LinkChecks,
+}
+
+impl Published<'_> {
+    fn error(
+        &self,
+        file: &Path,
+        text: &Arc<str>,
+        span: &Range<usize>,
+        what: &str,
+        url: &str,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            file,
+            format!("the {what} `{url}` leads to nothing this site publishes"),
+        )
+        .with_span(text, span.clone())
+    }
+
+    /// `None` when `url` (root-relative) leads to an output or is ignored; else what to do.
+    fn dead_end(&self, url: &str, image: bool) -> Option<String> {
+        let path = url.split(['#', '?']).next().unwrap_or(url);
+        if self.ignored.ignores(path) || self.leads_somewhere(path) {
+            return None;
+        }
+        let base = self.prefixes.first().map_or("", String::as_str);
+        if !base.is_empty() && self.is_output(path) {
+            return Some(format!(
+                "the site is published under `{base}/`: write `{base}{path}`"
+            ));
+        }
+        let fix = match image {
+            true => {
+                "put the file in static/ (static/maps/x.png is published at /maps/x.png), or \
+                 fix the path"
+            }
+            false => {
+                "no story, page, listing or file is published there: fix the path (copy it from \
+                 the address bar of the published page)"
+            }
+        };
+        Some(format!(
+            "{fix}; a path served by something other than Dateline goes in `[links] ignore` \
+             in site.toml"
+        ))
+    }
+
+    /// Whether `path` is under one of the site's prefixes and names an output there.
+    fn leads_somewhere(&self, path: &str) -> bool {
+        self.prefixes.iter().any(|prefix| {
+            path.strip_prefix(prefix.as_str())
+                .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+                .is_some_and(|rest| self.is_output(rest))
+        })
+    }
+
+    /// Whether `path` (without the base path) is a published file, or a folder with an
+    /// `index.html`, with or without its trailing slash, as static hosts serve them.
+    fn is_output(&self, path: &str) -> bool {
+        let path = percent_decode_str(path).decode_utf8_lossy();
+        let path = match path.is_empty() {
+            true => "/",
+            false => &path,
+        };
+        let has = |file: String| self.outputs.get(&file).is_some();
+        has(route_file(path)) || (!path.ends_with('/') && has(route_file(&format!("{path}/"))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Output;
+
+    fn published<'a>(outputs: &'a Outputs, prefix: &str, ignored: &'a LinkChecks) -> Published<'a> {
+        Published {
+            outputs,
+            prefixes: vec![prefix.to_string()],
+            ignored,
+        }
+    }
+
+    fn outputs() -> Outputs {
+        let mut outputs = Outputs::default();
+        for file in [
+            "index.html",
+            "world/index.html",
+            "world/2025/05/talks/index.html",
+            "feed.xml",
+            "files/annual report.pdf",
+        ] {
+            outputs.insert(file, Output::BuiltIn(b""));
+        }
+        outputs
+    }
+
+    #[test]
+    fn links_to_outputs_lead_somewhere_with_or_without_slash_query_or_fragment() {
+        let (outputs, ignored) = (outputs(), LinkChecks::default());
+        let site = published(&outputs, "", &ignored);
+        for url in [
+            "/",
+            "/world/",
+            "/world",
+            "/world/index.html",
+            "/world/2025/05/talks/#day-2",
+            "/world/2025/05/talks?ref=home",
+            "/feed.xml",
+            "/files/annual%20report.pdf",
+        ] {
+            assert_eq!(site.dead_end(url, false), None, "{url}");
+        }
+        for url in ["/world/2025/05/live-blog/", "/feed.xml/", "/worl"] {
+            assert!(site.dead_end(url, false).is_some(), "{url}");
+        }
+    }
+
+    #[test]
+    fn under_a_base_path_links_must_carry_it() {
+        let (outputs, ignored) = (outputs(), LinkChecks::default());
+        let site = published(&outputs, "/gazette", &ignored);
+        assert_eq!(site.dead_end("/gazette/world/", false), None);
+        assert_eq!(site.dead_end("/gazette", false), None);
+        let help = site.dead_end("/world/", false).unwrap_or_default();
+        assert!(help.contains("write `/gazette/world/`"), "{help}");
+        assert!(site.dead_end("/gazetteworld/", false).is_some());
+    }
+
+    #[test]
+    fn ignored_paths_are_not_checked() {
+        let outputs = outputs();
+        let ignored = LinkChecks {
+            ignore: vec!["/newsletter/".into(), "/donate/*".into()],
+        };
+        let site = published(&outputs, "", &ignored);
+        for url in [
+            "/newsletter/",
+            "/newsletter",
+            "/donate/",
+            "/donate/monthly?x=1",
+        ] {
+            assert_eq!(site.dead_end(url, false), None, "{url}");
+        }
+        assert!(site.dead_end("/newsletters/", false).is_some());
+    }
+}
