@@ -334,6 +334,7 @@ impl Builder {
                 Err(errors) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
+                    parsed.failed.extend(sources.content.get(path).cloned());
                 }
             }
         }

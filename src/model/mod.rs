@@ -36,6 +36,9 @@ pub struct Parsed {
     pub stories: Vec<Story>,
     /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
     pub unparsed: Vec<PathBuf>,
+    /// The files among them that were read but whose front matter failed: their bodies' links
+    /// and images are still checked, so that one run reports all of a file's problems.
+    pub failed: Vec<Arc<SourceFile>>,
     /// Non-Markdown files under `content/`, relative to it, with their stamps.
     pub assets: Vec<(PathBuf, FileStamp)>,
 }
@@ -94,6 +97,7 @@ impl Newsroom {
         let Parsed {
             stories: parsed,
             unparsed,
+            failed,
             assets: asset_files,
         } = parsed;
         let mut problems = Diagnostics::new();
@@ -143,6 +147,7 @@ impl Newsroom {
         problems.extend(clashes);
         problems.extend(missing.into_iter().flatten());
         let raw_html = site.config.unsafe_html;
+        problems.extend(failed_bodies(&failed, &links, raw_html));
         render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
         render_bodies(&mut pages, &links, raw_html, bodies, &mut problems);
         if bodies.entries.len() > stories.len() + pages.len() {
@@ -557,6 +562,27 @@ fn render_bodies(
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
+}
+
+/// The link and image problems of files whose front matter failed, found by rendering their
+/// bodies as a published story's would be (the body is thrown away). A file without a body to
+/// find (no closing `---`) has only its front matter error.
+fn failed_bodies(files: &[Arc<SourceFile>], links: &Links, raw_html: bool) -> Diagnostics {
+    files
+        .iter()
+        .filter_map(|file| {
+            let split = crate::parse::front_matter::split(&file.text).ok()?;
+            let source = markdown::Source {
+                display: &file.display,
+                path: &file.path,
+                text: &file.text,
+                body_offset: split.body_offset,
+                raw_html,
+            };
+            markdown::render(&source, links).err()
+        })
+        .flatten()
+        .collect()
 }
 
 /// Sections in navigation order, each with its stories.

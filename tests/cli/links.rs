@@ -241,3 +241,41 @@ fn a_file_that_cannot_be_read_is_not_also_a_missing_link_target() {
     assert_eq!(error.location, "content/world/vote.md:5:4");
     assert_eq!(error.message, "the file is not valid UTF-8 text");
 }
+
+#[test]
+fn links_and_images_are_checked_in_a_file_whose_front_matter_failed() {
+    let site = Site::new().file(
+        STORY,
+        "---\nheadline: Talks\nauhtor: Ana Lopes\ndate: 2025-05-19 10:00\n---\n\
+         See [the vote](vote.md) and ![](map.png).\n",
+    );
+    let run = failed_build(site);
+    let found: Vec<(String, String)> = run
+        .diagnostics()
+        .into_iter()
+        .map(|d| (d.location, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                format!("{STORY}:3:1"),
+                "unknown front matter key `auhtor`".to_string()
+            ),
+            (
+                format!("{STORY}:6:5"),
+                "the link `vote.md` points to a file that does not exist".to_string()
+            ),
+            (
+                format!("{STORY}:6:29"),
+                "the image `map.png` does not exist".to_string()
+            ),
+            (
+                format!("{STORY}:6:29"),
+                "the image has no alt text".to_string()
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
+}
