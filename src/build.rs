@@ -210,6 +210,7 @@ impl Builder {
         problems.extend(crate::render::links::check(
             &newsroom,
             &sources.theme,
+            &sources.config,
             &rendered.outputs,
         ));
         lap("render");

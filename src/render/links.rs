@@ -1,6 +1,7 @@
 //! Every path on the site that the site links to, checked against what the build publishes:
-//! root-relative links and image sources in story and page bodies, and the literal `href`,
-//! `src` and `poster` values of the theme's templates. A link that leads nowhere is an error at
+//! root-relative links and image sources in story and page bodies, the literal `href`, `src`
+//! and `poster` values of the theme's templates, and the paths `site.toml` puts on every page
+//! (`support.url`, `publisher.logo`). A link that leads nowhere is an error at
 //! its line, found before anything is published.
 //!
 //! It runs on the rendered outputs, not on a list of routes made for the purpose: the outputs
@@ -21,9 +22,15 @@ use crate::site::config::LinkChecks;
 use crate::site::routes::route_file;
 use crate::source::theme::ThemeFiles;
 
-/// Errors for every root-relative link in the site's bodies and templates that leads to no
-/// output, except the paths `[links] ignore` leaves to something else.
-pub(crate) fn check(newsroom: &Newsroom, templates: &ThemeFiles, outputs: &Outputs) -> Diagnostics {
+/// Errors for every root-relative link in the site's bodies, templates and `site.toml` (whose
+/// text is `config`) that leads to no output, except the paths `[links] ignore` leaves to
+/// something else.
+pub(crate) fn check(
+    newsroom: &Newsroom,
+    templates: &ThemeFiles,
+    config: &Arc<str>,
+    outputs: &Outputs,
+) -> Diagnostics {
     let site = Published {
         outputs,
         prefixes: newsroom.site.link_prefixes(),
@@ -61,6 +68,41 @@ pub(crate) fn check(newsroom: &Newsroom, templates: &ThemeFiles, outputs: &Outpu
                         .with_help(help),
                 );
             }
+        }
+    }
+    problems.extend(site_toml_paths(newsroom, &site, config));
+    problems
+}
+
+/// `support.url` and `publisher.logo`, when they are paths on the site: written without the
+/// base path, which pages put in front of them.
+fn site_toml_paths(newsroom: &Newsroom, site: &Published<'_>, config: &Arc<str>) -> Diagnostics {
+    let settings = &newsroom.site.config;
+    let paths = [
+        (
+            "support.url",
+            settings.support.as_ref().map(|s| &s.url),
+            false,
+        ),
+        ("publisher.logo", settings.publisher.logo.as_ref(), true),
+    ];
+    let mut problems = Diagnostics::new();
+    for (key, path, image) in paths {
+        let Some(path) = path.filter(|p| p.starts_with('/') && !p.starts_with("//")) else {
+            continue;
+        };
+        if site.ignored.ignores(path) {
+            continue;
+        }
+        if let Some(help) = site.dead_end(&newsroom.site.path(path), image) {
+            let mut error = Diagnostic::error(
+                crate::site::config::CONFIG_FILE,
+                format!("`{key}` is `{path}`, which leads to nothing this site publishes"),
+            );
+            if let Some(span) = crate::site::config::find_key(config, key) {
+                error = error.with_span(config, span);
+            }
+            problems.push(error.with_help(help));
         }
     }
     problems

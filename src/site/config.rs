@@ -568,7 +568,7 @@ fn is_web_url(url: &str) -> bool {
 
 /// The byte range of `key = ...`'s key in `text`, to point at it; `table.key` looks for the
 /// key only below the `[table]` header.
-fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let (table, key) = match key.split_once('.') {
         Some((table, key)) => (Some(format!("[{table}]")), key),
         None => (None, key),

@@ -279,3 +279,43 @@ fn links_and_images_are_checked_in_a_file_whose_front_matter_failed() {
         run.stderr
     );
 }
+
+#[test]
+fn a_support_url_or_logo_on_the_site_must_lead_to_a_published_page_or_file() {
+    let config = "[support]\ntitle = \"Support us\"\ntext = \"Please.\"\nurl = \"/support/\"\n\
+                  [publisher]\nlogo = \"/logo.png\"\n";
+    let site = talks_with_body(Site::new(), "Text.\n").config(config);
+    let run = failed_build(site.clone());
+    let found: Vec<(String, String)> = run
+        .diagnostics()
+        .into_iter()
+        .map(|d| (d.location, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "site.toml:7:1".to_string(),
+                "`support.url` is `/support/`, which leads to nothing this site publishes"
+                    .to_string()
+            ),
+            (
+                "site.toml:9:1".to_string(),
+                "`publisher.logo` is `/logo.png`, which leads to nothing this site publishes"
+                    .to_string()
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
+    site.story(
+        "support.md",
+        "headline: Support us\nlayout: page",
+        "Give.\n",
+    )
+    .file(
+        "static/logo.png",
+        crate::images::encoded(ImageFormat::Png, 4, 4),
+    );
+    site.build().assert_success();
+}
