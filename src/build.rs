@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::output::{KeptPages, Outputs, PageSink};
 use crate::parse::story::{self, Status, Story};
+use crate::render::links::CheckedLinks;
 use crate::render::theme::{CORRECTIONS_TEMPLATE, Theme};
 use crate::render::{Counts, RenderCache, render};
 use crate::site::config::{CONFIG_FILE, Site};
@@ -79,6 +80,8 @@ pub struct Builder {
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
     pages: RenderCache,
+    /// Bodies whose links were checked and lead somewhere.
+    links: CheckedLinks,
     photo_sizes: PhotoSizes,
     pictures: Pictures,
     /// The output folder whose unchanged pages a build keeps instead of rendering them.
@@ -99,6 +102,7 @@ impl Builder {
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
+            links: CheckedLinks::default(),
             photo_sizes: PhotoSizes::default(),
             pictures: Pictures::default(),
             keep_from: None,
@@ -212,6 +216,7 @@ impl Builder {
             &sources.theme,
             &sources.config,
             &rendered.outputs,
+            &mut self.links,
         ));
         lap("render");
         crate::util::background::drop(newsroom);

@@ -7,17 +7,23 @@
 //! It runs on the rendered outputs, not on a list of routes made for the purpose: the outputs
 //! are every story, page, listing and its pages, feed, sitemap, static file, photo and
 //! redirect the build publishes, so the check cannot drift from what is really there. Each
-//! link costs a lookup or two in the outputs' map, whatever the size of the site.
+//! link costs a lookup or two in the outputs' map, whatever the size of the site, and a body
+//! found clean is not checked again while the set of outputs stays the same (most saves in
+//! `serve`).
 
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Newsroom;
 use crate::output::Outputs;
+use crate::parse::markdown::Body;
+use crate::parse::story::Story;
 use crate::site::config::LinkChecks;
 use crate::site::routes::route_file;
 use crate::source::theme::ThemeFiles;
@@ -30,6 +36,7 @@ pub(crate) fn check(
     templates: &ThemeFiles,
     config: &Arc<str>,
     outputs: &Outputs,
+    checked: &mut CheckedLinks,
 ) -> Diagnostics {
     let site = Published {
         outputs,
@@ -37,23 +44,7 @@ pub(crate) fn check(
         ignored: &newsroom.site.config.links,
     };
     let mut problems = Diagnostics::new();
-    for story in newsroom.stories.iter().chain(&newsroom.pages) {
-        for link in &story.body.site_links {
-            if let Some(help) = site.dead_end(&link.url, link.image) {
-                let what = if link.image { "image" } else { "link" };
-                problems.push(
-                    site.error(
-                        &story.file.display,
-                        story.text(),
-                        &link.span,
-                        what,
-                        &link.url,
-                    )
-                    .with_help(help),
-                );
-            }
-        }
-    }
+    problems.extend(checked.bodies(newsroom, &site));
     for template in templates.templates.values() {
         for span in crate::site::absolute_links::url_values(&template.text) {
             let url = &template.text[span.clone()];
@@ -72,6 +63,51 @@ pub(crate) fn check(
     }
     problems.extend(site_toml_paths(newsroom, &site, config));
     problems
+}
+
+/// Bodies whose every link led to an output, kept between the builds of `serve`: while no
+/// output appears or goes away, only the bodies rendered anew are checked again.
+#[derive(Debug, Default)]
+pub(crate) struct CheckedLinks {
+    /// What the bodies were checked against: every output path, and the link settings.
+    key: u64,
+    /// By the body's address; each entry holds its body, so that no other body can be made at
+    /// that address meanwhile.
+    clean: HashMap<usize, Arc<Body>>,
+}
+
+impl CheckedLinks {
+    /// The errors of every story's and page's links that are not known to be clean already.
+    fn bodies(&mut self, newsroom: &Newsroom, site: &Published<'_>) -> Diagnostics {
+        let key = site.key();
+        if key != self.key {
+            self.clean.clear();
+            self.key = key;
+        }
+        let address = |body: &Arc<Body>| Arc::as_ptr(body).addr();
+        let all: Vec<&Story> = newsroom.stories.iter().chain(&newsroom.pages).collect();
+        let results: Vec<(&Story, Diagnostics)> = all
+            .par_iter()
+            .filter(|story| {
+                !story.body.site_links.is_empty() && !self.clean.contains_key(&address(&story.body))
+            })
+            .map(|story| (*story, site.body_problems(story)))
+            .collect();
+        let mut problems = Diagnostics::new();
+        for (story, found) in results {
+            if found.is_empty() {
+                self.clean
+                    .insert(address(&story.body), Arc::clone(&story.body));
+            }
+            problems.extend(found);
+        }
+        if self.clean.len() > all.len() {
+            let live: rustc_hash::FxHashSet<usize> =
+                all.iter().map(|story| address(&story.body)).collect();
+            self.clean.retain(|body, _| live.contains(body));
+        }
+        problems
+    }
 }
 
 /// `support.url` and `publisher.logo`, when they are paths on the site: written without the
@@ -117,6 +153,38 @@ struct Published<'a> {
 }
 
 impl Published<'_> {
+    /// A hash of what decides where links lead: every output path and the link settings.
+    fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        for path in self.outputs.files.keys() {
+            path.hash(&mut hasher);
+        }
+        (&self.prefixes, &self.ignored.ignore).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// An error for each link of a story's body that leads nowhere.
+    fn body_problems(&self, story: &Story) -> Diagnostics {
+        story
+            .body
+            .site_links
+            .iter()
+            .filter_map(|link| {
+                let help = self.dead_end(&link.url, link.image)?;
+                let what = if link.image { "image" } else { "link" };
+                let error = self.error(
+                    &story.file.display,
+                    story.text(),
+                    &link.span,
+                    what,
+                    &link.url,
+                );
+                Some(error.with_help(help))
+            })
+            .collect()
+    }
+
     fn error(
         &self,
         file: &Path,

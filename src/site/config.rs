@@ -144,7 +144,9 @@ impl LinkChecks {
     /// Whether `path` (root-relative, without query or fragment) is left to something else.
     /// A path matches with or without its trailing slash.
     pub fn ignores(&self, path: &str) -> bool {
-        let bare = |p: &str| p.trim_end_matches('/').to_string();
+        fn bare(path: &str) -> &str {
+            path.trim_end_matches('/')
+        }
         self.ignore
             .iter()
             .any(|pattern| match pattern.strip_suffix('*') {

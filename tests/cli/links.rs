@@ -319,3 +319,42 @@ fn a_support_url_or_logo_on_the_site_must_lead_to_a_published_page_or_file() {
     );
     site.build().assert_success();
 }
+
+#[test]
+fn a_rebuild_reports_a_link_whose_target_went_away_and_forgets_it_once_fixed() {
+    let site = talks_with_body(Site::new(), "See [the vote](/world/2025/05/vote/).\n").story(
+        "world/vote.md",
+        "headline: Vote\ndate: 2025-05-18 10:00",
+        "Counted.\n",
+    );
+    let mut builder = site.builder();
+    assert!(builder.build().is_ok(), "the first build has no dead link");
+
+    let vote = site.root().join("content/world/vote.md");
+    std::fs::remove_file(&vote).expect("remove the linked story");
+    builder.changed(&vote);
+    let problems = builder
+        .build()
+        .expect_err("the link now leads nowhere")
+        .sorted();
+    let messages: Vec<(String, usize)> = problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.message.clone(), d.line))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "the link `/world/2025/05/vote/` leads to nothing this site publishes".to_string(),
+            7
+        )]
+    );
+
+    site.story(
+        "world/vote.md",
+        "headline: Vote\ndate: 2025-05-18 10:00",
+        "Counted.\n",
+    );
+    builder.changed(&vote);
+    assert!(builder.build().is_ok(), "the story is back");
+}
