@@ -1,8 +1,8 @@
 //! Every path on the site that the site links to, checked against what the build publishes:
 //! root-relative links and image sources in story and page bodies, the literal `href`, `src`
 //! and `poster` values of the theme's templates, and the paths `site.toml` puts on every page
-//! (`support.url`, `publisher.logo`). A link that leads nowhere is an error at
-//! its line, found before anything is published.
+//! (`support.url`, `publisher.logo`). A link that leads nowhere is an error at its line, found
+//! before anything is published.
 //!
 //! It runs on the rendered outputs, not on a list of routes made for the purpose: the outputs
 //! are every story, page, listing and its pages, feed, sitemap, static file, photo and
@@ -55,8 +55,7 @@ pub(crate) fn check(
                 && let Some(help) = site.dead_end(url, false)
             {
                 problems.push(
-                    site.error(&template.origin, &template.text, &span, "link", url)
-                        .with_help(help),
+                    dead_link(&template.origin, &template.text, &span, "link", url).with_help(help),
                 );
             }
         }
@@ -144,6 +143,21 @@ fn site_toml_paths(newsroom: &Newsroom, site: &Published<'_>, config: &Arc<str>)
     problems
 }
 
+/// The error of a link (`what`: "link" or "image") to `url` written at `span` of `file`.
+fn dead_link(
+    file: &Path,
+    text: &Arc<str>,
+    span: &Range<usize>,
+    what: &str,
+    url: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        format!("the {what} `{url}` leads to nothing this site publishes"),
+    )
+    .with_span(text, span.clone())
+}
+
 /// What the build publishes, as links see it.
 struct Published<'a> {
     outputs: &'a Outputs,
@@ -173,7 +187,7 @@ impl Published<'_> {
             .filter_map(|link| {
                 let help = self.dead_end(&link.url, link.image)?;
                 let what = if link.image { "image" } else { "link" };
-                let error = self.error(
+                let error = dead_link(
                     &story.file.display,
                     story.text(),
                     &link.span,
@@ -183,21 +197,6 @@ impl Published<'_> {
                 Some(error.with_help(help))
             })
             .collect()
-    }
-
-    fn error(
-        &self,
-        file: &Path,
-        text: &Arc<str>,
-        span: &Range<usize>,
-        what: &str,
-        url: &str,
-    ) -> Diagnostic {
-        Diagnostic::error(
-            file,
-            format!("the {what} `{url}` leads to nothing this site publishes"),
-        )
-        .with_span(text, span.clone())
     }
 
     /// `None` when `url` (root-relative) leads to an output or is ignored; else what to do.
