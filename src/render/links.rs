@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
@@ -42,6 +42,7 @@ pub(crate) fn check(
         outputs,
         prefixes: newsroom.site.link_prefixes(),
         ignored: &newsroom.site.config.links,
+        pages: OnceLock::new(),
     };
     let mut problems = Diagnostics::new();
     problems.extend(checked.bodies(newsroom, &site));
@@ -164,9 +165,20 @@ struct Published<'a> {
     /// The paths the site lives under (see `Site::link_prefixes`).
     prefixes: Vec<String>,
     ignored: &'a LinkChecks,
+    /// Page folders (`world/2025/05/talks/`) by their last segment, for suggestions.
+    pages: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
 }
 
-impl Published<'_> {
+/// The last segment of a path (`talks` for `/world/2025/05/talks/index.html`).
+fn last_segment(path: &str) -> Option<&str> {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|segment| !segment.is_empty())
+}
+
+impl<'a> Published<'a> {
     /// A hash of what decides where links lead: every output path and the link settings.
     fn key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -211,6 +223,11 @@ impl Published<'_> {
                 "the site is published under `{base}/`: write `{base}{path}`"
             ));
         }
+        if !image && let Some(page) = self.same_last_segment(path) {
+            return Some(format!(
+                "did you mean `{base}/{page}`? It is the one page published under that name"
+            ));
+        }
         let fix = match image {
             true => {
                 "put the file in static/ (static/maps/x.png is published at /maps/x.png), or \
@@ -225,6 +242,27 @@ impl Published<'_> {
             "{fix}; a path served by something other than Dateline goes in `[links] ignore` \
              in site.toml"
         ))
+    }
+
+    /// The folder of the one page whose address ends like `path` does (`world/2025/06/talks/`
+    /// for `/world/2025/05/talks/`: a story moved to another month or section), if there is
+    /// exactly one. The index is made at the first dead link, so a clean site never pays it.
+    fn same_last_segment(&self, path: &str) -> Option<&'a str> {
+        let pages = self.pages.get_or_init(|| {
+            let mut pages: HashMap<&str, Vec<&str>> = HashMap::default();
+            for file in self.outputs.files.keys() {
+                if let Some(folder) = file.strip_suffix("index.html")
+                    && let Some(name) = last_segment(folder)
+                {
+                    pages.entry(name).or_default().push(folder);
+                }
+            }
+            pages
+        });
+        match pages.get(last_segment(path)?)?.as_slice() {
+            [page] => Some(page),
+            _ => None,
+        }
     }
 
     /// Whether `path` is under one of the site's prefixes and names an output there.
@@ -259,6 +297,7 @@ mod tests {
             outputs,
             prefixes: vec![prefix.to_string()],
             ignored,
+            pages: OnceLock::new(),
         }
     }
 
@@ -306,6 +345,21 @@ mod tests {
         let help = site.dead_end("/world/", false).unwrap_or_default();
         assert!(help.contains("write `/gazette/world/`"), "{help}");
         assert!(site.dead_end("/gazetteworld/", false).is_some());
+    }
+
+    #[test]
+    fn a_page_moved_to_another_month_or_section_is_suggested_when_it_is_the_only_one() {
+        let (mut outputs, ignored) = (outputs(), LinkChecks::default());
+        let help = published(&outputs, "", &ignored).dead_end("/world/2025/06/talks/", false);
+        assert_eq!(
+            help.as_deref(),
+            Some(
+                "did you mean `/world/2025/05/talks/`? It is the one page published under that name"
+            )
+        );
+        outputs.insert("politics/2025/05/talks/index.html", Output::BuiltIn(b""));
+        let help = published(&outputs, "", &ignored).dead_end("/world/2025/06/talks/", false);
+        assert!(!help.unwrap_or_default().contains("did you mean"));
     }
 
     #[test]

@@ -358,3 +358,18 @@ fn a_rebuild_reports_a_link_whose_target_went_away_and_forgets_it_once_fixed() {
     builder.changed(&vote);
     assert!(builder.build().is_ok(), "the story is back");
 }
+
+#[test]
+fn a_link_to_a_story_under_another_month_suggests_where_it_is_published() {
+    let site = talks_with_body(Site::new(), "See [the vote](/world/2025/04/vote/).\n").story(
+        "world/vote.md",
+        "headline: Vote\ndate: 2025-05-18 10:00",
+        "Counted.\n",
+    );
+    let error = failed_build(site).single_error();
+    assert_eq!(error.location, format!("{STORY}:7:5"));
+    assert_eq!(
+        error.help.as_deref(),
+        Some("did you mean `/world/2025/05/vote/`? It is the one page published under that name")
+    );
+}
