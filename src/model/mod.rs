@@ -474,10 +474,7 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
 /// likely names, else where to put it (a story that is not yet a folder must become one).
 fn missing_photo_help(story: &Story, src: &str, links: &Links) -> String {
     if let Some(meant) = links.near_miss(&story.file.path, src) {
-        return format!(
-            "did you mean `{meant}`? File names must match exactly, capitals and `-` or `_` \
-             included"
-        );
+        return markdown::did_you_mean_file(&meant);
     }
     match story.bundle {
         Some(_) => "put the photo in the story's folder, next to index.md, or fix the name \

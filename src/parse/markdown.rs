@@ -110,12 +110,18 @@ impl Links {
                 let index = keys.iter().position(|k| *k == nearest)?;
                 neighbours.get(index).copied()
             })?;
-        let prefix = &target[..target.len() - written.len().min(target.len())];
-        Some(match target.ends_with(written) {
-            true => format!("{prefix}{meant}"),
-            false => meant.to_string(),
+        Some(match target.strip_suffix(written) {
+            Some(prefix) => format!("{prefix}{meant}"),
+            None => meant.to_string(),
         })
     }
+}
+
+/// The help for a file name that names no file, when [`Links::near_miss`] found the one meant.
+pub fn did_you_mean_file(meant: &str) -> String {
+    format!(
+        "did you mean `{meant}`? File names must match exactly, capitals and `-` or `_` included"
+    )
 }
 
 enum Resolved {
@@ -350,7 +356,7 @@ struct Destinations<'s> {
 /// The alt text that marks an image as decorative: it is published with an empty `alt`, which
 /// screen readers skip. CommonMark cannot write an empty alt on purpose (`![](x.jpg)` is
 /// also what a forgotten one looks like), so the choice is spelled out.
-pub const DECORATIVE: &str = "decorative";
+const DECORATIVE: &str = "decorative";
 
 impl Destinations<'_> {
     fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
@@ -376,9 +382,13 @@ impl Destinations<'_> {
         match self.links.resolve(source.path, &dest, &mut self.used) {
             Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
                 let help = match self.links.near_miss(source.path, &dest) {
-                    Some(meant) => format!("did you mean `{meant}`? File names must match exactly, capitals and `-` or `_` included"),
-                    None if source.path.ends_with("index.md") => "put the image file in the story's folder, next to index.md, or fix the name".to_string(),
-                    None => "put the image file next to the story (a story folder with index.md), or fix the path".to_string(),
+                    Some(meant) => did_you_mean_file(&meant),
+                    None if source.path.ends_with("index.md") => "put the image file in the \
+                        story's folder, next to index.md, or fix the name"
+                        .to_string(),
+                    None => "put the image file next to the story (a story folder with \
+                             index.md), or fix the path"
+                        .to_string(),
                 };
                 problems.push(
                     error_at(source, range, format!("the image `{dest}` does not exist"))
@@ -430,9 +440,7 @@ impl Destinations<'_> {
             }
         }
     }
-}
 
-impl Destinations<'_> {
     /// An image without alt text is an error, as the lead photo's is: readers who cannot see
     /// it would learn nothing. One marked [`DECORATIVE`] is published with an empty alt.
     /// `start` is the index of the image's start event in `events`, whose alt text follows it.
