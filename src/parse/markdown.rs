@@ -159,8 +159,9 @@ pub struct Body {
     /// Images beside the story: the URL each was published at, and where it is written in the
     /// file's text, so that an image that cannot be decoded is reported at its line.
     pub images: Vec<(String, Range<usize>)>,
-    /// Root-relative links and image sources (`/world/2025/05/live-blog/`) as written, with
-    /// where: they can be checked only once every output of the build is known.
+    /// Root-relative links and image sources (`/world/2025/05/live-blog/`), and links relative
+    /// to the page that name no file, as written, with where: they can be checked only once
+    /// every output of the build is known.
     pub site_links: Vec<SiteLink>,
     /// The first paragraph, for listings and feeds that show a teaser.
     pub summary: String,
@@ -168,13 +169,16 @@ pub struct Body {
     pub has_code: bool,
 }
 
-/// A link or image source written as a path on the site (`/world/2025/05/live-blog/`).
+/// A link or image source written as a path on the site (`/world/2025/05/live-blog/`), or
+/// relative to the page (`../vote/`) without naming a file under `content/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteLink {
     pub url: String,
     /// Where it is written in the file's text.
     pub span: Range<usize>,
     pub image: bool,
+    /// Written relative to the page: it leads where a browser on the page's address goes.
+    pub relative: bool,
 }
 
 /// Words per minute for the reading-time estimate.
@@ -397,11 +401,13 @@ impl Destinations<'_> {
                 dest
             }
             Resolved::Unchanged => {
-                if dest.starts_with('/') && !dest.starts_with("//") {
+                let on_the_site = !dest.is_empty() && !dest.starts_with(['#', '?']);
+                if on_the_site && !dest.starts_with("//") && !is_external(&dest) {
                     self.site_links.push(SiteLink {
                         url: dest.to_string(),
                         span: line_span(source, range),
                         image,
+                        relative: !dest.starts_with('/'),
                     });
                 }
                 dest
@@ -802,19 +808,25 @@ mod tests {
 
     #[test]
     fn paths_on_the_site_are_kept_for_checking_with_where_they_are_written() {
-        let body = "Intro.\n\nSee [the blog](/world/live/#now) and ![Map](/maps/a.png), not [x](//cdn.org/x).";
+        let body = "Intro.\n\nSee [the blog](/world/live/#now) and ![Map](/maps/a.png), not [x](//cdn.org/x).\n\n[Up](../) [top](#top) [mail](mailto:a@b.org)";
         let text = format!("---\nheadline: x\n---\n{body}");
-        let rendered = render_text("a.md", body, &links()).unwrap();
-        let found: Vec<(&str, &str, bool)> = rendered
+        let rendered = render_text("world/a.md", body, &links()).unwrap();
+        let found: Vec<(&str, &str, bool, bool)> = rendered
             .site_links
             .iter()
-            .map(|l| (l.url.as_str(), &text[l.span.clone()], l.image))
+            .map(|l| (l.url.as_str(), &text[l.span.clone()], l.image, l.relative))
             .collect();
         assert_eq!(
             found,
             [
-                ("/world/live/#now", "[the blog](/world/live/#now)", false),
-                ("/maps/a.png", "![Map](/maps/a.png)", true),
+                (
+                    "/world/live/#now",
+                    "[the blog](/world/live/#now)",
+                    false,
+                    false
+                ),
+                ("/maps/a.png", "![Map](/maps/a.png)", true, false),
+                ("../", "[Up](../)", false, true),
             ]
         );
     }

@@ -197,7 +197,10 @@ impl<'a> Published<'a> {
             .site_links
             .iter()
             .filter_map(|link| {
-                let help = self.dead_end(&link.url, link.image)?;
+                let help = match link.relative {
+                    true => self.dead_end(&self.on_page(story, &link.url), link.image)?,
+                    false => self.dead_end(&link.url, link.image)?,
+                };
                 let what = if link.image { "image" } else { "link" };
                 let error = dead_link(
                     &story.file.display,
@@ -211,13 +214,30 @@ impl<'a> Published<'a> {
             .collect()
     }
 
+    /// The base path this build publishes under: `/gazette`, or "" at the domain root.
+    fn base(&self) -> &str {
+        self.prefixes.first().map_or("", String::as_str)
+    }
+
+    /// The root-relative form of `url`, written relative to the story's page, as a browser on
+    /// that page resolves it (`../vote/` on `/world/2025/05/talks/` is `/world/2025/05/vote/`).
+    fn on_page(&self, story: &Story, url: &str) -> String {
+        // Resolved against a stand-in origin, which is cut off again.
+        const ORIGIN: &str = "https://site.invalid";
+        let page = format!("{ORIGIN}{}{}", self.base(), story.route);
+        let resolved = crate::site::absolute_links::resolve(url, &page);
+        resolved
+            .strip_prefix(ORIGIN)
+            .map_or_else(|| url.to_string(), str::to_string)
+    }
+
     /// `None` when `url` (root-relative) leads to an output or is ignored; else what to do.
     fn dead_end(&self, url: &str, image: bool) -> Option<String> {
         let path = url.split(['#', '?']).next().unwrap_or(url);
         if self.ignored.ignores(path) || self.leads_somewhere(path) {
             return None;
         }
-        let base = self.prefixes.first().map_or("", String::as_str);
+        let base = self.base();
         if !base.is_empty() && self.is_output(path) {
             return Some(format!(
                 "the site is published under `{base}/`: write `{base}{path}`"

@@ -373,3 +373,20 @@ fn a_link_to_a_story_under_another_month_suggests_where_it_is_published() {
         Some("did you mean `/world/2025/05/vote/`? It is the one page published under that name")
     );
 }
+
+#[test]
+fn a_link_relative_to_the_page_is_checked_where_a_browser_would_go() {
+    let body =
+        "The [vote](../vote/) and the [count](../vote/#count) and [the blog](../live-blog/).\n";
+    let site = talks_with_body(Site::new(), body).story(
+        "world/vote.md",
+        "headline: Vote\ndate: 2025-05-18 10:00",
+        "Counted.\n",
+    );
+    let error = failed_build(site).single_error();
+    assert_eq!(error.location, format!("{STORY}:7:58"), "{}", error.text);
+    assert_eq!(
+        error.message,
+        "the link `../live-blog/` leads to nothing this site publishes"
+    );
+}
