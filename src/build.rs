@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{BodyCache, Newsroom, Parsed, Publishing};
 use crate::output::{KeptPages, Outputs, PageSink};
 use crate::parse::story::{self, Status, Story};
+use crate::render::links::CheckedLinks;
 use crate::render::theme::{CORRECTIONS_TEMPLATE, Theme};
 use crate::render::{Counts, RenderCache, render};
 use crate::site::config::{CONFIG_FILE, Site};
@@ -79,6 +80,8 @@ pub struct Builder {
     theme: Option<(String, Theme)>,
     bodies: BodyCache,
     pages: RenderCache,
+    /// Bodies whose links were checked and lead somewhere.
+    links: CheckedLinks,
     photo_sizes: PhotoSizes,
     pictures: Pictures,
     /// The output folder whose unchanged pages a build keeps instead of rendering them.
@@ -99,6 +102,7 @@ impl Builder {
             theme: None,
             bodies: BodyCache::default(),
             pages: RenderCache::default(),
+            links: CheckedLinks::default(),
             photo_sizes: PhotoSizes::default(),
             pictures: Pictures::default(),
             keep_from: None,
@@ -206,8 +210,19 @@ impl Builder {
                 return Err(problems);
             }
         };
+        // Every output is known now and none is published yet: the moment to check links.
+        problems.extend(crate::render::links::check(
+            &newsroom,
+            &sources.theme,
+            &sources.config,
+            &rendered.outputs,
+            &mut self.links,
+        ));
         lap("render");
         crate::util::background::drop(newsroom);
+        if problems.has_errors() {
+            return Err(problems);
+        }
         Ok(Built {
             outputs: rendered.outputs,
             counts: rendered.counts,
@@ -325,9 +340,13 @@ impl Builder {
                 Err(errors) => {
                     problems.extend(errors.clone());
                     parsed.unparsed.push(path.clone());
+                    parsed.failed.extend(sources.content.get(path).cloned());
                 }
             }
         }
+        // A file that could not be read (not UTF-8, say) is reported once, by the load stage:
+        // a link to it is not also a link to a missing file.
+        parsed.unparsed.extend(sources.unreadable.keys().cloned());
         if self.tags.may_clash() {
             problems.extend(crate::model::style::tag_case(&linted));
         }

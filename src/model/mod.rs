@@ -36,6 +36,9 @@ pub struct Parsed {
     pub stories: Vec<Story>,
     /// Files (relative to `content/`) that failed to parse: links to them are not "missing".
     pub unparsed: Vec<PathBuf>,
+    /// The files among them that were read but whose front matter failed: their bodies' links
+    /// and images are still checked, so that one run reports all of a file's problems.
+    pub failed: Vec<Arc<SourceFile>>,
     /// Non-Markdown files under `content/`, relative to it, with their stamps.
     pub assets: Vec<(PathBuf, FileStamp)>,
 }
@@ -97,6 +100,7 @@ impl Newsroom {
         let Parsed {
             stories: parsed,
             unparsed,
+            failed,
             assets: asset_files,
         } = parsed;
         let mut problems = Diagnostics::new();
@@ -146,6 +150,7 @@ impl Newsroom {
         problems.extend(clashes);
         problems.extend(missing.into_iter().flatten());
         let raw_html = site.config.unsafe_html;
+        problems.extend(failed_bodies(&failed, &links, raw_html));
         render_bodies(&mut stories, &links, raw_html, bodies, &mut problems);
         render_bodies(&mut pages, &links, raw_html, bodies, &mut problems);
         if bodies.entries.len() > stories.len() + pages.len() {
@@ -463,12 +468,25 @@ fn photo_url(site: &Site, story: &Story, links: &Links) -> (Option<String>, Opti
                     format!("the photo `{}` does not exist", photo.src),
                 )
                 .with_span(story.text(), photo.span.clone())
-                .with_help(
-                    "put the image next to the story (make it a folder: world/my-story/index.md \
-                     with the photo beside it), or use a path under static/ starting with /",
-                ),
+                .with_help(missing_photo_help(story, &photo.src, links)),
             ),
         ),
+    }
+}
+
+/// What to do about a photo file that does not exist: the file of the story's folder it most
+/// likely names, else where to put it (a story that is not yet a folder must become one).
+fn missing_photo_help(story: &Story, src: &str, links: &Links) -> String {
+    if let Some(meant) = links.near_miss(&story.file.path, src) {
+        return markdown::did_you_mean_file(&meant);
+    }
+    match story.bundle {
+        Some(_) => "put the photo in the story's folder, next to index.md, or fix the name \
+                    (or use a path under static/ starting with /)"
+            .to_string(),
+        None => "put the image next to the story (make it a folder: world/my-story/index.md \
+                 with the photo beside it), or use a path under static/ starting with /"
+            .to_string(),
     }
 }
 
@@ -546,6 +564,27 @@ fn render_bodies(
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
+}
+
+/// The link and image problems of files whose front matter failed, found by rendering their
+/// bodies as a published story's would be (the body is thrown away). A file without a body to
+/// find (no closing `---`) has only its front matter error.
+fn failed_bodies(files: &[Arc<SourceFile>], links: &Links, raw_html: bool) -> Diagnostics {
+    files
+        .iter()
+        .filter_map(|file| {
+            let split = crate::parse::front_matter::split(&file.text).ok()?;
+            let source = markdown::Source {
+                display: &file.display,
+                path: &file.path,
+                text: &file.text,
+                body_offset: split.body_offset,
+                raw_html,
+            };
+            markdown::render(&source, links).err()
+        })
+        .flatten()
+        .collect()
 }
 
 /// Sections in navigation order, each with its stories.

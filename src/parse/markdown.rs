@@ -85,6 +85,45 @@ impl Links {
         let resolved = join(from.parent().unwrap_or(Path::new("")), target)?;
         self.assets.get(&resolved).cloned()
     }
+
+    /// For a file `target` written in `from` that does not exist, the file in the same folder
+    /// that was most likely meant, written as `target` would be: `putin-call.jpg` for
+    /// `putin_call.jpg` or `Putin-Call.JPG`. Only asked about names that failed, so it may look
+    /// at every file of the site.
+    pub fn near_miss(&self, from: &Path, target: &str) -> Option<String> {
+        let resolved = join(from.parent().unwrap_or(Path::new("")), target)?;
+        let folder = resolved.parent().unwrap_or(Path::new(""));
+        let written = resolved.file_name()?.to_str()?;
+        let neighbours: Vec<&str> = self
+            .assets
+            .keys()
+            .filter(|path| path.parent() == Some(folder))
+            .filter_map(|path| path.file_name()?.to_str())
+            .collect();
+        let loose = |name: &str| name.to_lowercase().replace('_', "-");
+        let meant = neighbours
+            .iter()
+            .find(|name| loose(name) == loose(written))
+            .copied()
+            .or_else(|| {
+                let lowered: Vec<String> = neighbours.iter().map(|n| loose(n)).collect();
+                let keys: Vec<&str> = lowered.iter().map(String::as_str).collect();
+                let nearest = crate::site::config::nearest_key(&loose(written), &keys)?;
+                let index = keys.iter().position(|k| *k == nearest)?;
+                neighbours.get(index).copied()
+            })?;
+        Some(match target.strip_suffix(written) {
+            Some(prefix) => format!("{prefix}{meant}"),
+            None => meant.to_string(),
+        })
+    }
+}
+
+/// The help for a file name that names no file, when [`Links::near_miss`] found the one meant.
+pub fn did_you_mean_file(meant: &str) -> String {
+    format!(
+        "did you mean `{meant}`? File names must match exactly, capitals and `-` or `_` included"
+    )
 }
 
 enum Resolved {
@@ -122,6 +161,10 @@ pub struct Body {
     /// Images beside the story: the URL each was published at, and where it is written in the
     /// file's text, so that an image that cannot be decoded is reported at its line.
     pub images: Vec<(String, Range<usize>)>,
+    /// Root-relative links and image sources (`/world/2025/05/live-blog/`), and links relative
+    /// to the page that name no file, as written, with where: they can be checked only once
+    /// every output of the build is known.
+    pub site_links: Vec<SiteLink>,
     /// The first paragraph, for listings and feeds that show a teaser.
     pub summary: String,
     pub word_count: usize,
@@ -129,6 +172,18 @@ pub struct Body {
     /// What was repaired in the story's raw HTML, at its place in the file: shown by every
     /// build and `check` while the text is unchanged.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// A link or image source written as a path on the site (`/world/2025/05/live-blog/`), or
+/// relative to the page (`../vote/`) without naming a file under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLink {
+    pub url: String,
+    /// Where it is written in the file's text.
+    pub span: Range<usize>,
+    pub image: bool,
+    /// Written relative to the page: it leads where a browser on the page's address goes.
+    pub relative: bool,
 }
 
 /// Words per minute for the reading-time estimate.
@@ -179,8 +234,12 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         links,
         used: Vec::new(),
         images: Vec::new(),
+        site_links: Vec::new(),
         problems: Diagnostics::new(),
     };
+    // The image being read: where its events start and where it is written, until its end
+    // tells whether it has alt text.
+    let mut image: Option<(usize, Range<usize>)> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut word_count = 0;
     let mut has_code = false;
@@ -233,6 +292,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 id,
             }) => {
                 let dest_url = destinations.rewrite(dest_url, &range, true);
+                image = Some((events.len(), range.clone()));
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -260,6 +320,12 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 ));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, range)) = image.take() {
+                    destinations.check_alt(&mut events, start, &range);
+                }
+                events.push(Event::End(TagEnd::Image));
+            }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
@@ -270,6 +336,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let Destinations {
         used,
         images,
+        site_links,
         problems,
         ..
     } = destinations;
@@ -294,6 +361,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         html,
         links: used,
         images,
+        site_links,
         summary,
         word_count,
         has_code,
@@ -469,8 +537,14 @@ struct Destinations<'s> {
     links: &'s Links,
     used: Vec<(PathBuf, Option<String>)>,
     images: Vec<(String, Range<usize>)>,
+    site_links: Vec<SiteLink>,
     problems: Diagnostics,
 }
+
+/// The alt text that marks an image as decorative: it is published with an empty `alt`, which
+/// screen readers skip. CommonMark cannot write an empty alt on purpose (`![](x.jpg)` is
+/// also what a forgotten one looks like), so the choice is spelled out.
+const DECORATIVE: &str = "decorative";
 
 impl Destinations<'_> {
     fn rewrite<'a>(&mut self, dest: CowStr<'a>, range: &Range<usize>, image: bool) -> CowStr<'a> {
@@ -495,13 +569,33 @@ impl Destinations<'_> {
         }
         match self.links.resolve(source.path, &dest, &mut self.used) {
             Resolved::Unchanged if image && !dest.starts_with('/') && !is_external(&dest) => {
+                let help = match self.links.near_miss(source.path, &dest) {
+                    Some(meant) => did_you_mean_file(&meant),
+                    None if source.path.ends_with("index.md") => "put the image file in the \
+                        story's folder, next to index.md, or fix the name"
+                        .to_string(),
+                    None => "put the image file next to the story (a story folder with \
+                             index.md), or fix the path"
+                        .to_string(),
+                };
                 problems.push(
-                error_at(source, range, format!("the image `{dest}` does not exist"))
-                    .with_help("put the image file next to the story (a story folder with index.md), or fix the path"),
-            );
+                    error_at(source, range, format!("the image `{dest}` does not exist"))
+                        .with_help(help),
+                );
                 dest
             }
-            Resolved::Unchanged => dest,
+            Resolved::Unchanged => {
+                let on_the_site = !dest.is_empty() && !dest.starts_with(['#', '?']);
+                if on_the_site && !dest.starts_with("//") && !is_external(&dest) {
+                    self.site_links.push(SiteLink {
+                        url: dest.to_string(),
+                        span: line_span(source, range),
+                        image,
+                        relative: !dest.starts_with('/'),
+                    });
+                }
+                dest
+            }
             Resolved::Url(url) => {
                 if image {
                     self.images.push((url.clone(), line_span(source, range)));
@@ -534,6 +628,32 @@ impl Destinations<'_> {
             );
                 dest
             }
+        }
+    }
+
+    /// An image without alt text is an error, as the lead photo's is: readers who cannot see
+    /// it would learn nothing. One marked [`DECORATIVE`] is published with an empty alt.
+    /// `start` is the index of the image's start event in `events`, whose alt text follows it.
+    fn check_alt(&mut self, events: &mut Vec<Event<'_>>, start: usize, range: &Range<usize>) {
+        let alt: String = events[start + 1..]
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if alt.trim().eq_ignore_ascii_case(DECORATIVE) {
+            events.truncate(start + 1);
+        } else if alt.trim().is_empty() {
+            self.problems.push(
+                error_at(self.source, range, "the image has no alt text".to_string()).with_help(
+                    format!(
+                        "describe what it shows between the brackets, e.g. `![Delegates at the \
+                         table](photo.jpg)`; for an image that only decorates, write \
+                         `![{DECORATIVE}](photo.jpg)`"
+                    ),
+                ),
+            );
         }
     }
 }
@@ -907,6 +1027,86 @@ mod tests {
         let body = render_text("a.md", "Plain *text* with 3 < 4.", &links()).unwrap();
         assert!(body.warnings.is_empty());
         assert_eq!(body.html, "<p>Plain <em>text</em> with 3 &lt; 4.</p>\n");
+    }
+
+    #[test]
+    fn an_image_without_alt_text_is_an_error_at_its_line_and_a_decorative_one_is_not() {
+        let errors =
+            render_text("world/swap/index.md", "Intro.\n\n![](photo.jpg)", &links()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (6, 1));
+        assert_eq!(errors[0].message, "the image has no alt text");
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("![decorative](")
+        );
+        let body = render_text(
+            "world/swap/index.md",
+            "![Decorative](photo.jpg) ![ ](https://x.org/rule.png)",
+            &links(),
+        );
+        assert_eq!(
+            body.unwrap_err().len(),
+            1,
+            "the blank alt of the second image"
+        );
+        let body =
+            render_text("world/swap/index.md", "![decorative](photo.jpg)", &links()).unwrap();
+        assert!(body.html.contains("alt=\"\""), "{}", body.html);
+    }
+
+    #[test]
+    fn paths_on_the_site_are_kept_for_checking_with_where_they_are_written() {
+        let body = "Intro.\n\nSee [the blog](/world/live/#now) and ![Map](/maps/a.png), not [x](//cdn.org/x).\n\n[Up](../) [top](#top) [mail](mailto:a@b.org)";
+        let text = format!("---\nheadline: x\n---\n{body}");
+        let rendered = render_text("world/a.md", body, &links()).unwrap();
+        let found: Vec<(&str, &str, bool, bool)> = rendered
+            .site_links
+            .iter()
+            .map(|l| (l.url.as_str(), &text[l.span.clone()], l.image, l.relative))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/world/live/#now",
+                    "[the blog](/world/live/#now)",
+                    false,
+                    false
+                ),
+                ("/maps/a.png", "![Map](/maps/a.png)", true, false),
+                ("../", "[Up](../)", false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_file_suggests_its_neighbour_differing_in_case_or_separator() {
+        let mut links = links();
+        links.assets.insert(
+            "world/call/putin-call.jpg".into(),
+            "/world/2025/05/call/putin-call.jpg".into(),
+        );
+        let from = Path::new("world/call/index.md");
+        for written in ["putin_call.jpg", "Putin-Call.JPG", "putin-cal.jpg"] {
+            assert_eq!(
+                links.near_miss(from, written).as_deref(),
+                Some("putin-call.jpg"),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            links.near_miss(from, "./putin_call.jpg").as_deref(),
+            Some("./putin-call.jpg")
+        );
+        assert_eq!(links.near_miss(from, "zelensky.jpg"), None);
+        assert_eq!(
+            links.near_miss(Path::new("world/swap/index.md"), "putin-call.jpg"),
+            None
+        );
     }
 
     #[test]

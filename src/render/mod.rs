@@ -4,6 +4,7 @@
 //! and each story's listing card is serialised once, then shared by every listing it is on.
 
 pub(crate) mod feed;
+pub(crate) mod links;
 mod pictures;
 pub(crate) mod redirect;
 pub(crate) mod sitemap;

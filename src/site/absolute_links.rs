@@ -24,6 +24,44 @@ const RAW_TEXT_ELEMENTS: &[&str] = &[
 pub fn absolutize(html: &str, page: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut copied = 0;
+    each_url_attribute(html, |name, value| {
+        let raw = &html[value.range.clone()];
+        let rewritten = match name.eq_ignore_ascii_case("srcset") {
+            true => resolve_srcset(raw, page),
+            false => resolve(raw, page),
+        };
+        if let Cow::Owned(url) = rewritten {
+            let url = escape(&url);
+            out.push_str(&html[copied..value.range.start]);
+            if value.quoted {
+                out.push_str(&url);
+            } else {
+                out.push('"');
+                out.push_str(&url);
+                out.push('"');
+            }
+            copied = value.range.end;
+        }
+    });
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// Where each `href`, `src` and `poster` value of `html` is written (not `srcset`, which
+/// holds several URLs), for checking the links a template writes as they are.
+pub fn url_values(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    each_url_attribute(html, |name, value| {
+        if !name.eq_ignore_ascii_case("srcset") {
+            found.push(value.range.clone());
+        }
+    });
+    found
+}
+
+/// Calls `visit` with the name and value of every URL attribute (`href`, `src`, `poster`,
+/// `srcset`) of every start tag of `html`, in order, skipping comments and raw text.
+fn each_url_attribute(html: &str, mut visit: impl FnMut(&str, &AttributeValue)) {
     let mut at = 0;
     let bytes = html.as_bytes();
     while let Some(found) = html[at..].find('<') {
@@ -44,25 +82,10 @@ pub fn absolutize(html: &str, page: &str) -> String {
                     continue;
                 };
                 let name = &html[attribute.name.clone()];
-                let raw = &html[value.range.clone()];
-                let rewritten = if name.eq_ignore_ascii_case("srcset") {
-                    resolve_srcset(raw, page)
-                } else if URL_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a)) {
-                    resolve(raw, page)
-                } else {
-                    continue;
-                };
-                if let Cow::Owned(url) = rewritten {
-                    let url = escape(&url);
-                    out.push_str(&html[copied..value.range.start]);
-                    if value.quoted {
-                        out.push_str(&url);
-                    } else {
-                        out.push('"');
-                        out.push_str(&url);
-                        out.push('"');
-                    }
-                    copied = value.range.end;
+                if name.eq_ignore_ascii_case("srcset")
+                    || URL_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
+                {
+                    visit(name, value);
                 }
             }
             at = tag.end;
@@ -77,8 +100,6 @@ pub fn absolutize(html: &str, page: &str) -> String {
             at = start + 1;
         }
     }
-    out.push_str(&html[copied..]);
-    out
 }
 
 /// A start tag: the byte ranges of its name and attributes, and where it ends.

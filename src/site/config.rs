@@ -61,6 +61,9 @@ pub struct SiteConfig {
     /// How local photos are resized for pages.
     #[serde(default)]
     pub images: Images,
+    /// How links to paths on the site are checked.
+    #[serde(default)]
+    pub links: LinkChecks,
     /// Who publishes the site, for search engines' article data and feed images.
     #[serde(default)]
     pub publisher: Publisher,
@@ -124,6 +127,33 @@ fn default_max_megapixels() -> u32 {
 
 fn default_image_widths() -> Vec<u32> {
     vec![480, 800, 1200, 1600]
+}
+
+/// `[links]`: every root-relative link in stories, pages and templates must lead to a file the
+/// build publishes; these paths are served by something else (a newsletter form, a shop).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkChecks {
+    /// Paths not checked, as written in links (`"/newsletter/"`); one ending in `*` covers
+    /// every path that starts with the rest (`"/donate/*"`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+impl LinkChecks {
+    /// Whether `path` (root-relative, without query or fragment) is left to something else.
+    /// A path matches with or without its trailing slash.
+    pub fn ignores(&self, path: &str) -> bool {
+        fn bare(path: &str) -> &str {
+            path.trim_end_matches('/')
+        }
+        self.ignore
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix) || bare(path) == bare(prefix),
+                None => bare(path) == bare(pattern),
+            })
+    }
 }
 
 /// `[publisher]`: the organisation behind the site, as search engines and feed readers show it.
@@ -283,6 +313,17 @@ impl Site {
                 .with_help("it is the largest photo accepted, in millions of pixels (default 60)"),
             );
         }
+        for pattern in &config.links.ignore {
+            if !pattern.starts_with('/') || pattern.starts_with("//") {
+                problems.push(
+                    at_key(
+                        "links.ignore",
+                        format!("`links.ignore` has `{pattern}`, which is not a path on the site"),
+                    )
+                    .with_help("write paths as links write them, starting with `/`: \"/newsletter/\", or \"/donate/*\" for everything under /donate/"),
+                );
+            }
+        }
         if let Some(logo) = &config.publisher.logo
             && !(logo.starts_with('/') && !logo.starts_with("//") || is_web_url(logo))
         {
@@ -360,6 +401,16 @@ impl Site {
         crate::site::absolute_links::resolve(url, &self.base_url).into_owned()
     }
 
+    /// The path prefixes that root-relative links into the site start with: the base path,
+    /// and `site.toml`'s own when `--base-url` publishes the site elsewhere (`serve` previews
+    /// at `/`), so that links written for the published site are still links into it.
+    pub fn link_prefixes(&self) -> Vec<String> {
+        let configured = split_base_url(&self.config.base_url).map(|(_, path)| path);
+        let mut prefixes = vec![self.base_path.clone()];
+        prefixes.extend(configured.ok().filter(|path| *path != self.base_path));
+        prefixes
+    }
+
     /// The publisher's name: `[publisher] name`, else the site's title.
     pub fn publisher_name(&self) -> &str {
         self.config
@@ -412,6 +463,7 @@ const SITE_KEYS: &[&str] = &[
     "feeds",
     "unsafe_html",
     "images",
+    "links",
     "publisher",
     "sections",
     "support",
@@ -518,7 +570,7 @@ fn is_web_url(url: &str) -> bool {
 
 /// The byte range of `key = ...`'s key in `text`, to point at it; `table.key` looks for the
 /// key only below the `[table]` header.
-fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let (table, key) = match key.split_once('.') {
         Some((table, key)) => (Some(format!("[{table}]")), key),
         None => (None, key),

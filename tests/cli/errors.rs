@@ -8,7 +8,7 @@ use crate::images;
 
 /// Builds `site` over a previous `public/`, checks that the build failed cleanly and that the
 /// previous site survived byte for byte, and returns the run.
-fn failed_build(site: Site) -> Run {
+pub(crate) fn failed_build(site: Site) -> Run {
     let site = site.previous_public();
     let public = site.root().join("public");
     let before = snapshot(&public);

@@ -19,6 +19,7 @@ mod distribution;
 mod errors;
 mod example_site;
 mod layers;
+mod links;
 mod listings;
 mod markdown;
 mod output_safety;

@@ -165,6 +165,55 @@ const CASES: &[Case] = &[
         files: &[(TALKS, b"---\nheadline: Talks resume\ndate: 2025-05-19\n---\nSee [the vote](vote.md).\n")],
     },
     Case {
+        name: "link to a story saved as Windows-1252",
+        files: &[
+            (TALKS, b"---\nheadline: Talks resume\ndate: 2025-05-19\n---\nSee [the vote](vote.md).\n"),
+            ("content/world/vote.md", b"---\nheadline: Vote\ndate: 2025-05-18\n---\nCaf\xe9 talks.\n"),
+        ],
+    },
+    Case {
+        name: "photo name with `_` for `-`",
+        files: &[
+            (
+                "content/world/call/index.md",
+                b"---\nheadline: The call\ndate: 2025-05-19\nphoto: {src: putin_call.jpg, alt: Two leaders}\n---\nText.\n",
+            ),
+            ("content/world/call/putin-call.jpg", GIF),
+        ],
+    },
+    Case {
+        name: "photo name in other capitals",
+        files: &[
+            (
+                "content/world/call/index.md",
+                b"---\nheadline: The call\ndate: 2025-05-19\nphoto: {src: Putin-Call.JPG, alt: Two leaders}\n---\nText.\n",
+            ),
+            ("content/world/call/putin-call.jpg", GIF),
+        ],
+    },
+    Case {
+        name: "body image without alt text",
+        files: &[(TALKS, b"---\nheadline: Talks resume\ndate: 2025-05-19\n---\nText.\n\n![](https://example.org/map.png)\n")],
+    },
+    Case {
+        name: "link to a path nothing is published at",
+        files: &[(TALKS, b"---\nheadline: Talks resume\ndate: 2025-05-19\n---\nFollow the [live blog](/world/2025/05/live-blog/).\n")],
+    },
+    Case {
+        name: "link without the base path",
+        files: &[
+            (
+                "site.toml",
+                b"title = \"Test Gazette\"\nbase_url = \"https://me.github.io/gazette/\"\n",
+            ),
+            (TALKS, b"---\nheadline: Talks resume\ndate: 2025-05-19\n---\nMore in [World](/world/).\n"),
+        ],
+    },
+    Case {
+        name: "template link to nowhere",
+        files: &[("templates/404.html", b"<!doctype html>\n<title>Not found</title>\n<a href=\"/archive/\">Archive</a>\n")],
+    },
+    Case {
         name: "two stories at one address",
         files: &[(
             "content/world/talks-again.md",
