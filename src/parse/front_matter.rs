@@ -40,12 +40,32 @@ const COMPUTER_FOLDERS: &[&str] = &[
     "/System/",
 ];
 
-/// The computer folder a photo path starts in, if it does.
-fn computer_folder(src: &str) -> Option<&'static str> {
+/// Where on a computer a photo path points, if it does: a folder of its own disk, a Windows
+/// drive (`C:\Users\ana\quay.jpg`) or network share (`\\server\photos`), or a `file:` URL.
+fn computer_folder(src: &str) -> Option<String> {
+    let mut chars = src.chars();
+    let drive = match (chars.next(), chars.next(), chars.next()) {
+        (Some(letter), Some(':'), Some('\\' | '/')) if letter.is_ascii_alphabetic() => {
+            Some(letter.to_ascii_uppercase())
+        }
+        _ => None,
+    };
+    if let Some(letter) = drive {
+        return Some(format!("on drive {letter}:"));
+    }
+    if src.starts_with("\\\\") {
+        return Some("on a network share".into());
+    }
+    if src
+        .get(..5)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file:"))
+    {
+        return Some("a file: address".into());
+    }
     COMPUTER_FOLDERS
         .iter()
-        .copied()
-        .find(|folder| src.starts_with(folder))
+        .find(|folder| src.starts_with(*folder))
+        .map(|folder| format!("in {folder}"))
 }
 
 /// The most tags, or authors, one story may have.
@@ -322,13 +342,11 @@ fn every_problem(mut checker: Checker<'_>, err: &serde_saphyr::Error) -> Diagnos
         // own word is the best there is.
         return yaml_errors(file, source, split, err);
     }
-    if let Ok(raw) = serde_saphyr::from_str::<Raw>(&keep_only(split.yaml, &good))
-        && let Err(more) = {
-            checker.broken = broken;
-            checker.check(raw)
-        }
-    {
-        problems.extend(more);
+    checker.broken = broken;
+    match serde_saphyr::from_str::<Raw>(&keep_only(split.yaml, &good)) {
+        Ok(raw) => problems.extend(checker.check(raw).err().into_iter().flatten()),
+        // The entries that read alone, read together: a key written twice.
+        Err(err) => problems.extend(yaml_errors(file, source, split, &err)),
     }
     problems
 }
@@ -414,6 +432,7 @@ impl Checker<'_> {
                 None
             }
             None if self.broken.contains(&"headline") => None,
+            None if self.empty_key("headline") => None,
             None => {
                 self.problems.push(
                     Diagnostic::error(self.file, "the front matter has no `headline`")
@@ -429,6 +448,7 @@ impl Checker<'_> {
             (None, Layout::Story) if self.broken.iter().any(|k| ["date", "layout"].contains(k)) => {
                 None
             }
+            (None, Layout::Story) if self.empty_key("date") => None,
             (None, Layout::Story) => {
                 self.problems.push(
                     Diagnostic::error(self.file, "the story has no `date`")
@@ -675,7 +695,7 @@ impl Checker<'_> {
         if let Some(folder) = computer_folder(trimmed) {
             self.error_at(
                 &src_at,
-                format!("the photo `{src}` is a file on a computer (in {folder}), not on the site"),
+                format!("the photo `{src}` is a file on a computer ({folder}), not on the site"),
                 "copy the photo next to the story (a story folder with index.md) and write its \
                  name, or put it in static/ (static/images/quay.jpg is /images/quay.jpg)",
             );
@@ -696,6 +716,25 @@ impl Checker<'_> {
             caption: caption.map(|c| c.value).filter(|c| !c.trim().is_empty()),
             span,
         })
+    }
+
+    /// Whether `key` is written with nothing after it (`headline:`), which YAML reads as no
+    /// value: then an error says so at its line (true), rather than "no `headline`" at the top.
+    fn empty_key(&mut self, key: &str) -> bool {
+        let yaml = self.split.yaml;
+        let Some((_, lines)) = top_level_entries(yaml).into_iter().find(|(k, _)| k == key) else {
+            return false;
+        };
+        let line = yaml[lines.clone()].lines().next().unwrap_or("");
+        let start = self.split.yaml_offset + lines.start;
+        self.problems.push(
+            Diagnostic::error(self.file, format!("the {key} is empty"))
+                .with_span(self.source, start..start + line.len())
+                .with_help(format!(
+                    "write the story's {key} after `{key}:` on the same line"
+                )),
+        );
+        true
     }
 
     /// Refuses plain values wrapped whole in typographic quotes: whether they were meant as YAML
@@ -1012,7 +1051,10 @@ fn yaml_error(
             false => span,
         });
     let line = span.as_ref().map(|span| line_at(source, span.start));
-    let key = line.and_then(key_on_line);
+    let key = span.as_ref().and_then(|span| {
+        key_on_line(line_at(source, span.start))
+            .or_else(|| enclosing_key(source, split, span.start))
+    });
     let trap = span.as_ref().zip(line).and_then(|(span, line)| {
         let (number, _) = crate::diagnostic::line_column(source, span.start);
         let start_of_line = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
@@ -1028,7 +1070,15 @@ fn yaml_error(
         ),
         (None, None, Some((key, expected))) if is_type_error(&message) => (
             format!("`{key}` should be {expected}"),
-            Some(format!("the YAML parser says: {message}")),
+            Some(match line.and_then(super::yaml_traps::bracketed_text) {
+                Some(value) if expected.starts_with("text") => format!(
+                    "YAML reads a value that starts with `{}` as a list or a map; put the whole \
+                     value in quotes: {key}: \"{}\"",
+                    &value[..1],
+                    value.replace('"', "\\\"")
+                ),
+                _ => format!("the YAML parser says: {message}"),
+            }),
         ),
         (None, None, _) => (
             message,
@@ -1100,6 +1150,26 @@ fn line_at(source: &str, offset: usize) -> &str {
 }
 
 /// The known key written on a line, with what its value should look like.
+/// The key whose value holds the line at `offset` (`dek:` above `  - Two hours`): the
+/// nearest line above it that is indented less.
+fn enclosing_key(
+    source: &str,
+    split: &Split<'_>,
+    offset: usize,
+) -> Option<(&'static str, &'static str)> {
+    let start = split.yaml_offset;
+    let offset = offset.clamp(start, start + split.yaml.len());
+    let line = line_at(source, offset);
+    let indent = line.len() - line.trim_start().len();
+    let above = &source[start..offset];
+    let above = &above[..above.rfind('\n').unwrap_or(0)];
+    above
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() < indent)
+        .and_then(key_on_line)
+}
+
 fn key_on_line(line: &str) -> Option<(&'static str, &'static str)> {
     let line = line.trim_start();
     // A key in a list item: `  - date: ...` in corrections.
@@ -1147,6 +1217,30 @@ mod tests {
         assert_eq!(s.yaml, "headline: x\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(&text[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn photo_paths_on_a_computer_are_told_by_their_folder_drive_or_scheme() {
+        let said = |src| computer_folder(src);
+        assert_eq!(said("/Users/ana/q.jpg").as_deref(), Some("in /Users/"));
+        assert_eq!(
+            said("C:\\Users\\ana\\q.jpg").as_deref(),
+            Some("on drive C:")
+        );
+        assert_eq!(said("d:/Fotos/q.jpg").as_deref(), Some("on drive D:"));
+        assert_eq!(
+            said("\\\\server\\photos\\q.jpg").as_deref(),
+            Some("on a network share")
+        );
+        assert_eq!(said("FILE:///q.jpg").as_deref(), Some("a file: address"));
+        for on_the_site in [
+            "q.jpg",
+            "/images/q.jpg",
+            "https://x.org/C:/q.jpg",
+            "c:q.jpg",
+        ] {
+            assert_eq!(said(on_the_site), None, "{on_the_site}");
+        }
     }
 
     #[test]

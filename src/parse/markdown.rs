@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use pulldown_cmark::utils::TextMergeWithOffset;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -244,8 +245,10 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut word_count = 0;
     let mut has_code = false;
     let mut code: Option<(String, String)> = None;
+    let mut office = OfficeTags::default();
     let mut html_in_body = RawHtml::new(body);
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let merged = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
+    for (event, range) in merged {
         html_in_body.event(events.len(), &range);
         if let Some((language, text)) = &mut code {
             match event {
@@ -310,6 +313,13 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 events.push(event);
             }
             Event::Text(text) => {
+                let text = match office_tags(&text) {
+                    tags if tags.is_empty() => text,
+                    tags => {
+                        office.note(&tags, &text, &range);
+                        without(&text, &tags).into()
+                    }
+                };
                 word_count += text.split_whitespace().count();
                 events.push(Event::Text(text));
             }
@@ -340,12 +350,13 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         problems,
         ..
     } = destinations;
+    let office = office.warnings(source);
     if problems.has_errors() {
         return Err(problems);
     }
     add_heading_ids(&mut events);
     let mut summary = first_paragraph(&events);
-    let (html, warnings) = match html_in_body.has_raw() {
+    let (html, mut warnings) = match html_in_body.has_raw() {
         false => {
             let mut html = String::with_capacity(body.len() + body.len() / 4);
             pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -356,6 +367,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
             html_in_body.repair(events, source)?
         }
     };
+    warnings.extend(office);
     Ok(Body {
         hash: crate::util::hash::hash_of(&html),
         html,
@@ -656,6 +668,88 @@ impl Destinations<'_> {
             );
         }
     }
+}
+
+/// Word's and Outlook's namespaced tags (`<o:p>`, `<st1:place>`, `<w:Sdt>`) in Markdown text:
+/// not HTML, so CommonMark keeps them as text and readers would see `<o:p></o:p>`. Each is
+/// dropped, its text kept, with one warning per tag name.
+#[derive(Default)]
+struct OfficeTags {
+    /// Each tag name, with where it is first written and how many times.
+    seen: Vec<(String, Range<usize>, usize)>,
+}
+
+impl OfficeTags {
+    fn note(&mut self, tags: &[Range<usize>], text: &str, range: &Range<usize>) {
+        for tag in tags {
+            let name = text[tag.clone()].trim_start_matches(['<', '/']);
+            let name = name
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("");
+            match self.seen.iter_mut().find(|(seen, ..)| seen == name) {
+                Some((.., count)) => *count += 1,
+                None => self.seen.push((name.to_string(), range.clone(), 1)),
+            }
+        }
+    }
+
+    fn warnings(self, source: &Source<'_>) -> Vec<Diagnostic> {
+        self.seen
+            .into_iter()
+            .map(|(name, range, count)| {
+                let times = match count {
+                    1 => String::new(),
+                    n => format!(" ({n} times)"),
+                };
+                Diagnostic::warning(
+                    source.display,
+                    format!(
+                        "`<{name}>` is a Word tag, not HTML: it was left out, its text kept{times}"
+                    ),
+                )
+                .with_span(source.text, line_span(source, &range))
+                .with_help("paste from Word as plain text to leave such tags behind")
+            })
+            .collect()
+    }
+}
+
+/// The byte ranges of the namespaced tags (`<o:p>`, `</st1:place>`) in `text`.
+fn office_tags(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find('<').map(|i| from + i) {
+        from = at + 1;
+        let rest = text[from..].strip_prefix('/').unwrap_or(&text[from..]);
+        let prefix = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let namespaced = prefix > 0
+            && rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && rest[prefix..].starts_with(':')
+            && rest[prefix + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+        let end = text[from..].find(['>', '<']).map(|i| from + i);
+        if let (true, Some(end)) = (namespaced, end)
+            && text[end..].starts_with('>')
+        {
+            found.push(at..end + 1);
+            from = end + 1;
+        }
+    }
+    found
+}
+
+/// `text` without the byte ranges `cut`, which are in order and do not overlap.
+fn without(text: &str, cut: &[Range<usize>]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut from = 0;
+    for range in cut {
+        kept.push_str(&text[from..range.start]);
+        from = range.end;
+    }
+    kept.push_str(&text[from..]);
+    kept
 }
 
 fn error_at(source: &Source<'_>, range: &Range<usize>, message: String) -> Diagnostic {
@@ -1019,6 +1113,44 @@ mod tests {
             warning.message.contains("raw HTML left out (5 pieces)"),
             "{}",
             warning.message
+        );
+    }
+
+    #[test]
+    fn word_tags_in_text_are_dropped_with_one_warning_per_name() {
+        let body = render_text(
+            "a.md",
+            "The minister spoke<o:p></o:p> in <st1:place w:st=\"on\">Kyiv</st1:place>.<o:p></o:p>\n\n2 <3 and a:b <x:>",
+            &links(),
+        )
+        .unwrap();
+        assert!(
+            body.html.contains("<p>The minister spoke in Kyiv.</p>"),
+            "{}",
+            body.html
+        );
+        assert!(
+            body.html.contains("2 &lt;3 and a:b &lt;x:&gt;"),
+            "{}",
+            body.html
+        );
+        let said: Vec<_> = body
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    4,
+                    "`<o:p>` is a Word tag, not HTML: it was left out, its text kept (4 times)"
+                ),
+                (
+                    4,
+                    "`<st1:place>` is a Word tag, not HTML: it was left out, its text kept (2 times)"
+                ),
+            ]
         );
     }
 

@@ -24,6 +24,14 @@ pub(crate) fn explain(
             "replace the tab with spaces, the same number as the lines around it".into(),
         ));
     }
+    if let Some(key) = key
+        && parser_message.starts_with("duplicate")
+    {
+        return Some((
+            format!("`{key}` is written twice in the front matter"),
+            format!("keep one `{key}:` line and delete the other"),
+        ));
+    }
     if let Some(item) = unspaced_list_item(line, previous) {
         return Some((
             format!("line {number} is a list item without a space after `-`"),
@@ -38,6 +46,22 @@ pub(crate) fn explain(
         let column = line.len() - value.len() + 1;
         if let Some(close) = closing_quote(value) {
             let after = value[close + 1..].trim();
+            let apostrophe = quote == "'" && after.starts_with(char::is_alphabetic);
+            if apostrophe
+                && let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\''))
+            {
+                return Some((
+                    format!(
+                        "the apostrophe at {number}:{} ends the value quoted with `'` at {number}:{column}",
+                        column + value[..close].chars().count()
+                    ),
+                    format!(
+                        "quote the value with double quotes instead: {}: \"{}\"",
+                        key.unwrap_or("key"),
+                        inner.replace('"', "\\\"")
+                    ),
+                ));
+            }
             return Some((
                 format!(
                     "the quote opened at {number}:{column} closes at {number}:{}, and \
@@ -147,6 +171,13 @@ fn value_of(line: &str) -> Option<(usize, &str)> {
     }
     // `value` is a slice of `line`: its offset is where it starts in memory, less the line's.
     Some((value.as_ptr() as usize - line.as_ptr() as usize, value))
+}
+
+/// The value on `line` when it starts with `[` or `{` (`headline: [Live] Talks resume`),
+/// which YAML reads as a list or a map although the writer meant text.
+pub(crate) fn bracketed_text(line: &str) -> Option<&str> {
+    let (_, value) = value_of(line)?;
+    value.starts_with(['[', '{']).then(|| value.trim_end())
 }
 
 /// What YAML makes of a value that starts with one of its indicators instead of text

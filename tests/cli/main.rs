@@ -16,6 +16,7 @@ mod build;
 mod command_line;
 mod determinism;
 mod distribution;
+mod editor_mistakes;
 mod errors;
 mod example_site;
 mod layers;
