@@ -129,6 +129,9 @@ impl SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        end_quietly_on_a_closed_pipe();
+    }
     let code = match &cli.command {
         Command::Init { dir } => dateline::cmd::init::init(dir),
         Command::New {
@@ -185,3 +188,19 @@ fn main() -> ExitCode {
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
+
+/// A reader that stops early (`dateline check --format json | head`) closes the pipe. Rust
+/// ignores SIGPIPE, so the next `println!` would panic; with the signal's default back, the
+/// command ends quietly, as other Unix tools do. Not for `serve`, whose sockets must survive a
+/// browser that hangs up.
+#[cfg(unix)]
+fn end_quietly_on_a_closed_pipe() {
+    // SAFETY: runs on the main thread before any other starts; SIG_DFL is a valid disposition
+    // for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_a_closed_pipe() {}

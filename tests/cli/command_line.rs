@@ -206,3 +206,27 @@ fn root_that_does_not_exist_is_an_error_not_a_crash() {
     );
     assert!(!missing.exists(), "nothing is created for a missing site");
 }
+
+/// `dateline check --format json | head -c 100`: the reader closes the pipe before the report
+/// is written; the command ends without a panic (killed by SIGPIPE, as other Unix tools are).
+#[cfg(unix)]
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
+    use std::process::{Command, Stdio};
+    let site = Site::new().story(
+        "world/talks.md",
+        "headline: Talks\ndate: 2025-05-19\ntags: a, b",
+        "Text.\n",
+    );
+    let mut child = Command::new(crate::harness::BINARY)
+        .args(["check", "--format", "json", "--now", NOW, "--root"])
+        .arg(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dateline starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("dateline ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
