@@ -18,7 +18,7 @@ pub fn report(diagnostics: Diagnostics) {
     eprint!("{}", report::human(&sorted, use_color()));
 }
 
-/// Prints a site's diagnostics as [`report`] does, their paths seen from the working directory
+/// Prints a site's diagnostics as [`report()`] does, their paths seen from the working directory
 /// (`gazette/content/a.md` with `--root gazette`), so that a terminal or an editor opens them.
 pub fn report_site(diagnostics: Diagnostics, root: &Path) {
     let sorted = report::from_working_dir(diagnostics.sorted(), root);
