@@ -339,6 +339,7 @@ impl Builder {
                 }
                 Err(errors) => {
                     problems.extend(errors.clone());
+                    problems.extend(file.style.iter().cloned());
                     parsed.unparsed.push(path.clone());
                     parsed.failed.extend(sources.content.get(path).cloned());
                 }
@@ -431,10 +432,10 @@ struct ParsedFile {
 }
 
 fn parse_file(file: Arc<SourceFile>, site: &Site, now: jiff::Timestamp) -> ParsedFile {
-    let story = story::parse(file, site, now);
+    let story = story::parse(Arc::clone(&file), site, now);
     let style = match &story {
         Ok(story) => crate::model::style::story_rules(story, now),
-        Err(_) => Vec::new(),
+        Err(_) => crate::model::style::comments_in_unread(&file),
     };
     ParsedFile { story, style }
 }

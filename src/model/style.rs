@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::story::Story;
 use crate::site::config::Site;
+use crate::source::SourceFile;
 
 /// Longer headlines wrap to four lines and more on a phone and are cut off in search results.
 pub const HEADLINE_LIMIT: usize = 110;
@@ -48,8 +49,22 @@ pub fn story_rules(story: &Story, now: Timestamp) -> Vec<Diagnostic> {
 /// lasted under two hours". Hashtags are common in newsroom copy, so each such value gets a
 /// warning that names what was dropped and how to keep it.
 pub fn comments_after_text(story: &Story) -> Vec<Diagnostic> {
-    let text = story.text();
-    let front = &text[..story.body_offset.min(text.len())];
+    comments_in(&story.file, story.body_offset)
+}
+
+/// The warnings of [`comments_after_text`] for a file whose front matter did not read: the
+/// cut text is one of its problems too, and the editor fixing the others should hear of it in
+/// the same run.
+pub fn comments_in_unread(file: &Arc<SourceFile>) -> Vec<Diagnostic> {
+    match crate::parse::front_matter::split(&file.text) {
+        Ok(split) => comments_in(file, split.body_offset),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn comments_in(file: &Arc<SourceFile>, body_offset: usize) -> Vec<Diagnostic> {
+    let text = &file.text;
+    let front = &text[..body_offset.min(text.len())];
     let mut warnings = Vec::new();
     let mut offset = 0;
     for line in front.split_inclusive('\n') {
@@ -68,15 +83,17 @@ pub fn comments_after_text(story: &Story) -> Vec<Diagnostic> {
         }
         let dropped = value[hash..].trim_start();
         let at = start + value_at + hash + (value[hash..].len() - dropped.len());
-        warnings.push(warning_at(
-            story,
-            at..start + content.len(),
-            format!("`{dropped}` is left out: in YAML, ` #` starts a comment"),
-            &format!(
+        warnings.push(
+            Diagnostic::warning(
+                &file.display,
+                format!("`{dropped}` is left out: in YAML, ` #` starts a comment"),
+            )
+            .with_span(text, at..start + content.len())
+            .with_help(format!(
                 "to keep it, put the whole value in quotes: \"{}\"",
                 value.replace('"', "\\\"")
-            ),
-        ));
+            )),
+        );
     }
     warnings
 }

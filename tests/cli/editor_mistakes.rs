@@ -506,3 +506,26 @@ fn three_mistakes_in_one_story_are_all_reported_in_one_run() {
         run.stderr
     );
 }
+
+/// A `#` that cuts a dek is a warning; in a file with an error beside it, `check` still names
+/// it in the same run, so the editor fixes both at once.
+#[test]
+fn a_cut_hashtag_is_named_beside_the_errors_of_its_file() {
+    let story =
+        "---\nheadline: “Talks resume”\ndek: Two hours #Istanbul\ndate: 2025-05-19\n---\nText.\n";
+    let run = site_with(story.as_bytes()).dateline(&["check", "--now", NOW]);
+    let said: Vec<_> = run
+        .diagnostics()
+        .into_iter()
+        .map(|d| (d.severity, d.location))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("error".into(), "content/world/talks/index.md:2:11".into()),
+            ("warning".into(), "content/world/talks/index.md:3:16".into()),
+        ],
+        "{}",
+        run.stderr
+    );
+}
