@@ -67,9 +67,12 @@ if [ ! -f "$SITE/corpus.json" ] || [ "$(cat "$SITE/.generator" 2>/dev/null)" != 
   python3 "$GEN_CORPUS" "$N" "$SITE" >/dev/null
   echo "$stamp" >"$SITE/.generator"
 fi
+# The corpus links stories as /section/slug/ (Hugo's URLs); the same pattern here makes those
+# links lead somewhere, as the build checks every link.
 cat >"$SITE/site.toml" <<'TOML'
 title = "Dateline benchmark"
 base_url = "https://bench.example.org/"
+permalink = "/:section/:slug/"
 TOML
 
 # 2. The release binary.

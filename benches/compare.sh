@@ -89,6 +89,10 @@ CORPUS=$BH/corpus-$N
 [ -f "$CORPUS/corpus.json" ] || python3 "$GEN_CORPUS" "$N" "$CORPUS" >/dev/null
 SITES=$BH/sites-$N
 python3 "$SHARED/prepare_hugo.py" "$CORPUS" "$SITES"
+# The corpus links stories as /section/slug/, the URLs Hugo and Zola give them; Dateline checks
+# every link, so its site uses the same pattern and the links lead somewhere on all three.
+grep -q '^permalink' "$SITES/dateline/site.toml" ||
+  echo 'permalink = "/:section/:slug/"' >>"$SITES/dateline/site.toml"
 python3 "$HERE/prepare_zola.py" "$CORPUS" "$SITES"
 if [ "$MODE" = tmpfs ]; then OUT=/dev/shm/dateline-bench; else OUT=$BH/out; fi
 mkdir -p "$OUT"

@@ -70,6 +70,10 @@ CORPUS=$BENCH_HOME/corpus-$N
 [ -f "$CORPUS/corpus.json" ] || python3 "$GEN_CORPUS" "$N" "$CORPUS" >/dev/null
 SITES=$BENCH_HOME/rebuild-sites-$N
 python3 "$SHARED/prepare_hugo.py" "$CORPUS" "$SITES"
+# The corpus links stories as /section/slug/, the URLs Hugo and Zola give them; Dateline checks
+# every link, so its site uses the same pattern and the links lead somewhere on all three.
+grep -q '^permalink' "$SITES/dateline/site.toml" ||
+  echo 'permalink = "/:section/:slug/"' >>"$SITES/dateline/site.toml"
 
 # 2. The release binary.
 echo "== cargo build --release"
