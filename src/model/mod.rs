@@ -212,7 +212,10 @@ fn misspelt_sections(site: &Site, stories: &[Story]) -> Diagnostics {
                     "the section `{name}` is not in site.toml's `sections`; did you mean `{meant}`?"
                 ),
             )
-            .with_span(story.text(), story.front.headline_span.clone())
+            .with_span(
+                story.text(),
+                (story.front.section_span.clone()).unwrap_or(story.front.headline_span.clone()),
+            )
             .with_help(format!(
                 "fix the spelling (the story's folder, or `section:`), or add \"{name}\" to \
                  `sections` in site.toml to start a new section"

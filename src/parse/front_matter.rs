@@ -228,6 +228,8 @@ pub struct FrontMatter {
     pub date_span: Option<Range<usize>>,
     /// Byte span of each tag in `tags`, in the same order.
     pub tag_spans: Vec<Range<usize>>,
+    /// Byte span of `section:` when written (a section from the folder has none).
+    pub section_span: Option<Range<usize>>,
     /// Warnings about what reading changed in the values (a stray invisible control removed),
     /// reported with the style warnings.
     pub repairs: Vec<Diagnostic>,
@@ -465,6 +467,7 @@ impl Checker<'_> {
         }
         let mut seen = std::collections::HashSet::new();
         authors.retain(|a| seen.insert(a.clone()));
+        let section_span = raw.section.as_ref().map(|s| self.span_of(&s.referenced));
         let section = raw
             .section
             .map(as_list)
@@ -535,6 +538,7 @@ impl Checker<'_> {
             dek_span,
             date_span,
             tag_spans,
+            section_span,
             repairs: self.problems.into_iter().collect(),
         })
     }
