@@ -71,6 +71,23 @@ fn comments_in(file: &Arc<SourceFile>, body_offset: usize) -> Vec<Diagnostic> {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
+        if let Some((at, value)) = crate::parse::yaml_traps::value_of(content)
+            && value.starts_with('#')
+        {
+            let key = content.split(':').next().unwrap_or("key").trim();
+            warnings.push(
+                Diagnostic::warning(
+                    &file.display,
+                    format!("`{value}` is left out: YAML reads a value that starts with `#` as a comment"),
+                )
+                .with_span(text, start + at..start + content.len())
+                .with_help(format!(
+                    "to keep it, put the whole value in quotes: {key}: \"{}\"",
+                    value.replace('"', "\\\"")
+                )),
+            );
+            continue;
+        }
         let Some((value_at, value)) = crate::parse::yaml_traps::plain_value(content) else {
             continue;
         };

@@ -246,6 +246,8 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
     let mut has_code = false;
     let mut code: Option<(String, String)> = None;
     let mut office = OfficeTags::default();
+    // Indented blocks: code to Markdown, but most often a paragraph indented in Word.
+    let mut indented: Vec<Range<usize>> = Vec::new();
     let mut html_in_body = RawHtml::new(body);
     let merged = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
     for (event, range) in merged {
@@ -270,7 +272,10 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                     CodeBlockKind::Fenced(info) => {
                         info.split_whitespace().next().unwrap_or("").to_string()
                     }
-                    CodeBlockKind::Indented => String::new(),
+                    CodeBlockKind::Indented => {
+                        indented.push(range.clone());
+                        String::new()
+                    }
                 };
                 code = Some((language, String::new()));
             }
@@ -313,6 +318,15 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 events.push(event);
             }
             Event::Text(text) => {
+                if let Some(at) = unclosed_comment(&text) {
+                    let message = "an HTML comment `<!--` is never closed, so its text would be \
+                                   published";
+                    let start = range.start + at.min(range.len());
+                    destinations.problems.push(
+                        error_at(source, &(start..range.end), message.into())
+                            .with_help("end the comment with `-->`, or delete it"),
+                    );
+                }
                 let text = match office_tags(&text) {
                     tags if tags.is_empty() => text,
                     tags => {
@@ -351,6 +365,17 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         ..
     } = destinations;
     let office = office.warnings(source);
+    let indented = indented.iter().map(|range| {
+        Diagnostic::warning(
+            source.display,
+            "this text is indented (a tab or four spaces), so it is published as a block of code",
+        )
+        .with_span(source.text, line_span(source, range))
+        .with_help(
+            "remove the tab or spaces at the start of its lines; for code, put it between \
+             lines of three backquotes (```)",
+        )
+    });
     if problems.has_errors() {
         return Err(problems);
     }
@@ -368,6 +393,7 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
         }
     };
     warnings.extend(office);
+    warnings.extend(indented);
     Ok(Body {
         hash: crate::util::hash::hash_of(&html),
         html,
@@ -713,6 +739,15 @@ impl OfficeTags {
             })
             .collect()
     }
+}
+
+/// Where text holds the start of an HTML comment that CommonMark did not read as one (it is
+/// never closed): `<!--`, or `<!–` once smart punctuation has made an en dash of `--`.
+fn unclosed_comment(text: &str) -> Option<usize> {
+    ["<!--", "<!–", "<!—"]
+        .iter()
+        .filter_map(|open| text.find(open))
+        .min()
 }
 
 /// The byte ranges of the namespaced tags (`<o:p>`, `</st1:place>`) in `text`.

@@ -155,7 +155,7 @@ pub(crate) fn plain_value(line: &str) -> Option<(usize, &str)> {
 
 /// The byte offset and text of the value on a front matter line, as written: after `key: `
 /// or a list item's `- `; `None` for fences, comments and lines without a value.
-fn value_of(line: &str) -> Option<(usize, &str)> {
+pub(crate) fn value_of(line: &str) -> Option<(usize, &str)> {
     let trimmed = line.trim_start();
     if trimmed.starts_with('#') || trimmed.starts_with("---") {
         return None;

@@ -6,7 +6,9 @@
 //! - **stops**: exit 1, each error at a `file:line:col`, and `public/` untouched;
 //! - **publishes**: exit 0 and the page shows exactly the text the writer meant;
 //! - **holds**: exit 0 and the story is not published yet (a draft or a future date), said
-//!   in a warning.
+//!   in a warning;
+//! - **warns**: exit 0, the page shows what Markdown or YAML made of the text (not what the
+//!   writer may have meant), and a warning at its line says so and how to change it.
 //!
 //! The snapshot (`snapshots/cli__editor_mistakes__table.snap`) shows each row's messages for
 //! a person to review when wording changes (without the style warnings every row would repeat:
@@ -31,8 +33,10 @@ enum Outcome {
     /// this text.
     Publishes(&'static str, &'static str),
     Holds,
+    /// The build succeeds with a located warning, and the element shows this text.
+    Warns(&'static str, &'static str),
 }
-use Outcome::{Holds, Publishes, Stops};
+use Outcome::{Holds, Publishes, Stops, Warns};
 
 struct Mistake {
     what: &'static str,
@@ -309,6 +313,21 @@ const MISTAKES: &[Mistake] = &[
         Publishes(".story-body p:first-child", "The minister spoke."),
     ),
     mistake(
+        "a hashtag as the whole headline",
+        "---\nheadline: #Breaking news\ndate: 2025-05-19\n---\nText.\n",
+        Stops,
+    ),
+    mistake(
+        "an HTML comment left open in a paragraph",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\n---\nDelegations met. <!-- check the figure with Ana\n\nThey agreed.\n",
+        Stops,
+    ),
+    mistake(
+        "paragraphs indented with a tab, as Word does",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\n---\nDelegations met.\n\n\tThey agreed to meet again.\n",
+        Warns(".story-body pre", "They agreed to meet again."),
+    ),
+    mistake(
         "a list meant for the dek",
         "---\nheadline: Talks resume\ndek:\n  - Two hours\n  - No deal\ndate: 2025-05-19\n---\nText.\n",
         Stops,
@@ -387,20 +406,29 @@ fn row(what: &str, story: &[u8], outcome: &Outcome) -> String {
             }
             text.push_str("→ exit 1, nothing published\n");
         }
+        Warns(css, shown) => {
+            assert_eq!(build.code, Some(0), "{what}: {}", build.stderr);
+            let related = said
+                .iter()
+                .filter(|d| d.severity == "warning" && !UNRELATED.contains(&d.message.as_str()));
+            assert!(
+                related
+                    .clone()
+                    .any(|d| d.location.matches(':').count() == 2),
+                "{what}: no located warning: {}",
+                check.stderr
+            );
+            let published = published(&site, what, css);
+            assert_eq!(published, *shown, "{what}");
+            let _ = writeln!(
+                text,
+                "→ exit 0 with a warning, published: {}",
+                escaped(&published)
+            );
+        }
         Publishes(css, meant) => {
             assert_eq!(build.code, Some(0), "{what}: {}", build.stderr);
-            let page = Page::parse(&site.read(PAGE));
-            let published = match css.split_once('@') {
-                Some((css, attr)) => page.attr(css, attr),
-                None => match page.trimmed_texts(css).as_slice() {
-                    [text] => text
-                        .split(['\n', ' '])
-                        .filter(|w| !w.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    found => panic!("{what}: expected one `{css}`, found {found:?}"),
-                },
-            };
+            let published = published(&site, what, css);
             assert_eq!(published, *meant, "{what}");
             let _ = writeln!(text, "→ exit 0, published: {}", escaped(&published));
         }
@@ -422,6 +450,23 @@ fn row(what: &str, story: &[u8], outcome: &Outcome) -> String {
         text.push_str(&said_line(diagnostic));
     }
     text
+}
+
+/// The text (or, after `@`, the attribute) of the one element `css` names on the story page,
+/// its whitespace runs as single spaces.
+fn published(site: &Site, what: &str, css: &str) -> String {
+    let page = Page::parse(&site.read(PAGE));
+    match css.split_once('@') {
+        Some((css, attr)) => page.attr(css, attr),
+        None => match page.trimmed_texts(css).as_slice() {
+            [text] => text
+                .split(['\n', ' '])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+            found => panic!("{what}: expected one `{css}`, found {found:?}"),
+        },
+    }
 }
 
 fn said_line(d: &Reported) -> String {
