@@ -270,22 +270,38 @@ fn wrap_run(arena: &mut Arena, template: usize, run: &mut Vec<usize>, keep_id: &
     }
 }
 
-/// Ends `holder` (a paragraph, a heading) before its child `child` and goes on with a copy of it
-/// after; a part left without text goes.
+/// Ends `holder` (a paragraph, a heading) before its child `child`, and goes on with it after:
+/// what comes before moves into a copy of it (which keeps its id), so that a heading split at
+/// each of a thousand lists moves each word once. A part left without text goes.
 fn split(arena: &mut Arena, holder: usize, child: usize) {
-    let rest = copy_of(arena, holder, false);
-    let mut after = arena.nodes[child].next;
-    while let Some(node) = after {
-        after = arena.nodes[node].next;
-        arena.append_child(rest, node);
+    let before = copy_of(arena, holder, true);
+    if let Some(element) = arena.element_mut(holder) {
+        element.attrs.retain(|a| &*a.name.local != "id");
     }
-    insert_after(arena, holder, child);
-    insert_after(arena, child, rest);
-    for part in [rest, holder] {
-        if arena.children(part).iter().all(|&n| is_filler(arena, n)) {
+    while let Some(first) = arena.nodes[holder].first
+        && first != child
+    {
+        arena.append_child(before, first);
+    }
+    arena.insert_before(holder, before);
+    arena.insert_before(holder, child);
+    for part in [before, holder] {
+        if holds_nothing(arena, part) {
             arena.unwrap(part);
         }
     }
+}
+
+/// Whether `id` holds only whitespace and comments; stops at the first thing it holds.
+fn holds_nothing(arena: &Arena, id: usize) -> bool {
+    let mut next = arena.nodes[id].first;
+    while let Some(node) = next {
+        if !is_filler(arena, node) {
+            return false;
+        }
+        next = arena.nodes[node].next;
+    }
+    true
 }
 
 /// Drops the block `block` inside a paragraph or heading, keeping its text on a line of its own.
@@ -482,11 +498,7 @@ impl Repair<'_> {
     /// A table row without cells, which the checker refuses (a spacer row from an old layout):
     /// it holds no text, and goes.
     fn empty_row(&mut self, arena: &mut Arena, row: usize) {
-        if arena
-            .children(row)
-            .into_iter()
-            .any(|node| !is_filler(arena, node))
-        {
+        if !holds_nothing(arena, row) {
             return;
         }
         if let Some(at) = self.tag_of(arena, row, row) {
@@ -613,6 +625,18 @@ mod tests {
         assert_eq!(
             messages(&found),
             ["1:21 `<ul>` cannot be inside `<h3>`: the `<h3>` ends before it"]
+        );
+    }
+
+    #[test]
+    fn a_heading_split_many_times_keeps_its_id_on_the_first_part() {
+        let (html, found) = check("<h2 id=\"t\">A<hr>B<hr>C<hr></h2>");
+        assert_eq!(html, "<h2 id=\"t\">A</h2><hr><h2>B</h2><hr><h2>C</h2><hr>");
+        assert_eq!(
+            messages(&found),
+            [
+                "1:13 `<hr>` cannot be inside `<h2>`: the `<h2>` ends before it (and 2 more like it in this story)"
+            ]
         );
     }
 
