@@ -6,8 +6,10 @@
 //! browser would build, and writing that tree back gives HTML in which every element is closed.
 //! On that tree the repair then writes obsolete HTML the modern way (`<tt>` as `<code>`,
 //! `<a name>` as an id), drops what no HTML allows (Word's `<o:p>`, `<font>`) keeping its text,
-//! and puts list items found outside a list into one. Every repair is a warning at the story's
-//! own tag, in the `.md` file.
+//! and puts list items found outside a list into one. Then each element is put where HTML allows
+//! it (`model`: a `<div>` in a `<span>`, text in a `<ul>`, a button in a link), each id is made
+//! unique on the page and each image given a source (`attrs`), so that the page passes the HTML
+//! checker. Every repair is a warning at the story's own tag, in the `.md` file.
 //!
 //! Only bodies with raw HTML come here: the Markdown alone is always balanced.
 

@@ -331,6 +331,7 @@ fn child_toward(arena: &Arena, ancestor: usize, id: usize) -> usize {
     node
 }
 
+/// What HTML calls interactive content: what a link or a button may not hold.
 fn is_interactive(arena: &Arena, id: usize) -> bool {
     let Some(element) = arena.element(id).filter(|e| e.name.ns == ns!(html)) else {
         return false;
