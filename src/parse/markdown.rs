@@ -804,7 +804,7 @@ fn line_span(source: &Source<'_>, range: &Range<usize>) -> Range<usize> {
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the story.
 /// Ids the page around a story body already uses (the theme's landmarks and headings).
-const RESERVED_IDS: &[&str] = &[
+pub(super) const RESERVED_IDS: &[&str] = &[
     "main",
     "top",
     "content",

@@ -1,5 +1,7 @@
 //! Raw HTML as real archives carry it (`tests/fixtures/broken-html/`: unclosed and stray tags,
-//! list items outside lists, `<a name>`, `<tt>`, `<font>`, Word's `<o:p>`, embeds): every
+//! list items outside lists, `<a name>`, `<tt>`, `<font>`, Word's `<o:p>`, embeds, and a
+//! WordPress theme's blocks inside `<span>` and `<b>`, loose text in lists, buttons in links,
+//! repeated ids, lazy-loaded images): every
 //! repair is a warning at the story's own tag, the story's text comes through whole, and every
 //! page passes the Nu HTML checker.
 //!
@@ -12,7 +14,7 @@ use std::process::Command;
 
 use crate::harness::{Site, text_of};
 
-const STORIES: [&str; 7] = [
+const STORIES: [&str; 8] = [
     "unclosed-inline",
     "unclosed-block",
     "stray-end-tags",
@@ -20,6 +22,7 @@ const STORIES: [&str; 7] = [
     "old-markup",
     "word-paste",
     "embeds",
+    "wordpress-theme",
 ];
 
 fn route(story: &str) -> String {
@@ -67,6 +70,21 @@ fn each_repair_of_archive_html_is_a_warning_at_the_stories_own_tag() {
         "word-paste.md:8:18 Word's `<o:p>` dropped, its text kept (and 5 more like it in this story)",
         "word-paste.md:13:5 obsolete HTML attributes dropped from `<td>`: `width`, `valign` (and 3 more like it in this story)",
         "embeds.md:8:1 obsolete HTML attributes dropped from `<iframe>`: `frameborder`",
+        "wordpress-theme.md:7:28 `<div>` cannot be inside `<span>`: the `<span>` moved inside it",
+        "wordpress-theme.md:8:4 `<p>` cannot be inside `<b>`: the `<b>` moved inside it",
+        "wordpress-theme.md:9:41 `<p>` cannot be inside `<h2>`: dropped, its text kept on a line of its own",
+        "wordpress-theme.md:10:5 `<ul>` cannot be inside `<em>`: the `<em>` moved inside it",
+        "wordpress-theme.md:15:1 `<ol>` cannot be inside `<p>`: the paragraph ends before it",
+        "wordpress-theme.md:17:1 text cannot be directly inside `<ul>`: put in an `<li>`",
+        "wordpress-theme.md:19:1 `<ul>` cannot be directly inside `<ul>`: moved into the `<li>` before it",
+        "wordpress-theme.md:20:1 `<p>` cannot be directly inside `<ul>`: put in an `<li>`",
+        "wordpress-theme.md:22:1 `<tr>` outside a table: dropped, its text kept",
+        "wordpress-theme.md:23:22 a table row without cells dropped",
+        "wordpress-theme.md:24:21 `<button>` cannot be inside a link: dropped, its text kept",
+        "wordpress-theme.md:25:23 `<a>` cannot be inside `<button>`: the `<button>` around it dropped, its text and the link kept",
+        "wordpress-theme.md:26:1 the id `background` is already used at 32:1: dropped from this `<div>` (and 1 more like it in this story)",
+        "wordpress-theme.md:28:1 the image has no `src`: Dateline used its `data-src`",
+        "wordpress-theme.md:29:1 the image has no `src`, so it shows nothing: dropped",
     ];
     for line in expected {
         let line = format!("content/archive/{line}");
@@ -92,6 +110,13 @@ fn archive_html_keeps_every_word_and_its_embeds() {
         "https://video.example.org/embed/storm"
     );
     assert_eq!(page.count(".story-body script[async]"), 1);
+    let page = run.page(&route("wordpress-theme"));
+    assert_eq!(page.count(".story-body #background"), 1);
+    assert_eq!(page.count(".story-body h2#background"), 1);
+    assert_eq!(page.count(".story-body a[href='/archive/']"), 2);
+    assert_eq!(page.count(".story-body button"), 0);
+    assert_eq!(page.count(".story-body p > b"), 1);
+    assert_eq!(page.attr(".story-body img", "src"), "/ferry.jpg");
     let page = run.page(&route("unclosed-block"));
     assert_eq!(page.count("footer.story-footer"), 1);
     assert_eq!(

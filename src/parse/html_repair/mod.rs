@@ -6,11 +6,15 @@
 //! browser would build, and writing that tree back gives HTML in which every element is closed.
 //! On that tree the repair then writes obsolete HTML the modern way (`<tt>` as `<code>`,
 //! `<a name>` as an id), drops what no HTML allows (Word's `<o:p>`, `<font>`) keeping its text,
-//! and puts list items found outside a list into one. Every repair is a warning at the story's
-//! own tag, in the `.md` file.
+//! and puts list items found outside a list into one. Then each element is put where HTML allows
+//! it (`model`: a `<div>` in a `<span>`, text in a `<ul>`, a button in a link), each id is made
+//! unique on the page and each image given a source (`attrs`), so that the page passes the HTML
+//! checker. Every repair is a warning at the story's own tag, in the `.md` file.
 //!
 //! Only bodies with raw HTML come here: the Markdown alone is always balanced.
 
+mod attrs;
+mod model;
 mod obsolete;
 mod tree;
 
@@ -95,11 +99,11 @@ pub(crate) fn repair(html: &str, segments: &[Segment], file: &File<'_>) -> (Stri
             .get(tag.name.0..tag.name.1)
             .unwrap_or("")
             .to_ascii_lowercase();
-        repair.warn(
-            tag.start,
-            format!("stray `</{name}>` removed: nothing it closes is open"),
-            HELP_CLOSE,
-        );
+        let message = match tag.end_tag {
+            true => format!("stray `</{name}>` removed: nothing it closes is open"),
+            false => format!("`<{name}>` outside a table: dropped, its text kept"),
+        };
+        repair.warn(tag.start, message, HELP_CLOSE);
     }
     repair.fix(&mut arena);
     (write(&arena), repair.diagnostics())
@@ -129,7 +133,8 @@ const MAX_HELD: usize = 1024;
 
 /// Feeds the HTML to html5ever piece by piece (each piece ends at a `>` or a segment's end), so
 /// that the sink knows which tag each of the parser's steps comes from. Returns the tree and the
-/// end tags that closed nothing and were dropped; or where the HTML nests too deep.
+/// tags it dropped (end tags that closed nothing, table parts outside a table); or where the
+/// HTML nests too deep.
 fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize> {
     let mut strays = Vec::new();
     let census = Census::default();
@@ -163,6 +168,7 @@ fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize>
             sink.feed.set(Feed { end, tag });
             sink.closed_own.set(false);
             sink.made_stray.set(false);
+            sink.made_own.set(false);
             let errors = sink.errors.get();
             parser.process(StrTendril::from_slice(piece));
             if piece.ends_with('>') {
@@ -179,6 +185,16 @@ fn parse(html: &str, segments: &[Segment]) -> Result<(Arena, Vec<TagAt>), usize>
                 && sink.errors.get() > errors
                 && !sink.closed_own.get()
                 && !sink.made_stray.get()
+            {
+                strays.push(tag);
+            }
+            if let Some(tag) = tag
+                && !tag.end_tag
+                && sink.errors.get() > errors
+                && !sink.made_own.get()
+                && html
+                    .get(tag.name.0..tag.name.1)
+                    .is_some_and(obsolete::is_table_part)
             {
                 strays.push(tag);
             }
@@ -351,6 +367,8 @@ impl Repair<'_> {
             }
         }
         self.wrap_items(arena, &loose_items);
+        self.content_model(arena);
+        self.unique_ids(arena);
     }
 
     /// A paragraph, link or emphasis of the Markdown that a story's tag ended early: `<div>` in
@@ -389,6 +407,9 @@ impl Repair<'_> {
     /// An unclosed tag: a warning, or an error when its text would swallow the rest of the
     /// story (`<script>`, `<iframe>`, `<textarea>` read everything up to their end tag as text).
     fn unclosed(&mut self, at: usize, name: &str, closed: Closed) {
+        if name == "p" {
+            self.paragraph_ended(closed);
+        }
         if closed == Closed::Own || obsolete::is_void(name) || obsolete::end_tag_optional(name) {
             return;
         }
@@ -421,6 +442,30 @@ impl Repair<'_> {
             at,
             format!("`<{name}>` is never closed; Dateline closed it {by}"),
             HELP_CLOSE,
+        );
+    }
+
+    /// A story's `<p>` ended by a block the story starts inside it (`<p>Intro <ul>`), as
+    /// browsers end it: the paragraph ends before the block.
+    fn paragraph_ended(&mut self, closed: Closed) {
+        let Closed::By { tag: Some(tag), .. } = closed else {
+            return;
+        };
+        if tag.end_tag || !self.is_raw(tag.start) {
+            return;
+        }
+        let name = self
+            .html
+            .get(tag.name.0..tag.name.1)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if name == "p" {
+            return;
+        }
+        self.warn(
+            tag.start,
+            format!("`<{name}>` cannot be inside `<p>`: the paragraph ends before it"),
+            "end the paragraph with `</p>` before the block starts",
         );
     }
 
@@ -512,6 +557,10 @@ impl Repair<'_> {
     /// `<a name>` as an id, obsolete attributes dropped, Word's own styles dropped, and images
     /// without a text alternative refused.
     fn attributes(&mut self, arena: &mut Arena, id: usize, at: usize) {
+        let is_image = arena.element(id).is_some_and(|e| &*e.name.local == "img");
+        if is_image && self.image_source(arena, id, at) {
+            return;
+        }
         let Some(element) = arena.element_mut(id) else {
             return;
         };
@@ -747,6 +796,11 @@ fn in_link(arena: &Arena, id: usize) -> bool {
 fn in_list(arena: &Arena, id: usize) -> bool {
     let parent = arena.nodes[id].parent.and_then(|p| arena.element(p));
     parent.is_some_and(|p| matches!(&*p.name.local, "ul" | "ol" | "menu"))
+}
+
+/// Whether text is only the whitespace HTML allows anywhere (not `&nbsp;`, which is text).
+fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 /// The element just before `id`, past whitespace.
@@ -1038,9 +1092,9 @@ mod tests {
         let piece = prop_oneof![
             Just(" alpha ".to_string()),
             Just(" beta ".to_string()),
-            "(div|span|b|i|p|li|ul|tt|font|o:p|a name=x|table|tr|td|center|em|blah)"
+            "(div|span|b|i|p|li|ul|tt|font|o:p|a name=x|table|tr|td|center|em|blah|h2|pre|ol|button|label|a href=/x|div id=x|span id=x|img|img data-src=/x\\.jpg alt=\"\")"
                 .prop_map(|tag| format!("<{tag}>")),
-            "(div|span|b|i|p|li|ul|tt|font|o:p|a|table|tr|td|center|em|blah)"
+            "(div|span|b|i|p|li|ul|tt|font|o:p|a|table|tr|td|center|em|blah|h2|pre|ol|button|label)"
                 .prop_map(|tag| format!("</{tag}>")),
         ];
         prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())

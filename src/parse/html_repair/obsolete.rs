@@ -250,6 +250,15 @@ pub(super) fn is_formatting(name: &str) -> bool {
     )
 }
 
+/// The parts of a table, which the parser drops (keeping their text) outside one.
+pub(super) fn is_table_part(name: &str) -> bool {
+    [
+        "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "col", "colgroup",
+    ]
+    .iter()
+    .any(|part| part.eq_ignore_ascii_case(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

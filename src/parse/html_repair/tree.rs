@@ -238,6 +238,9 @@ pub(super) struct Sink<'h> {
     pub(super) closed_own: Cell<bool>,
     /// Whether the piece being fed made an element of its end tag's name (`</p>`, `</br>`).
     pub(super) made_stray: Cell<bool>,
+    /// Whether the piece being fed made an element with its start tag (a `<td>` outside a
+    /// table makes none: the parser drops it).
+    pub(super) made_own: Cell<bool>,
     /// Elements not known to be closed yet.
     open: RefCell<Vec<usize>>,
     /// How many parse errors html5ever has reported: an end tag it ignored is one, and a
@@ -253,6 +256,7 @@ impl<'h> Sink<'h> {
             feed: Cell::new(Feed::default()),
             closed_own: Cell::new(false),
             made_stray: Cell::new(false),
+            made_own: Cell::new(false),
             open: RefCell::new(Vec::new()),
             errors: Cell::new(0),
         }
@@ -330,6 +334,7 @@ impl TreeSink for Sink<'_> {
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> usize {
         let formatting = name.ns == ns!(html) && super::obsolete::is_formatting(&name.local);
         let made = if let Some(tag) = self.tag_is(&name, false) {
+            self.made_own.set(true);
             Made::Tag(tag.start)
         } else if let Some(tag) = self.tag_is(&name, true) {
             match formatting {
