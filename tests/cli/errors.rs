@@ -938,7 +938,11 @@ fn a_section_a_spelling_away_from_a_listed_one_is_an_error_with_the_right_name()
         error.message,
         "the section `Wolrd` is not in site.toml's `sections`; did you mean `World`?"
     );
-    assert_eq!(error.location, format!("{TALKS}:3:10"), "at `section:`'s value");
+    assert_eq!(
+        error.location,
+        format!("{TALKS}:3:10"),
+        "at `section:`'s value"
+    );
     // A name far from every listed section is a new section, not a typo.
     let site =
         talks("---\nheadline: Talks\nsection: Science\ndate: 2025-05-19 10:00\n---\nBody.\n")
