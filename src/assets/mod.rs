@@ -4,6 +4,7 @@
 
 pub(crate) mod photo;
 pub(crate) mod picture;
+pub(crate) mod rights;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -32,4 +32,5 @@ mod robustness;
 mod snapshots;
 mod syndication;
 mod themes;
+mod trust;
 mod workflow;
