@@ -24,6 +24,7 @@ mod links;
 mod listings;
 mod markdown;
 mod output_safety;
+mod photo_rights;
 mod photos;
 mod publishing;
 mod raw_html;
