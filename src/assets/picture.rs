@@ -822,7 +822,7 @@ fn record(
             let rights = rights.get(source).unwrap_or(&site_rights);
             Some(published_files(picture, output, cache, rights).map_err(|reason| {
                 Diagnostic::error(display, format!("this image cannot be published: {reason}"))
-                    .with_help("check that the site folder is writable and the disk has room for the image cache")
+                    .with_help("shorten the caption or credit of the story that uses it if they are too long, else check that the site folder is writable and the disk has room for the image cache")
             }))
         })
         .collect();

@@ -62,11 +62,12 @@ impl Rights {
         *self == Rights::default()
     }
 
-    /// A short hash, which names the files stamped with these rights.
+    /// A hash, which names the files stamped with these rights: two credits of one encoding
+    /// must never share a name, or one would be published with the other's credit.
     pub(crate) fn key(&self) -> String {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         self.hash(&mut hasher);
-        format!("{:08x}", hasher.finish() as u32)
+        format!("{:016x}", hasher.finish())
     }
 
     /// The XMP packet, or `None` when there is nothing to say.
