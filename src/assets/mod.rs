@@ -2,8 +2,11 @@
 //! the site's widths (cached between builds). Reads the model, never changes it: what it makes
 //! is returned by URL and by story. Imports every stage before it.
 
+pub(crate) mod embed;
 pub(crate) mod photo;
 pub(crate) mod picture;
+pub(crate) mod rights;
+pub(crate) mod stamp;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

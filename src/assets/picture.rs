@@ -4,9 +4,11 @@
 //! A 6000-pixel photo straight from a camera is slow on a phone and can carry where it was taken
 //! (GPS), so local JPEG, PNG and WebP files are decoded, turned upright by their EXIF
 //! orientation, resized to each width in `[images] widths` that is narrower than the original
-//! (plus the original width: never upscaled) and encoded again from the pixels alone. Nothing
-//! of the source's metadata survives, not even in the full-size copy, which also replaces the
-//! file at its own path so that no URL of the site serves the untouched original.
+//! (plus the original width: never upscaled) and encoded again from the pixels alone. Of the
+//! source's metadata only its RGB colour profile is kept (without it a Display P3 or Adobe RGB
+//! photo would look washed out); the rest goes, not even kept in the full-size copy, which also
+//! replaces the file at its own path so that no URL of the site serves the untouched original.
+//! Each published file then gets the newsroom's own credit and rights as XMP (see `stamp`).
 //!
 //! Encoding is the slowest thing a build does, so the files are kept in a cache folder
 //! under the site root, named by a hash of the source's bytes and the settings: a rebuild reads
@@ -26,6 +28,8 @@ use rayon::prelude::*;
 
 use crate::assets::Images;
 use crate::assets::photo::Size;
+use crate::assets::rights::Rights;
+use crate::assets::stamp;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::model::Newsroom;
 use crate::parse::story::Story;
@@ -42,7 +46,7 @@ pub(crate) const CACHE_DIR: &str = ".dateline-cache/images";
 pub(crate) const OUTPUT_DIR: &str = crate::site::routes::IMAGES;
 
 /// Part of every cache key: bumped when encoding changes, so that old files are not reused.
-const ENCODER_VERSION: u32 = 3;
+const ENCODER_VERSION: u32 = 4;
 
 /// JPEG quality: visually clean for news photos at about a tenth of a camera file's size.
 const JPEG_QUALITY: u8 = 80;
@@ -136,7 +140,7 @@ impl Format {
         }
     }
 
-    fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Jpeg => "jpg",
             Format::Png => "png",
@@ -287,7 +291,7 @@ pub(crate) fn process(
             encoded: 0,
         });
     }
-    let (image, format) = decode(&bytes, settings.max_megapixels)?;
+    let (image, format, icc) = decode(&bytes, settings.max_megapixels)?;
     let (width, height) = (image.width(), image.height());
     if scaled_height(width, height, webp_fit(width, height)) > WEBP_MAX_SIDE {
         return Err(ImageError::Proportions { width, height });
@@ -313,7 +317,7 @@ pub(crate) fn process(
         variants
             .iter()
             .filter(|v| v.width == width)
-            .try_for_each(|variant| encode_into(pixels, variant, lossless, cache))
+            .try_for_each(|variant| encode_into(pixels, variant, lossless, icc.as_deref(), cache))
     })?;
     write_atomically(
         &manifest,
@@ -349,7 +353,7 @@ fn cached(manifest: &Path, key: &str, cache: &Path, widths: &[u32]) -> Option<Pi
 pub(crate) fn probe(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
     let budget = ImageSettings::default().max_megapixels;
     within_budget(bytes, budget)?;
-    let (image, _) = decode(bytes, budget)?;
+    let (image, _, _) = decode(bytes, budget)?;
     Ok((image.width(), image.height()))
 }
 
@@ -388,8 +392,11 @@ fn decoder_limits(budget: u32) -> image::Limits {
 }
 
 /// Decodes a JPEG, PNG or WebP (found by its bytes, not its name) within the pixel `budget`
-/// and turns it upright.
-fn decode(bytes: &[u8], budget: u32) -> Result<(DynamicImage, Format), ImageError> {
+/// and turns it upright; with its colour profile when it has an RGB one.
+fn decode(
+    bytes: &[u8],
+    budget: u32,
+) -> Result<(DynamicImage, Format, Option<Vec<u8>>), ImageError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|err| ImageError::Read(one_line(&err)))?;
@@ -420,10 +427,16 @@ fn decode(bytes: &[u8], budget: u32) -> Result<(DynamicImage, Format), ImageErro
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    // Likewise a broken profile: the pixels are then published as sRGB, as browsers show them.
+    let icc = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|profile| crate::assets::embed::is_rgb_profile(profile));
     let mut image =
         DynamicImage::from_decoder(decoder).map_err(|err| ImageError::Corrupt(one_line(&err)))?;
     image.apply_orientation(orientation);
-    Ok((image, format))
+    Ok((image, format, icc))
 }
 
 /// Whether a JPEG has its end-of-image marker after its last scan. JPEG decoders paint the
@@ -455,28 +468,34 @@ fn resize(image: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage,
     Ok(resized)
 }
 
-/// Encodes `pixels` (already at the variant's size) into the cache folder; WebP from a PNG
-/// source is `lossless`.
+/// Encodes `pixels` (already at the variant's size) into the cache folder, with the source's
+/// colour profile `icc` (so that a Display P3 or Adobe RGB photo keeps its colours); WebP
+/// from a PNG source is `lossless`.
 fn encode_into(
     pixels: &DynamicImage,
     variant: &Variant,
     lossless: bool,
+    icc: Option<&[u8]>,
     cache: &Path,
 ) -> Result<(), ImageError> {
-    let mut bytes = Vec::new();
-    let result = match variant.format {
-        Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-            .encode_image(&DynamicImage::ImageRgb8(pixels.to_rgb8())),
-        Format::Png => pixels.write_with_encoder(PngEncoder::new(&mut bytes)),
-        Format::WebP => {
-            let bytes = encode_webp(pixels, lossless)?;
-            return write_atomically(&cache.join(&variant.file), &bytes);
-        }
-    };
-    result.map_err(|err| ImageError::Encode {
+    let failed = |reason: String| ImageError::Encode {
         width: variant.width,
-        reason: one_line(&err),
-    })?;
+        reason,
+    };
+    let mut bytes = Vec::new();
+    match variant.format {
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+            .encode_image(&DynamicImage::ImageRgb8(pixels.to_rgb8()))
+            .map_err(|err| failed(one_line(&err)))?,
+        Format::Png => pixels
+            .write_with_encoder(PngEncoder::new(&mut bytes))
+            .map_err(|err| failed(one_line(&err)))?,
+        Format::WebP => bytes = encode_webp(pixels, lossless)?,
+    }
+    if let Some(icc) = icc {
+        bytes = crate::assets::embed::with_icc(bytes, variant.format, icc)
+            .map_err(|err| failed(format!("cannot attach its colour profile: {err}")))?;
+    }
     write_atomically(&cache.join(&variant.file), &bytes)
 }
 
@@ -629,8 +648,15 @@ pub(crate) fn attach(
         .map(|(p, s)| (p.clone(), *s))
         .collect();
     let batch = pictures.process_all(&stamped, &cache, &newsroom.site.config.images);
-    let problems = unusable(&batch, &sources, newsroom);
-    let images = record(newsroom, &batch, &sources, &cache, photo_sizes);
+    let mut problems = unusable(&batch, &sources, newsroom);
+    let images = record(
+        newsroom,
+        &batch,
+        &sources,
+        &cache,
+        photo_sizes,
+        &mut problems,
+    );
     (images, problems, batch.encoded)
 }
 
@@ -765,14 +791,16 @@ fn unusable_at(story: &Story, what: &str, display: &Path, err: &ImageError) -> D
 }
 
 /// The pictures of the build: each story's, those of images in story text by URL, and the
-/// encoded files to publish (the full-size copy also at the source's own path). A story's
-/// photo size is its picture's upright size where it has one.
+/// encoded files to publish (the full-size copy also at the source's own path), each stamped
+/// with its rights; a file that cannot be stamped is an error at its source. A story's photo
+/// size is its picture's upright size where it has one.
 fn record(
     newsroom: &Newsroom,
     batch: &Batch,
     sources: &Sources,
     cache: &Path,
     mut photo_sizes: Vec<Option<Size>>,
+    problems: &mut Diagnostics,
 ) -> Images {
     let mut pictures = vec![None; newsroom.stories.len()];
     for (index, source) in sources.story_photos.iter().enumerate() {
@@ -784,22 +812,32 @@ fn record(
             });
         }
     }
+    let rights = stamp::by_source(newsroom, &sources.story_photos, &sources.by_url);
+    let site_rights = Rights::of_site(&newsroom.site);
+    let stamped: Vec<Result<Vec<PublishedFile>, Diagnostic>> = batch
+        .results
+        .par_iter()
+        .filter_map(|(source, result)| {
+            let ((output, display), picture) = (sources.outputs.get(source)?, result.as_ref().ok()?);
+            let rights = rights.get(source).unwrap_or(&site_rights);
+            Some(published_files(picture, output, cache, rights).map_err(|reason| {
+                Diagnostic::error(display, format!("this image cannot be published: {reason}"))
+                    .with_help("shorten the caption or credit of the story that uses it if they are too long, else check that the site folder is writable and the disk has room for the image cache")
+            }))
+        })
+        .collect();
     let mut files = Vec::new();
-    for (source, result) in &batch.results {
-        if let (Some((output, _)), Ok(picture)) = (sources.outputs.get(source), result) {
-            let full = picture.full_size().map(|v| (output.clone(), &v.file));
-            let sized = picture
-                .files()
-                .map(|v| (format!("{OUTPUT_DIR}/{}", v.file), &v.file));
-            for (output, file) in full.into_iter().chain(sized) {
-                let path = cache.join(file);
-                let stamp = std::fs::metadata(&path)
-                    .map(|m| FileStamp::of(&m))
-                    .unwrap_or_default();
-                files.push((output, path, stamp));
+    let mut published = HashSet::new();
+    for result in stamped {
+        match result {
+            Ok(found) => {
+                published.extend(found.iter().map(|(_, path, _)| path.clone()));
+                files.extend(found);
             }
+            Err(problem) => problems.push(problem),
         }
     }
+    stamp::prune(cache, &published);
     let by_url = sources
         .by_url
         .iter()
@@ -811,6 +849,33 @@ fn record(
         files,
         by_url,
     }
+}
+
+/// A file to publish: its output path, its file in the image cache, and that file's stamp.
+type PublishedFile = (String, PathBuf, FileStamp);
+
+/// The files of `picture` to publish, stamped with `rights`: the full-size copy at `output`
+/// (the source's own path) and every size under [`OUTPUT_DIR`].
+fn published_files(
+    picture: &Picture,
+    output: &str,
+    cache: &Path,
+    rights: &Rights,
+) -> Result<Vec<PublishedFile>, String> {
+    let full = picture.full_size().map(|v| (output.to_string(), v));
+    let sized = picture
+        .files()
+        .map(|v| (format!("{OUTPUT_DIR}/{}", v.file), v));
+    full.into_iter()
+        .chain(sized)
+        .map(|(output, variant)| {
+            let path = stamp::stamped(cache, variant, rights)?;
+            let stamp = std::fs::metadata(&path)
+                .map(|m| FileStamp::of(&m))
+                .unwrap_or_default();
+            Ok((output, path, stamp))
+        })
+        .collect()
 }
 
 /// How wide images in a story's text are shown: the text column (`--measure` in the theme).

@@ -202,6 +202,25 @@ button = "Support us"
 # Where the button leads: a page of this site (content/support.md is /support/)
 # or the full address of a donation platform.
 url = "/support/"
+
+# The newsroom's standards, which search engines read in every story's data and
+# readers find in the footer: each is a page of this site (write it in content/,
+# e.g. content/ethics.md is /ethics/). Uncomment the ones you have written.
+# [publisher]
+# publishing_principles = "/principles/"
+# ethics_policy = "/ethics/"
+# masthead = "/masthead/"
+# ownership_funding = "/ownership/"
+# corrections_policy = "/corrections-policy/"
+# verification_fact_checking = "/fact-checking/"
+# actionable_feedback = "/feedback/"
+# diversity_policy = "/diversity/"
+
+# What every published photo says about its rights, in its own file and in the
+# data search engines read. `license` is a page of this site or a full address.
+# [images]
+# copyright = "© {title}"
+# license = "/photo-licensing/"
 "#,
         description = toml_string(&format!(
             "{title} is an independent newsroom. This is its website."

@@ -172,6 +172,8 @@ struct Raw {
     corrections: Vec<Spanned<RawCorrection>>,
     #[serde(default)]
     redirect_from: Vec<Spanned<String>>,
+    backstory: Option<Spanned<String>>,
+    free_to_read: Option<bool>,
     extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -217,6 +219,10 @@ pub struct FrontMatter {
     pub corrections: Vec<Correction>,
     /// Old addresses that should lead readers here.
     pub redirect_from: Vec<RedirectFrom>,
+    /// How the story was reported (sources, methods, why now), for readers and `backstory`.
+    pub backstory: Option<String>,
+    /// Whether the story can be read without paying (`isAccessibleForFree`); true by default.
+    pub free_to_read: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Byte span (in the file) of the headline, where duplicate-URL errors point.
     pub headline_span: Range<usize>,
@@ -532,6 +538,11 @@ impl Checker<'_> {
             layout,
             corrections,
             redirect_from,
+            backstory: raw
+                .backstory
+                .map(|b| b.value.trim().to_string())
+                .filter(|b| !b.is_empty()),
+            free_to_read: raw.free_to_read.unwrap_or(true),
             extra: raw.extra.unwrap_or_default(),
             headline_span,
             slug_span,
@@ -817,6 +828,7 @@ impl Checker<'_> {
             layout,
             corrections,
             redirect_from,
+            backstory,
             ..
         } = raw;
         let mut values: Vec<(&str, &mut Spanned<String>)> = Vec::new();
@@ -829,6 +841,7 @@ impl Checker<'_> {
             ("section", section),
             ("slug", slug),
             ("layout", layout),
+            ("backstory", backstory),
         ];
         for (key, value) in single {
             values.extend(value.as_mut().map(|value| (key, value)));

@@ -98,6 +98,12 @@ pub const TABLE: &[Key] = &[
         "redirect_from",
         "a list of old paths, e.g. `redirect_from: [/2024/05/old-slug/]`",
     ),
+    key(
+        Block::Top,
+        "backstory",
+        "text, e.g. `backstory: \"We spoke to 14 delegates over three days.\"`",
+    ),
+    key(Block::Top, "free_to_read", "`true` or `false`"),
     key(Block::Top, "extra", "a block of `key: value` lines"),
 ];
 

@@ -110,21 +110,43 @@ impl CheckedLinks {
     }
 }
 
-/// `support.url` and `publisher.logo`, when they are paths on the site: written without the
-/// base path, which pages put in front of them.
+/// `support.url`, `publisher.logo`, the publisher's policies and the photos' licence pages,
+/// when they are paths on the site: written without the base path, which pages put in front
+/// of them.
 fn site_toml_paths(newsroom: &Newsroom, site: &Published<'_>, config: &Arc<str>) -> Diagnostics {
     let settings = &newsroom.site.config;
-    let paths = [
+    let mut paths: Vec<(String, Option<&str>, bool)> = vec![
         (
-            "support.url",
-            settings.support.as_ref().map(|s| &s.url),
+            "support.url".into(),
+            settings.support.as_ref().map(|s| s.url.as_str()),
             false,
         ),
-        ("publisher.logo", settings.publisher.logo.as_ref(), true),
+        (
+            "publisher.logo".into(),
+            settings.publisher.logo.as_deref(),
+            true,
+        ),
+        (
+            "images.license".into(),
+            settings.images.license.as_deref(),
+            false,
+        ),
+        (
+            "images.acquire_license".into(),
+            settings.images.acquire_license.as_deref(),
+            false,
+        ),
     ];
+    paths.extend(settings.publisher.policies().into_iter().map(|policy| {
+        (
+            format!("publisher.{}", policy.key),
+            Some(policy.path),
+            false,
+        )
+    }));
     let mut problems = Diagnostics::new();
     for (key, path, image) in paths {
-        let Some(path) = path.filter(|p| p.starts_with('/') && !p.starts_with("//")) else {
+        let Some(path) = path.filter(|p| crate::site::config::is_site_path(p)) else {
             continue;
         };
         if site.ignored.ignores(path) {
@@ -135,7 +157,7 @@ fn site_toml_paths(newsroom: &Newsroom, site: &Published<'_>, config: &Arc<str>)
                 crate::site::config::CONFIG_FILE,
                 format!("`{key}` is `{path}`, which leads to nothing this site publishes"),
             );
-            if let Some(span) = crate::site::config::find_key(config, key) {
+            if let Some(span) = crate::site::config::find_key(config, &key) {
                 error = error.with_span(config, span);
             }
             problems.push(error.with_help(help));

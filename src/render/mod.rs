@@ -477,6 +477,7 @@ impl<'a> Renderer<'a> {
                         card: &self.cards[*index],
                         content: &content,
                         corrections: correction_views(story),
+                        backstory: story.front.backstory.as_deref(),
                     },
                 );
                 "story.html"

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::assets::Images;
+use crate::assets::{Images, LeadPhoto};
 use crate::model::Newsroom;
 use crate::site::config::Site;
 use crate::site::routes::GroupKind;
@@ -76,7 +76,18 @@ pub(crate) fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -
         .collect();
     let image = images
         .lead_photo(newsroom, index)
-        .map(|photo| json!([site.absolute_url(photo.src)]));
+        .map(|photo| json!([image_object(site, &photo)]));
+    let corrections: Vec<Value> = front
+        .corrections
+        .iter()
+        .map(|correction| {
+            json!({
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": crate::util::time::rfc3339(&correction.date),
+            })
+        })
+        .collect();
     clean(json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -92,7 +103,31 @@ pub(crate) fn news_article(newsroom: &Newsroom, images: &Images, index: usize) -
         "articleSection": story.section.as_deref(),
         "keywords": front.tags,
         "inLanguage": site.config.language,
+        "correction": corrections,
+        "backstory": front.backstory,
+        "isAccessibleForFree": front.free_to_read,
     }))
+}
+
+/// A lead photo as an `ImageObject`, with the credit and rights Google Images shows.
+fn image_object(site: &Site, photo: &LeadPhoto<'_>) -> Value {
+    let rights = &site.config.images;
+    let creator = photo
+        .credit
+        .map(|credit| json!({"@type": "Person", "name": crate::assets::rights::creator(credit)}));
+    json!({
+        "@type": "ImageObject",
+        "url": site.absolute_url(photo.src),
+        "contentUrl": site.absolute_url(photo.src),
+        "width": photo.size.map(|size| size.width),
+        "height": photo.size.map(|size| size.height),
+        "caption": photo.caption,
+        "creditText": photo.credit,
+        "creator": creator,
+        "copyrightNotice": rights.copyright,
+        "license": rights.license.as_deref().map(|url| site.config_url(url)),
+        "acquireLicensePage": rights.acquire_license.as_deref().map(|url| site.config_url(url)),
+    })
 }
 
 /// The `WebSite` of the front page.
@@ -145,13 +180,23 @@ fn is_part_of(site: &Site) -> Value {
 }
 
 /// The outlet as a `NewsMediaOrganization`, from `[publisher]` with the site's defaults.
+/// Its Trust Project policies (`ethicsPolicy`, `correctionsPolicy`...) are pages of the site,
+/// checked to exist before anything is published.
 fn publisher(site: &Site) -> Value {
-    json!({
+    let config = &site.config.publisher;
+    let mut organization = json!({
         "@type": "NewsMediaOrganization",
         "name": site.publisher_name(),
         "url": site.publisher_url(),
         "logo": site.logo_url().map(|logo| json!({"@type": "ImageObject", "url": logo})),
-    })
+        "sameAs": config.same_as,
+    });
+    if let Value::Object(map) = &mut organization {
+        for policy in config.policies() {
+            map.insert(policy.property.into(), site.config_url(policy.path).into());
+        }
+    }
+    organization
 }
 
 /// Drops null values and empty lists: schema.org readers want a property absent, not empty.

@@ -39,6 +39,7 @@ pub(super) struct PublisherView<'a> {
     pub(super) name: &'a str,
     pub(super) url: String,
     pub(super) logo: Option<String>,
+    pub(super) policies: Vec<PolicyLink>,
 }
 
 /// A section or tag as templates see it.
@@ -54,6 +55,20 @@ pub(super) struct LinkView {
 pub(super) struct PageLink<'a> {
     pub(super) title: &'a str,
     pub(super) slug: &'a str,
+    pub(super) path: String,
+    /// Whether `[publisher]` names the page as one of its policies (listed in
+    /// `site.publisher.policies` too).
+    pub(super) policy: bool,
+}
+
+/// A policy page of `[publisher]` (ethics, corrections, ownership), for footers.
+#[derive(Serialize)]
+pub(super) struct PolicyLink {
+    /// The footer's link text (`Ethics policy`).
+    pub(super) label: &'static str,
+    /// Its schema.org property (`ethicsPolicy`), for themes that want their own labels.
+    pub(super) property: &'static str,
+    /// Under the base path.
     pub(super) path: String,
 }
 
@@ -118,6 +133,8 @@ pub(super) struct StoryView<'a> {
     pub(super) card: &'a Value,
     pub(super) content: &'a str,
     pub(super) corrections: Vec<CorrectionView<'a>>,
+    /// How the story was reported, from front matter's `backstory`.
+    pub(super) backstory: Option<&'a str>,
 }
 
 /// A correction or update note as a story or page shows it.
@@ -271,9 +288,23 @@ pub(super) fn corrections_page(newsroom: &Newsroom) -> Vec<CorrectionEntry<'_>> 
     entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
+/// The file a path to a page is served from, with or without its trailing slash.
+fn page_file(path: &str) -> String {
+    let path = path.split(['#', '?']).next().unwrap_or(path);
+    match path.ends_with('/') || path.ends_with(".html") {
+        true => crate::site::routes::route_file(path),
+        false => crate::site::routes::route_file(&format!("{path}/")),
+    }
+}
+
 pub(super) fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
     let site = &newsroom.site;
     let config = &site.config;
+    let policies = config.publisher.policies();
+    let policy_files: Vec<String> = policies
+        .iter()
+        .map(|policy| page_file(policy.path))
+        .collect();
     SiteView {
         title: &config.title,
         tagline: config.tagline.as_deref(),
@@ -303,12 +334,21 @@ pub(super) fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
                 title: &page.front.headline,
                 slug: &page.slug,
                 path: site.path(&page.route),
+                policy: policy_files.contains(&page_file(&page.route)),
             })
             .collect(),
         publisher: PublisherView {
             name: site.publisher_name(),
             url: site.publisher_url(),
             logo: site.logo_url(),
+            policies: policies
+                .iter()
+                .map(|policy| PolicyLink {
+                    label: policy.label,
+                    property: policy.property,
+                    path: site.path(policy.path),
+                })
+                .collect(),
         },
         extra: &config.extra,
     }

@@ -110,6 +110,17 @@ pub struct Images {
     /// decode (an "image bomb"). 60 takes every camera's full-size photo (50 megapixels).
     #[serde(default = "default_max_megapixels")]
     pub max_megapixels: u32,
+    /// The copyright notice every published photo carries (`© The Meridian Dispatch`), in its
+    /// XMP, the lead photo's `ImageObject` and feeds' `media:copyright`.
+    #[serde(default)]
+    pub copyright: Option<String>,
+    /// The page saying how the photos may be used: a path on the site or a full URL. It is
+    /// the `license` of `ImageObject` and the XMP rights statement (`xmpRights:WebStatement`).
+    #[serde(default)]
+    pub license: Option<String>,
+    /// The page where a photo's licence can be bought or asked for (`acquireLicensePage`).
+    #[serde(default)]
+    pub acquire_license: Option<String>,
 }
 
 impl Default for Images {
@@ -117,6 +128,9 @@ impl Default for Images {
         Images {
             widths: default_image_widths(),
             max_megapixels: default_max_megapixels(),
+            copyright: None,
+            license: None,
+            acquire_license: None,
         }
     }
 }
@@ -171,6 +185,107 @@ pub struct Publisher {
     /// The organisation's home page, when it is not the site's `base_url`.
     #[serde(default)]
     pub url: Option<String>,
+    /// The organisation's profiles elsewhere (Wikipedia, social networks), for `sameAs`.
+    #[serde(default)]
+    pub same_as: Vec<String>,
+    /// The page saying how errors are corrected (`/corrections-policy/`).
+    #[serde(default)]
+    pub corrections_policy: Option<String>,
+    /// The page of the newsroom's ethics and standards.
+    #[serde(default)]
+    pub ethics_policy: Option<String>,
+    /// The page listing the editors and who is responsible for what.
+    #[serde(default)]
+    pub masthead: Option<String>,
+    /// The page saying who owns and funds the newsroom.
+    #[serde(default)]
+    pub ownership_funding: Option<String>,
+    /// The page inviting readers' corrections and feedback, and saying what is done with them.
+    #[serde(default)]
+    pub actionable_feedback: Option<String>,
+    /// The page saying how facts are checked before publication.
+    #[serde(default)]
+    pub verification_fact_checking: Option<String>,
+    /// The page of the newsroom's mission and publishing principles.
+    #[serde(default)]
+    pub publishing_principles: Option<String>,
+    /// The page of the newsroom's diversity policy.
+    #[serde(default)]
+    pub diversity_policy: Option<String>,
+}
+
+/// One Trust Project policy of the publisher, as `site.toml`, schema.org and readers name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy<'a> {
+    /// Its key in `[publisher]`.
+    pub key: &'static str,
+    /// Its `NewsMediaOrganization` property.
+    pub property: &'static str,
+    /// Its link text in the footer.
+    pub label: &'static str,
+    /// The page, as written in `site.toml`: a path on the site.
+    pub path: &'a str,
+}
+
+impl Publisher {
+    /// The configured policies, in the order the footer lists them.
+    pub fn policies(&self) -> Vec<Policy<'_>> {
+        let all = [
+            (
+                "publishing_principles",
+                "publishingPrinciples",
+                "Our principles",
+                &self.publishing_principles,
+            ),
+            (
+                "ethics_policy",
+                "ethicsPolicy",
+                "Ethics policy",
+                &self.ethics_policy,
+            ),
+            ("masthead", "masthead", "Masthead", &self.masthead),
+            (
+                "ownership_funding",
+                "ownershipFundingInfo",
+                "Ownership and funding",
+                &self.ownership_funding,
+            ),
+            (
+                "corrections_policy",
+                "correctionsPolicy",
+                "Corrections policy",
+                &self.corrections_policy,
+            ),
+            (
+                "verification_fact_checking",
+                "verificationFactCheckingPolicy",
+                "Fact-checking",
+                &self.verification_fact_checking,
+            ),
+            (
+                "actionable_feedback",
+                "actionableFeedbackPolicy",
+                "Send us feedback",
+                &self.actionable_feedback,
+            ),
+            (
+                "diversity_policy",
+                "diversityPolicy",
+                "Diversity policy",
+                &self.diversity_policy,
+            ),
+        ];
+        all.into_iter()
+            .filter_map(|(key, property, label, path)| {
+                Some(Policy {
+                    key,
+                    property,
+                    label,
+                    path: path.as_deref()?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// The appeal for reader funding.
@@ -325,7 +440,7 @@ impl Site {
             }
         }
         if let Some(logo) = &config.publisher.logo
-            && !(logo.starts_with('/') && !logo.starts_with("//") || is_web_url(logo))
+            && !(is_site_path(logo) || is_web_url(logo))
         {
             problems.push(
                 at_key(
@@ -334,6 +449,44 @@ impl Site {
                 )
                 .with_help("use a file in static/ such as \"/logo.png\", or an https:// URL"),
             );
+        }
+        for policy in config.publisher.policies() {
+            if !is_site_path(policy.path) {
+                let key = format!("publisher.{}", policy.key);
+                problems.push(
+                    at_key(&key, format!("`{key}` is `{}`, which is not a page of the site", policy.path))
+                        .with_help("policies must be pages this site publishes: write the path, e.g. \"/corrections-policy/\", and put the page in content/"),
+                );
+            }
+        }
+        for url in config
+            .publisher
+            .same_as
+            .iter()
+            .filter(|url| !is_web_url(url))
+        {
+            problems.push(
+                at_key("publisher.same_as", format!("`publisher.same_as` has `{url}`, which is not a web URL"))
+                    .with_help("list full addresses of the outlet's profiles, e.g. \"https://en.wikipedia.org/wiki/Example\""),
+            );
+        }
+        for (key, url) in [
+            ("images.license", &config.images.license),
+            ("images.acquire_license", &config.images.acquire_license),
+        ] {
+            if let Some(url) = url
+                && !(is_site_path(url) || is_web_url(url))
+            {
+                problems.push(
+                    at_key(
+                        key,
+                        format!("`{key}` is `{url}`, which is not a path or web URL"),
+                    )
+                    .with_help(
+                        "use a page of the site (\"/photo-licensing/\") or an https:// address",
+                    ),
+                );
+            }
         }
         if let Some(url) = &config.publisher.url
             && !is_web_url(url)
@@ -436,6 +589,15 @@ impl Site {
         } else {
             self.absolute_url(&self.path(logo))
         })
+    }
+
+    /// The absolute form of a URL written in `site.toml`: a path on the site (written without
+    /// the base path) or a full address, kept as it is.
+    pub fn config_url(&self, url: &str) -> String {
+        match is_site_path(url) {
+            true => self.absolute(&self.path(url)),
+            false => url.to_string(),
+        }
     }
 
     /// A copy of the site published at another address, as `serve` needs for preview URLs.
@@ -566,6 +728,11 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
 /// `http://` and `https://` URLs: what a logo or home page can be.
 fn is_web_url(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// A root-relative path on the site (`/about/`), not a protocol-relative address (`//x.org`).
+pub(crate) fn is_site_path(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// The byte range of `key = ...`'s key in `text`, to point at it; `table.key` looks for the

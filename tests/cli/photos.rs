@@ -72,11 +72,22 @@ fn images(site: &Site) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The encoded files in the image cache, by name, without the copies stamped with each
+/// photo's credit (in its `rights/` folder; see [`stamped`]).
 fn cache(site: &Site) -> BTreeMap<String, SystemTime> {
-    let dir = site.root().join(".dateline-cache/images");
+    files_in(&site.root().join(".dateline-cache/images"))
+}
+
+/// The copies of the encoded files stamped with their credit and rights.
+fn stamped(site: &Site) -> BTreeMap<String, SystemTime> {
+    files_in(&site.root().join(".dateline-cache/images/rights"))
+}
+
+fn files_in(dir: &std::path::Path) -> BTreeMap<String, SystemTime> {
     fs::read_dir(dir)
         .expect("the cache folder exists")
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| {
             let modified = e.metadata().and_then(|m| m.modified()).expect("an mtime");
             (e.file_name().to_string_lossy().into_owned(), modified)
@@ -376,6 +387,7 @@ fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
     );
     build_in_process(&site);
     let before = cache(&site);
+    let stamped_before = stamped(&site);
     site.file(
         "content/world/one/photo.jpg",
         encode(&halves(200, 100), ImageFormat::Jpeg),
@@ -388,6 +400,14 @@ fn a_replaced_photo_is_encoded_again_and_its_old_files_are_pruned() {
         "{after:?}"
     );
     assert_eq!(after.len(), 5, "four images and their size note: {after:?}");
+    let stamped_after = stamped(&site);
+    assert!(
+        stamped_after
+            .keys()
+            .all(|name| !stamped_before.contains_key(name)),
+        "{stamped_after:?}"
+    );
+    assert_eq!(stamped_after.len(), 4, "the four images with their credit");
 }
 
 #[test]

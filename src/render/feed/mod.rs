@@ -98,6 +98,8 @@ struct Photo {
     size: Option<Size>,
     alt: String,
     credit: Option<String>,
+    /// `[images] copyright`, which every published photo carries.
+    copyright: Option<String>,
 }
 
 impl Entry {
@@ -294,6 +296,7 @@ fn make_entry(newsroom: &Newsroom, images: &Images, index: usize) -> Entry {
         size: photo.size,
         alt: photo.alt.to_string(),
         credit: photo.credit.map(str::to_string),
+        copyright: site.config.images.copyright.clone(),
     });
     Entry {
         title: front.headline.clone(),

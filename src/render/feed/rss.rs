@@ -1,6 +1,6 @@
 //! RSS 2.0 with the extensions news readers use: `content:encoded` for the full text,
 //! `dc:creator` per author, `atom:link rel="self"`, and Media RSS (`media:content` with its
-//! `media:credit` and `media:description`) for the lead photo. Written with the `rss` crate,
+//! `media:credit`, `media:copyright` and `media:description`) for the lead photo. Written with the `rss` crate,
 //! which escapes text and attributes and splits CDATA sections that contain `]]>`.
 
 use std::collections::BTreeMap;
@@ -121,6 +121,16 @@ fn media_content(photo: &super::Photo) -> Extension {
             vec![Extension {
                 name: "media:credit".into(),
                 value: Some(credit.clone()),
+                ..Extension::default()
+            }],
+        );
+    }
+    if let Some(copyright) = &photo.copyright {
+        children.insert(
+            "copyright".to_string(),
+            vec![Extension {
+                name: "media:copyright".into(),
+                value: Some(copyright.clone()),
                 ..Extension::default()
             }],
         );

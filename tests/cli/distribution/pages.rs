@@ -137,10 +137,8 @@ fn story_json_ld_is_a_news_article() {
     assert_eq!(data["@type"], "NewsArticle");
     assert_eq!(data["headline"], HOSTILE);
     assert_eq!(data["description"], HOSTILE_DEK);
-    assert_eq!(
-        data["image"],
-        serde_json::json!([format!("{HOSTILE_URL}photo.jpg")])
-    );
+    assert_eq!(data["image"][0]["@type"], "ImageObject");
+    assert_eq!(data["image"][0]["url"], format!("{HOSTILE_URL}photo.jpg"));
     assert_eq!(data["datePublished"], "2025-05-20T12:00:00+01:00");
     assert_eq!(data["dateModified"], "2025-05-21T08:00:00+01:00");
     assert_eq!(
