@@ -6,6 +6,7 @@
 pub(crate) mod feed;
 mod pictures;
 pub(crate) mod redirect;
+pub(crate) mod search;
 pub(crate) mod sitemap;
 mod statics;
 pub(crate) mod structured_data;
@@ -57,6 +58,7 @@ enum Job<'a> {
     },
     Tags,
     Corrections,
+    Search,
     NotFound,
 }
 
@@ -97,6 +99,7 @@ pub(crate) struct RenderCache {
     pages: HashMap<u64, CachedPage>,
     feeds: crate::render::feed::FeedCache,
     sitemap: crate::render::sitemap::SitemapCache,
+    search: crate::render::search::SearchCache,
 }
 
 impl RenderCache {
@@ -105,6 +108,7 @@ impl RenderCache {
         self.pages.clear();
         self.feeds.clear();
         self.sitemap = Default::default();
+        self.search = Default::default();
     }
 }
 
@@ -186,6 +190,7 @@ pub(crate) fn render(
         &mut outputs,
     );
     crate::render::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
+    crate::render::search::render(newsroom, images, &mut cache.search, &mut outputs);
     let (replaced, misplaced) = add_static_files(newsroom, images, files, &mut outputs);
     // A page that a static file replaced is not in the output folder: keeping it by its key
     // would keep the static file's copy after the static file is gone.
@@ -370,6 +375,13 @@ impl<'a> Renderer<'a> {
         {
             jobs.push(Job::Corrections);
         }
+        if newsroom.site.config.search.enabled
+            && self
+                .theme
+                .has_template(crate::render::theme::SEARCH_TEMPLATE)
+        {
+            jobs.push(Job::Search);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -396,6 +408,7 @@ impl<'a> Renderer<'a> {
             Job::Listing { kind, number, .. } => routes::page(&self.listing_route(*kind), *number),
             Job::Tags => routes::TAGS.to_string(),
             Job::Corrections => routes::CORRECTIONS.to_string(),
+            Job::Search => routes::SEARCH.to_string(),
             Job::NotFound => routes::NOT_FOUND.to_string(),
         }
     }
@@ -441,6 +454,7 @@ impl<'a> Renderer<'a> {
                     (entry.date, entry.text, entry.headline, entry.path).hash(&mut hasher);
                 }
             }
+            Job::Search => "search".hash(&mut hasher),
             Job::NotFound => "404".hash(&mut hasher),
         }
         hasher.finish()
@@ -555,6 +569,7 @@ impl<'a> Renderer<'a> {
                 context.insert("corrections", &corrections_page(self.newsroom));
                 crate::render::theme::CORRECTIONS_TEMPLATE
             }
+            Job::Search => crate::render::theme::SEARCH_TEMPLATE,
             Job::NotFound => "404.html",
         };
         feeds.push(main_feed);
