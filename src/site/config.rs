@@ -451,12 +451,19 @@ pub const SEARCH_LANGUAGES: &[&str] = &[
 /// The stemming language of a BCP 47 tag (`pt-BR` is `pt`; Norwegian Bokmål and Nynorsk are
 /// `no`), or `None` when search has no stemmer for it.
 pub fn search_language(tag: &str) -> Option<&'static str> {
-    let primary = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase();
     let primary = match primary.as_str() {
         "nb" | "nn" => "no",
         other => other,
     };
-    SEARCH_LANGUAGES.iter().copied().find(|code| *code == primary)
+    SEARCH_LANGUAGES
+        .iter()
+        .copied()
+        .find(|code| *code == primary)
 }
 
 impl Site {

@@ -62,7 +62,10 @@ impl<'r> Index<'r> {
     /// longest stem that begins it and has at least half its characters (a form the archive
     /// does not have).
     fn stem(&self, word: &str) -> String {
-        let stem = self.shard(word)["w"][word].as_str().unwrap_or(word).to_string();
+        let stem = self.shard(word)["w"][word]
+            .as_str()
+            .unwrap_or(word)
+            .to_string();
         if self.shard(&stem)["p"].get(&stem).is_some() {
             return stem;
         }
@@ -159,10 +162,7 @@ fn a_headline_match_ranks_before_a_newer_body_match() {
     let run = newsroom().build();
     assert_eq!(
         search(&run, "election"),
-        [
-            "/politics/2025/03/vote/",
-            "/politics/2025/04/budget/",
-        ],
+        ["/politics/2025/03/vote/", "/politics/2025/04/budget/",],
         "the older story has the word in its headline; the newer only in its body"
     );
 }
@@ -189,7 +189,10 @@ fn drafts_and_scheduled_stories_are_not_in_the_index() {
     assert!(!run.read("search/index/d/0.json").contains("Secret summit"));
     let with_drafts = newsroom().build_with(&["--drafts"]);
     with_drafts.assert_success();
-    assert!(search(&with_drafts, "clandestine").is_empty(), "even with --drafts");
+    assert!(
+        search(&with_drafts, "clandestine").is_empty(),
+        "even with --drafts"
+    );
 }
 
 #[test]
@@ -209,8 +212,14 @@ fn the_search_page_has_an_accessible_form_and_a_fallback_without_javascript() {
     assert_eq!(page.attr("#search-q", "name"), "q");
     assert_eq!(page.attr("#search-status", "role"), "status");
     assert!(page.text("#search-fallback").contains("needs JavaScript"));
-    assert!(page.attrs("#search-fallback a", "href").contains(&"/tags/".to_string()));
-    assert_eq!(page.attr("[data-search-index]", "data-search-index"), "/search/index/");
+    assert!(
+        page.attrs("#search-fallback a", "href")
+            .contains(&"/tags/".to_string())
+    );
+    assert_eq!(
+        page.attr("[data-search-index]", "data-search-index"),
+        "/search/index/"
+    );
     assert!(run.exists("search.js"));
     let front = run.page("/");
     assert_eq!(front.attr("form.masthead-search", "action"), "/search/");
@@ -247,9 +256,15 @@ fn stemming_follows_the_site_language_or_search_language() {
     run.assert_success();
     assert_eq!(search(&run, "élection").len(), 1);
 
-    let unknown = Site::new().config("[search]\nlanguage = \"klingon\"\n").build();
+    let unknown = Site::new()
+        .config("[search]\nlanguage = \"klingon\"\n")
+        .build();
     unknown.assert_failure();
     let error = unknown.single_error();
-    assert!(error.message.contains("cannot stem words in `klingon`"), "{}", error.message);
+    assert!(
+        error.message.contains("cannot stem words in `klingon`"),
+        "{}",
+        error.message
+    );
     assert!(error.help.as_deref().unwrap_or("").contains("en, es"));
 }

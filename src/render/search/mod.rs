@@ -158,7 +158,7 @@ pub(crate) fn render(
             ..SearchCache::default()
         };
     }
-    let candidates = candidates(newsroom);
+    let candidates = candidates(newsroom, images);
     let documents = documents(newsroom, images, &candidates, cache);
     let changes = cache.index.update(&cache.vocabulary, documents);
     let shards = shards(&cache.index, &cache.vocabulary, &changes, &mut cache.shards);
@@ -178,7 +178,7 @@ pub(crate) fn render(
 }
 
 /// The published stories, newest first, then the pages; without excluded sections' stories.
-fn candidates(newsroom: &Newsroom) -> Vec<Candidate<'_>> {
+fn candidates<'a>(newsroom: &'a Newsroom, images: &Images) -> Vec<Candidate<'a>> {
     let site = &newsroom.site;
     let excluded: HashSet<String> = site
         .config
@@ -199,7 +199,7 @@ fn candidates(newsroom: &Newsroom) -> Vec<Candidate<'_>> {
         .chain(pages)
         .filter(|(story, _)| story.status == Status::Published)
         .map(|(story, index)| Candidate {
-            key: document_key(newsroom, story, index),
+            key: document_key(newsroom, images, story, index),
             story,
             index,
         })
@@ -207,15 +207,15 @@ fn candidates(newsroom: &Newsroom) -> Vec<Candidate<'_>> {
 }
 
 /// A hash of everything a document's entry is made from.
-fn document_key(newsroom: &Newsroom, story: &Story, index: Option<usize>) -> u64 {
+fn document_key(newsroom: &Newsroom, images: &Images, story: &Story, index: Option<usize>) -> u64 {
     let mut hasher = FxHasher::default();
     story.file.hash.hash(&mut hasher);
     story.route.hash(&mut hasher);
     story.section.hash(&mut hasher);
     story.body.hash.hash(&mut hasher);
-    index
-        .and_then(|i| newsroom.photos.get(i))
-        .hash(&mut hasher);
+    index.and_then(|i| newsroom.photos.get(i)).hash(&mut hasher);
+    // The thumbnail is a resized copy, named after the photo's content.
+    index.and_then(|i| images.pictures.get(i)).hash(&mut hasher);
     newsroom.site.base_path.hash(&mut hasher);
     newsroom.site.config.timezone.hash(&mut hasher);
     hasher.finish()
@@ -364,11 +364,14 @@ impl Vocabulary {
         let known = &self.words;
         let unknown: HashSet<&str> = fresh
             .par_iter()
-            .fold(HashSet::default, |mut unknown: HashSet<&str>, (_, tokens)| {
-                let words = tokens.tiers.iter().flat_map(|tier| tier.lines());
-                unknown.extend(words.filter(|word| !known.contains_key(*word)));
-                unknown
-            })
+            .fold(
+                HashSet::default,
+                |mut unknown: HashSet<&str>, (_, tokens)| {
+                    let words = tokens.tiers.iter().flat_map(|tier| tier.lines());
+                    unknown.extend(words.filter(|word| !known.contains_key(*word)));
+                    unknown
+                },
+            )
             .reduce(HashSet::default, |mut a, b| {
                 a.extend(b);
                 a
@@ -439,11 +442,7 @@ impl Vocabulary {
 impl Index {
     /// Replaces the documents, changing the postings of only those that changed when the
     /// documents are the same in number (an edit); otherwise builds them again.
-    fn update(
-        &mut self,
-        vocabulary: &Vocabulary,
-        documents: Vec<(u64, Arc<Document>)>,
-    ) -> Changes {
+    fn update(&mut self, vocabulary: &Vocabulary, documents: Vec<(u64, Arc<Document>)>) -> Changes {
         let changed: Vec<usize> = if documents.len() == self.documents.len() {
             (0..documents.len())
                 .filter(|&i| documents[i].0 != self.documents[i].0)
@@ -571,7 +570,10 @@ fn shard_ranges(index: &Index, vocabulary: &Vocabulary) -> Vec<(String, std::ops
         previous = text;
     }
     if start < index.keys.len() || ranges.is_empty() {
-        ranges.push((shard_name(index, vocabulary, start), start..index.keys.len()));
+        ranges.push((
+            shard_name(index, vocabulary, start),
+            start..index.keys.len(),
+        ));
     }
     ranges
 }
@@ -595,10 +597,10 @@ fn shards(
 ) -> Vec<(String, Arc<[u8]>)> {
     let ranges = shard_ranges(index, vocabulary);
     let last_key = |range: &std::ops::Range<usize>| -> Arc<str> {
-        range
-            .clone()
-            .last()
-            .map_or_else(|| Arc::from(""), |i| Arc::from(vocabulary.key_text(index.keys[i])))
+        range.clone().last().map_or_else(
+            || Arc::from(""),
+            |i| Arc::from(vocabulary.key_text(index.keys[i])),
+        )
     };
     let touched = |range: &std::ops::Range<usize>| {
         index.keys[range.clone()].iter().any(|key| match key {
@@ -618,7 +620,8 @@ fn shards(
                     (name, range.len(), last, Arc::clone(bytes), false)
                 }
                 _ => {
-                    let bytes = Arc::from(shard_json(index, vocabulary, range.clone()).into_bytes());
+                    let bytes =
+                        Arc::from(shard_json(index, vocabulary, range.clone()).into_bytes());
                     (name, range.len(), last, bytes, true)
                 }
             }
@@ -733,9 +736,7 @@ fn facet_values(index: &Index) -> Facets<'_> {
 /// `facets.json`: each document's section, authors and year, by their place in `meta.json`.
 fn facets(index: &Index) -> String {
     let values = facet_values(index);
-    let position = |list: &[&str], name: &str| {
-        list.binary_search(&name).map_or(-1, |i| i as i64)
-    };
+    let position = |list: &[&str], name: &str| list.binary_search(&name).map_or(-1, |i| i as i64);
     let mut s = String::from("{\"s\":[");
     let mut a = String::from("\"a\":[");
     let mut y = String::from("\"y\":[");

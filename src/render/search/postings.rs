@@ -66,6 +66,9 @@ mod tests {
         let mut text = String::new();
         encode(&sparse, &mut text);
         assert_eq!(decode(&text), sparse);
-        assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        );
     }
 }

@@ -186,19 +186,29 @@ mod tests {
     #[test]
     fn stems_follow_the_language() {
         let en = stemmer(Some("en"));
-        assert_eq!(stem(en.as_ref(), "elections"), stem(en.as_ref(), "election"));
+        assert_eq!(
+            stem(en.as_ref(), "elections"),
+            stem(en.as_ref(), "election")
+        );
         let fr = stemmer(Some("fr"));
-        assert_eq!(stem(fr.as_ref(), "élections"), stem(fr.as_ref(), "élection"));
+        assert_eq!(
+            stem(fr.as_ref(), "élections"),
+            stem(fr.as_ref(), "élection")
+        );
         let de = stemmer(Some("de"));
         assert_eq!(stem(de.as_ref(), "wahlen"), stem(de.as_ref(), "wahl"));
         let es = stemmer(Some("es"));
-        assert_eq!(stem(es.as_ref(), "elecciones"), stem(es.as_ref(), "elección"));
+        assert_eq!(
+            stem(es.as_ref(), "elecciones"),
+            stem(es.as_ref(), "elección")
+        );
         assert_eq!(stem(None, "elections"), "elections");
     }
 
     #[test]
     fn html_text_drops_markup_and_scripts_and_decodes_entities() {
-        let html = "<p>Fish &amp; chips&#33;</p><script>var x = '<p>';</script><p>Done&nbsp;now</p>";
+        let html =
+            "<p>Fish &amp; chips&#33;</p><script>var x = '<p>';</script><p>Done&nbsp;now</p>";
         assert_eq!(html_text(html), "Fish & chips! Done now");
     }
 }
