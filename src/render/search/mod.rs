@@ -117,19 +117,17 @@ struct Index {
     keys: Vec<Key>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
     Form(u32),
     Stem(u32),
 }
 
-/// What changed in the index since the last build: its keys, and whether they were added or
-/// removed (which moves shard limits).
+/// The keys whose entries changed since the last build.
 #[derive(Default)]
 struct Changes {
     stems: HashSet<u32>,
     forms: HashSet<u32>,
-    keys_changed: bool,
 }
 
 /// A document to index: a published story or page, its key, and its index in the newsroom's
@@ -459,15 +457,45 @@ impl Index {
             .resize_with(vocabulary.stems.len(), Default::default);
         self.form_counts.resize(vocabulary.forms.len(), 0);
         let mut changes = Changes::default();
+        for &i in &changed {
+            for (_, document) in [&self.documents[i], &documents[i]] {
+                changes.stems.extend(document.stems.iter().flatten());
+                changes.forms.extend(document.forms.iter());
+            }
+        }
+        let before = self.used(&changes);
         for i in changed {
             let old = std::mem::replace(&mut self.documents[i], documents[i].clone());
-            self.remove(i as u32, &old.1, &mut changes);
-            self.add(i as u32, &documents[i].1, &mut changes);
+            self.remove(i as u32, &old.1);
+            self.add(i as u32, &documents[i].1);
         }
-        if changes.keys_changed {
-            self.sort_keys(vocabulary);
+        let after = self.used(&changes);
+        // The sorted keys are edited rather than sorted again: an edit adds or removes a few.
+        self.keys
+            .retain(|key| !before.contains(key) || after.contains(key));
+        for key in after.difference(&before) {
+            let at = self
+                .keys
+                .binary_search_by(|probe| key_order(vocabulary, *probe, *key))
+                .unwrap_or_else(|at| at);
+            self.keys.insert(at, *key);
         }
         changes
+    }
+
+    /// The keys among `changes` that are in use: stems with documents, forms in some.
+    fn used(&self, changes: &Changes) -> HashSet<Key> {
+        let stems = changes
+            .stems
+            .iter()
+            .filter(|s| self.postings[**s as usize].iter().any(|p| !p.is_empty()))
+            .map(|s| Key::Stem(*s));
+        let forms = changes
+            .forms
+            .iter()
+            .filter(|f| self.form_counts[**f as usize] > 0)
+            .map(|f| Key::Form(*f));
+        stems.chain(forms).collect()
     }
 
     fn rebuild(&mut self, vocabulary: &Vocabulary) -> Changes {
@@ -489,45 +517,35 @@ impl Index {
         Changes {
             stems: (0..self.postings.len() as u32).collect(),
             forms: (0..self.form_counts.len() as u32).collect(),
-            keys_changed: true,
         }
     }
 
-    fn remove(&mut self, number: u32, document: &Document, changes: &mut Changes) {
+    fn remove(&mut self, number: u32, document: &Document) {
         for (tier, stems) in document.stems.iter().enumerate() {
             for stem in stems {
-                let tiers = &mut self.postings[*stem as usize];
-                if let Ok(at) = tiers[tier].binary_search(&number) {
-                    tiers[tier].remove(at);
+                let documents = &mut self.postings[*stem as usize][tier];
+                if let Ok(at) = documents.binary_search(&number) {
+                    documents.remove(at);
                 }
-                changes.keys_changed |= tiers.iter().all(Vec::is_empty);
-                changes.stems.insert(*stem);
             }
         }
         for form in &document.forms {
             let count = &mut self.form_counts[*form as usize];
             *count = count.saturating_sub(1);
-            changes.keys_changed |= *count == 0;
-            changes.forms.insert(*form);
         }
     }
 
-    fn add(&mut self, number: u32, document: &Document, changes: &mut Changes) {
+    fn add(&mut self, number: u32, document: &Document) {
         for (tier, stems) in document.stems.iter().enumerate() {
             for stem in stems {
-                let tiers = &mut self.postings[*stem as usize];
-                changes.keys_changed |= tiers.iter().all(Vec::is_empty);
-                if let Err(at) = tiers[tier].binary_search(&number) {
-                    tiers[tier].insert(at, number);
+                let documents = &mut self.postings[*stem as usize][tier];
+                if let Err(at) = documents.binary_search(&number) {
+                    documents.insert(at, number);
                 }
-                changes.stems.insert(*stem);
             }
         }
         for form in &document.forms {
-            let count = &mut self.form_counts[*form as usize];
-            changes.keys_changed |= *count == 0;
-            *count += 1;
-            changes.forms.insert(*form);
+            self.form_counts[*form as usize] += 1;
         }
     }
 
@@ -540,12 +558,15 @@ impl Index {
             .filter(|&f| self.form_counts[f] > 0)
             .map(|f| Key::Form(f as u32));
         let mut keys: Vec<Key> = stems.chain(forms).collect();
-        keys.par_sort_unstable_by(|a, b| {
-            let order = vocabulary.key_text(*a).cmp(vocabulary.key_text(*b));
-            order.then_with(|| matches!(a, Key::Stem(_)).cmp(&matches!(b, Key::Stem(_))))
-        });
+        keys.par_sort_unstable_by(|a, b| key_order(vocabulary, *a, *b));
         self.keys = keys;
     }
+}
+
+/// Keys by text, a word form before a stem of the same text.
+fn key_order(vocabulary: &Vocabulary, a: Key, b: Key) -> std::cmp::Ordering {
+    let order = vocabulary.key_text(a).cmp(vocabulary.key_text(b));
+    order.then_with(|| matches!(a, Key::Stem(_)).cmp(&matches!(b, Key::Stem(_))))
 }
 
 /// Whether a shard starts at the key `text`.
