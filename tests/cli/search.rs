@@ -49,8 +49,7 @@ impl<'r> Index<'r> {
         let shards = self.meta["shards"].as_array().expect("shards");
         let name = shards
             .iter()
-            .filter(|s| s[0].as_str().unwrap() <= key)
-            .next_back()
+            .rfind(|s| s[0].as_str().unwrap() <= key)
             .unwrap_or(&shards[0])[1]
             .as_str()
             .unwrap()

@@ -18,8 +18,9 @@
 //!   postings strings are the documents whose headline, other front matter (dek, tags,
 //!   section, authors) or body has the stem, each document in its best one only, in the form
 //!   [`postings`] describes. Shards end before keys whose hash is a multiple of
-//!   [`KEYS_PER_SHARD`], so their limits depend on the words alone and an edit rewrites only
-//!   the shards of the words it adds or removes.
+//!   [`KEYS_PER_SHARD`], or before one that would take them past [`SHARD_BYTES`]: their limits
+//!   depend on the words, so an edit rewrites only the shards of the words it changes (and,
+//!   when a shard grows past that size, the few after it up to the next hashed limit).
 //! - `d/<n>.json`, document chunk `n`: documents `n * chunk` to `(n + 1) * chunk - 1`, as
 //!   `{"u": url, "h": headline, "d": dek, "t": "YYYY-MM-DD", "s": section, "a": [authors],
 //!   "i": thumbnail, "x": the body's first words}`. Documents are numbered newest first;
@@ -48,8 +49,10 @@ use crate::parse::story::{Status, Story};
 
 /// The folder of the index files, under the site root.
 pub(crate) const INDEX_DIR: &str = "search/index";
-/// On average, how many keys a term shard holds.
+/// On average, how many keys a term shard holds at most.
 const KEYS_PER_SHARD: u64 = 128;
+/// About how many bytes a term shard holds at most (one key may be larger on its own).
+const SHARD_BYTES: usize = 40_000;
 /// How many documents a chunk of the document store holds.
 const CHUNK: usize = 20;
 /// How much of a body's text the document store keeps for excerpts, in characters.
@@ -67,8 +70,8 @@ pub(crate) struct SearchCache {
     /// By document key (see [`document_key`]).
     documents: HashMap<u64, Arc<Document>>,
     index: Index,
-    /// Term shards by name: their key count, last key and file.
-    shards: HashMap<String, (usize, Arc<str>, Arc<[u8]>)>,
+    /// Term shards by name.
+    shards: HashMap<String, CachedShard>,
     /// Document chunks by the hash of their documents' keys.
     chunks: HashMap<u64, Arc<[u8]>>,
 }
@@ -79,6 +82,15 @@ impl std::fmt::Debug for SearchCache {
             .field("documents", &self.documents.len())
             .finish_non_exhaustive()
     }
+}
+
+/// A term shard's file, with what tells whether its keys are the same: their number and the
+/// last one (its name is the first).
+#[derive(Clone)]
+struct CachedShard {
+    keys: usize,
+    last: Arc<str>,
+    bytes: Arc<[u8]>,
 }
 
 /// Every word form and stem seen, numbered once for the life of the cache.
@@ -573,7 +585,7 @@ fn key_order(vocabulary: &Vocabulary, a: Key, b: Key) -> std::cmp::Ordering {
 fn starts_shard(text: &str) -> bool {
     let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
-    hasher.finish() % KEYS_PER_SHARD == 0
+    hasher.finish().is_multiple_of(KEYS_PER_SHARD)
 }
 
 /// The key ranges of the shards, each with its name: `0` for the first, else a hash of its
@@ -582,12 +594,17 @@ fn shard_ranges(index: &Index, vocabulary: &Vocabulary) -> Vec<(String, std::ops
     let mut ranges: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut start = 0;
     let mut previous = "";
+    let mut size = 0;
     for (i, key) in index.keys.iter().enumerate() {
         let text = vocabulary.key_text(*key);
-        if i > 0 && text != previous && starts_shard(text) {
+        let key_size = key_size(index, vocabulary, *key);
+        let full = size > 0 && size + key_size > SHARD_BYTES;
+        if i > 0 && text != previous && (full || starts_shard(text)) {
             ranges.push((shard_name(index, vocabulary, start), start..i));
             start = i;
+            size = 0;
         }
+        size += key_size;
         previous = text;
     }
     if start < index.keys.len() || ranges.is_empty() {
@@ -597,6 +614,39 @@ fn shard_ranges(index: &Index, vocabulary: &Vocabulary) -> Vec<(String, std::ops
         ));
     }
     ranges
+}
+
+/// About how many bytes a key's entry takes in its shard, from its postings' lengths, without
+/// encoding them.
+fn key_size(index: &Index, vocabulary: &Vocabulary, key: Key) -> usize {
+    match key {
+        Key::Form(f) => {
+            let (form, stem) = &vocabulary.forms[f as usize];
+            form.len() + vocabulary.stems[*stem as usize].len() + 6
+        }
+        Key::Stem(s) => {
+            let documents = index.documents.len().max(1);
+            let postings: usize = index.postings[s as usize]
+                .iter()
+                .map(|list| postings_size(list.len(), documents))
+                .sum();
+            vocabulary.stems[s as usize].len() + 12 + postings
+        }
+    }
+}
+
+/// The bytes of `count` documents' postings out of `documents`, were they evenly spread.
+fn postings_size(count: usize, documents: usize) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    let digits = match documents / count {
+        0..32 => 1,
+        32..1024 => 2,
+        1024..32768 => 3,
+        _ => 4,
+    };
+    count * digits
 }
 
 fn shard_name(index: &Index, vocabulary: &Vocabulary, start: usize) -> String {
@@ -614,7 +664,7 @@ fn shards(
     index: &Index,
     vocabulary: &Vocabulary,
     changes: &Changes,
-    cache: &mut HashMap<String, (usize, Arc<str>, Arc<[u8]>)>,
+    cache: &mut HashMap<String, CachedShard>,
 ) -> Vec<(String, Arc<[u8]>)> {
     let ranges = shard_ranges(index, vocabulary);
     let last_key = |range: &std::ops::Range<usize>| -> Arc<str> {
@@ -630,20 +680,25 @@ fn shards(
         })
     };
     let known = &*cache;
-    let encoded: Vec<(String, usize, Arc<str>, Arc<[u8]>, bool)> = ranges
+    // `true`: encoded now, to be cached.
+    let encoded: Vec<(String, CachedShard, bool)> = ranges
         .into_par_iter()
         .map(|(name, range)| {
             let last = last_key(&range);
             match known.get(&name) {
-                Some((count, cached_last, bytes))
-                    if *count == range.len() && *cached_last == last && !touched(&range) =>
+                Some(shard)
+                    if shard.keys == range.len() && shard.last == last && !touched(&range) =>
                 {
-                    (name, range.len(), last, Arc::clone(bytes), false)
+                    (name, shard.clone(), false)
                 }
                 _ => {
-                    let bytes =
-                        Arc::from(shard_json(index, vocabulary, range.clone()).into_bytes());
-                    (name, range.len(), last, bytes, true)
+                    let json = shard_json(index, vocabulary, range.clone());
+                    let shard = CachedShard {
+                        keys: range.len(),
+                        last,
+                        bytes: Arc::from(json.into_bytes()),
+                    };
+                    (name, shard, true)
                 }
             }
         })
@@ -651,11 +706,14 @@ fn shards(
     let used: HashSet<&str> = encoded.iter().map(|(name, ..)| name.as_str()).collect();
     cache.retain(|name, _| used.contains(name.as_str()));
     let mut files = Vec::with_capacity(encoded.len());
-    for (name, count, last, bytes, fresh) in encoded {
+    for (name, shard, fresh) in encoded {
+        files.push((
+            format!("{INDEX_DIR}/t/{name}.json"),
+            Arc::clone(&shard.bytes),
+        ));
         if fresh {
-            cache.insert(name.clone(), (count, last, Arc::clone(&bytes)));
+            cache.insert(name, shard);
         }
-        files.push((format!("{INDEX_DIR}/t/{name}.json"), bytes));
     }
     files
 }
