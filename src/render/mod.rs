@@ -7,6 +7,7 @@ pub(crate) mod feed;
 pub(crate) mod links;
 mod pictures;
 pub(crate) mod redirect;
+pub(crate) mod search;
 pub(crate) mod sitemap;
 mod statics;
 pub(crate) mod structured_data;
@@ -58,6 +59,7 @@ enum Job<'a> {
     },
     Tags,
     Corrections,
+    Search,
     NotFound,
 }
 
@@ -98,6 +100,7 @@ pub(crate) struct RenderCache {
     pages: HashMap<u64, CachedPage>,
     feeds: crate::render::feed::FeedCache,
     sitemap: crate::render::sitemap::SitemapCache,
+    search: crate::render::search::SearchCache,
 }
 
 impl RenderCache {
@@ -106,6 +109,7 @@ impl RenderCache {
         self.pages.clear();
         self.feeds.clear();
         self.sitemap = Default::default();
+        self.search = Default::default();
     }
 }
 
@@ -187,6 +191,7 @@ pub(crate) fn render(
         &mut outputs,
     );
     crate::render::sitemap::render(newsroom, &mut outputs, &mut cache.sitemap);
+    crate::render::search::render(newsroom, images, &mut cache.search, &mut outputs);
     let (replaced, misplaced) = add_static_files(newsroom, images, files, &mut outputs);
     // A page that a static file replaced is not in the output folder: keeping it by its key
     // would keep the static file's copy after the static file is gone.
@@ -371,6 +376,13 @@ impl<'a> Renderer<'a> {
         {
             jobs.push(Job::Corrections);
         }
+        if newsroom.site.config.search.enabled
+            && self
+                .theme
+                .has_template(crate::render::theme::SEARCH_TEMPLATE)
+        {
+            jobs.push(Job::Search);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -397,6 +409,7 @@ impl<'a> Renderer<'a> {
             Job::Listing { kind, number, .. } => routes::page(&self.listing_route(*kind), *number),
             Job::Tags => routes::TAGS.to_string(),
             Job::Corrections => routes::CORRECTIONS.to_string(),
+            Job::Search => routes::SEARCH.to_string(),
             Job::NotFound => routes::NOT_FOUND.to_string(),
         }
     }
@@ -442,6 +455,7 @@ impl<'a> Renderer<'a> {
                     (entry.date, entry.text, entry.headline, entry.path).hash(&mut hasher);
                 }
             }
+            Job::Search => "search".hash(&mut hasher),
             Job::NotFound => "404".hash(&mut hasher),
         }
         hasher.finish()
@@ -557,6 +571,7 @@ impl<'a> Renderer<'a> {
                 context.insert("corrections", &corrections_page(self.newsroom));
                 crate::render::theme::CORRECTIONS_TEMPLATE
             }
+            Job::Search => crate::render::theme::SEARCH_TEMPLATE,
             Job::NotFound => "404.html",
         };
         feeds.push(main_feed);

@@ -31,6 +31,9 @@ pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
 /// The site's corrections page. The built-in theme has it; a theme folder without it still
 /// builds, without a /corrections/ page (the build warns when the site has corrections).
 pub(crate) const CORRECTIONS_TEMPLATE: &str = "corrections.html";
+/// The search page. The built-in theme has it; a theme folder without it builds without a
+/// /search/ page (the index is still written, for a theme's own page to use).
+pub(crate) const SEARCH_TEMPLATE: &str = "search.html";
 
 impl Theme {
     /// Compiles every template, reporting syntax errors at their template line.
@@ -323,10 +326,14 @@ mod tests {
     fn built_in_theme_has_every_required_template() {
         // A root without a theme folder: the built-in theme.
         let files = ThemeFiles::load(Path::new("/nonexistent"), "default").unwrap();
-        for name in REQUIRED_TEMPLATES.iter().chain(&[CORRECTIONS_TEMPLATE]) {
+        for name in REQUIRED_TEMPLATES
+            .iter()
+            .chain(&[CORRECTIONS_TEMPLATE, SEARCH_TEMPLATE])
+        {
             assert!(files.templates.contains_key(*name), "missing {name}");
         }
         assert!(files.statics.contains_key("style.css"));
+        assert!(files.statics.contains_key("search.js"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::assets::{Images, LeadPhoto};
 use crate::model::{Group, Newsroom};
 use crate::parse::story::{Status, Story};
 use crate::site::config::{AuthorInfo, Site, Support};
-use crate::site::routes::GroupKind;
+use crate::site::routes::{self, GroupKind};
 use crate::util::time::rfc3339;
 
 #[derive(Serialize)]
@@ -30,7 +30,20 @@ pub(super) struct SiteView<'a> {
     /// Standalone pages (about, support us), for footers and menus.
     pub(super) pages: Vec<PageLink<'a>>,
     pub(super) publisher: PublisherView<'a>,
+    /// Where the search page, its index and its script are; `None` when search is off.
+    pub(super) search: Option<SearchView>,
     pub(super) extra: &'a toml::Table,
+}
+
+/// The search page's links, under the base path.
+#[derive(Serialize)]
+pub(super) struct SearchView {
+    /// The `/search/` page, which the header's search form is sent to.
+    pub(super) url: String,
+    /// The folder of the index files, ending in `/`.
+    pub(super) index: String,
+    /// The built-in theme's search script.
+    pub(super) script: String,
 }
 
 /// `[publisher]` with its defaults filled in.
@@ -350,6 +363,11 @@ pub(super) fn site_view(newsroom: &Newsroom) -> SiteView<'_> {
                 })
                 .collect(),
         },
+        search: config.search.enabled.then(|| SearchView {
+            url: site.path(routes::SEARCH),
+            index: site.path(&format!("/{}/", crate::render::search::INDEX_DIR)),
+            script: site.path("/search.js"),
+        }),
         extra: &config.extra,
     }
 }

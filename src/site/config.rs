@@ -76,9 +76,38 @@ pub struct SiteConfig {
     /// Authors described once, by the name used in front matter.
     #[serde(default)]
     pub authors: BTreeMap<String, AuthorInfo>,
+    /// The reader-facing search of the site (`/search/` and its index).
+    #[serde(default)]
+    pub search: Search,
     /// Free-form values for themes, available as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[search]`: the search index `dateline build` writes for the `/search/` page.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    /// Write the index and the `/search/` page; `false` publishes neither.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Section names whose stories are left out of the index (as written in `sections` or in
+    /// front matter).
+    #[serde(default)]
+    pub exclude_sections: Vec<String>,
+    /// The language words are stemmed in, when it is not the site's `language`.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+impl Default for Search {
+    fn default() -> Search {
+        Search {
+            enabled: true,
+            exclude_sections: Vec::new(),
+            language: None,
+        }
+    }
 }
 
 /// `[feeds]`: what feed readers get.
@@ -521,6 +550,21 @@ impl Site {
                 );
             }
         }
+        if let Some(language) = &config.search.language
+            && search_language(language).is_none()
+        {
+            problems.push(
+                at_key(
+                    "search.language",
+                    format!("search cannot stem words in `{language}`"),
+                )
+                .with_help(format!(
+                    "use one of {}, or leave `search.language` out to use the site's `language` \
+                     (a language without stemming is searched by whole words)",
+                    SEARCH_LANGUAGES.join(", ")
+                )),
+            );
+        }
         match (timezone, base, permalink) {
             (Some(timezone), Some((base_url, base_path)), Some(permalink))
                 if !problems.has_errors() =>
@@ -611,6 +655,38 @@ impl Site {
     }
 }
 
+/// The languages search stems words in (Snowball's), by their ISO 639-1 code.
+pub const SEARCH_LANGUAGES: &[&str] = &[
+    "ar", "da", "de", "el", "en", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv",
+    "ta", "tr",
+];
+
+/// The stemming language of a BCP 47 tag (`pt-BR` is `pt`; Norwegian Bokmål and Nynorsk are
+/// `no`), or `None` when search has no stemmer for it.
+pub fn search_language(tag: &str) -> Option<&'static str> {
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase();
+    let primary = match primary.as_str() {
+        "nb" | "nn" => "no",
+        other => other,
+    };
+    SEARCH_LANGUAGES
+        .iter()
+        .copied()
+        .find(|code| *code == primary)
+}
+
+impl Site {
+    /// The language search stems in: `search.language`, else the site's, when it has a stemmer.
+    pub fn search_language(&self) -> Option<&'static str> {
+        let search = &self.config.search;
+        search_language(search.language.as_deref().unwrap_or(&self.config.language))
+    }
+}
+
 const SITE_KEYS: &[&str] = &[
     "title",
     "tagline",
@@ -630,6 +706,7 @@ const SITE_KEYS: &[&str] = &[
     "sections",
     "support",
     "authors",
+    "search",
     "extra",
 ];
 

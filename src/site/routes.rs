@@ -8,6 +8,8 @@ pub const FRONT: &str = "/";
 pub const TAGS: &str = "/tags/";
 /// The site's corrections page.
 pub const CORRECTIONS: &str = "/corrections/";
+/// The search page, with the search index in `index/` below it.
+pub const SEARCH: &str = "/search/";
 /// The theme's stylesheet.
 pub const STYLESHEET: &str = "/style.css";
 /// The page a static host shows for an address that has none.
@@ -17,8 +19,8 @@ pub const IMAGES: &str = "img";
 /// The stylesheet of highlighted code, published when a story has code.
 pub const CODE_STYLESHEET: &str = "syntax.css";
 /// The first segments of the listing routes above, which no section may take: `/tags/`,
-/// `/authors/x/`, `/world/page/2/`, `/corrections/`.
-pub const RESERVED_SEGMENTS: &[&str] = &["tags", "authors", "page", "corrections"];
+/// `/authors/x/`, `/world/page/2/`, `/corrections/`, `/search/`.
+pub const RESERVED_SEGMENTS: &[&str] = &["tags", "authors", "page", "corrections", "search"];
 /// The file name of every RSS feed, under its listing's route.
 pub const RSS: &str = "feed.xml";
 /// The site's JSON Feed, at the root.

@@ -30,6 +30,7 @@ mod publishing;
 mod raw_html;
 mod rebuild_on_disk;
 mod robustness;
+mod search;
 mod snapshots;
 mod syndication;
 mod themes;

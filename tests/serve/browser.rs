@@ -185,3 +185,66 @@ fn a_story_deleted_before_the_tab_listens_still_reloads_the_tab_in_chromium() {
         &format!("[{HEADLINE}, window.__beforeTheEdit ?? null, document.title]"),
     );
 }
+
+/// The search page's first result and the words marked in it.
+const FIRST_RESULT: &str = "(document.querySelector('#search-results h2 a')?.textContent ?? null)";
+
+#[test]
+fn typing_a_query_on_the_search_page_shows_the_story_in_chromium() {
+    let Some(mut browser) = chromium() else {
+        return;
+    };
+    let site = Site::newsroom();
+    let server = Server::start(&site.root());
+    browser.open_tab();
+    browser.navigate(&server.url("/search/"));
+    browser.wait_for(
+        BROWSER_TIMEOUT,
+        "the search page has read the index and shows its filters",
+        "document.querySelector('.search-filters')?.hidden === false",
+        "[document.querySelector('.search-filters')?.hidden ?? null, document.getElementById('search-status')?.textContent ?? null]",
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('search-fallback').hidden"),
+        serde_json::json!(true),
+        "the no-JavaScript message is hidden once search works"
+    );
+    browser.eval("document.getElementById('search-q').focus()");
+    // A form no story has: found by its stem, as a reader would type it.
+    browser.call(
+        "Input.insertText",
+        serde_json::json!({ "text": "ceasefires" }),
+    );
+    browser.wait_for(
+        BROWSER_TIMEOUT,
+        "the story with the word in its headline is the first result",
+        &format!("{FIRST_RESULT} === {}", js_string(ORIGINAL)),
+        &format!("[{FIRST_RESULT}, document.getElementById('search-status').textContent]"),
+    );
+    let status = browser.eval("document.getElementById('search-status').textContent");
+    assert!(
+        status
+            .as_str()
+            .unwrap_or_default()
+            .contains("1 story matches “ceasefires”"),
+        "{status}"
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('#search-results h2 mark')?.textContent ?? null"),
+        serde_json::json!("Ceasefire"),
+        "the query's word is marked in the headline"
+    );
+    assert_eq!(
+        browser.eval("location.search"),
+        serde_json::json!("?q=ceasefires"),
+        "the query is kept in the address"
+    );
+    browser.eval(
+        "document.getElementById('search-q').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }))",
+    );
+    assert_eq!(
+        browser.eval("document.activeElement?.textContent ?? null"),
+        serde_json::json!(ORIGINAL),
+        "the Down arrow moves to the first result"
+    );
+}
