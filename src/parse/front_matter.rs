@@ -766,9 +766,12 @@ impl Checker<'_> {
             let span = self.split.yaml_offset + range.start..self.split.yaml_offset + range.end;
             let (what, write) = match key {
                 Some(key) => (format!("`{key}`"), format!("{key}:")),
-                None => ("this list item".to_string(), "-".to_string()),
+                None => ("this list item".to_string(), String::new()),
             };
-            let quoted = |text: &str| format!("{write} \"{}\"", text.replace('"', "\\\""));
+            let quoted = |text: &str| {
+                let text = format!("\"{}\"", text.replace('"', "\\\""));
+                format!("{write} {text}").trim_start().to_string()
+            };
             self.problems.push(
                 Diagnostic::error(
                     self.file,

@@ -281,7 +281,8 @@ const OPENING_QUOTES: &[char] = &['“', '‘', '„', '‚', '«', '‹', '»',
 const CLOSING_QUOTES: &[char] = &['”', '’', '“', '‘', '»', '›', '«', '‹'];
 
 /// Plain values of `yaml` wrapped whole in typographic quotes (`headline: “Talks resume”`),
-/// each as the byte range of its text in `yaml` and its key (`None` for a list item). YAML keeps such marks as part of
+/// each as the byte range of its text in `yaml` and its key (`None` for a list item, also one
+/// inside `[...]`). YAML keeps such marks as part of
 /// the text, so a writer who meant them as YAML quotes would publish them; a writer who meant
 /// a quotation can say so with straight quotes around it.
 pub(crate) fn wrapped_in_typographic_quotes(
@@ -295,10 +296,7 @@ pub(crate) fn wrapped_in_typographic_quotes(
             && !value.contains(" #")
         {
             let value = value.trim_end();
-            let wrapped = value.chars().count() > 1
-                && value.starts_with(OPENING_QUOTES)
-                && value.ends_with(CLOSING_QUOTES);
-            if wrapped {
+            if is_wrapped(value) {
                 let key = match content.trim_start().starts_with("- ") {
                     true => None,
                     false => split_key(content).0,
@@ -306,9 +304,34 @@ pub(crate) fn wrapped_in_typographic_quotes(
                 found.push((offset + at..offset + at + value.len(), key));
             }
         }
+        if let Some((at, value)) = value_of(content)
+            && let Some(items) = value
+                .trim_end()
+                .strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+        {
+            let items_at = offset + at + 1;
+            let mut from = 0;
+            for item in items.split(',') {
+                let trimmed = item.trim();
+                let lead = item.len() - item.trim_start().len();
+                if is_wrapped(trimmed) {
+                    let start = items_at + from + lead;
+                    found.push((start..start + trimmed.len(), None));
+                }
+                from += item.len() + 1;
+            }
+        }
         offset += line.len();
     }
     found
+}
+
+/// A value wrapped whole in an opening and a closing typographic quote.
+fn is_wrapped(value: &str) -> bool {
+    value.chars().count() > 1
+        && value.starts_with(OPENING_QUOTES)
+        && value.ends_with(CLOSING_QUOTES)
 }
 
 /// The key and the value text of a `key: value` line, each trimmed; either may be missing.
@@ -462,13 +485,15 @@ mod tests {
 
     #[test]
     fn values_wrapped_whole_in_typographic_quotes_are_found_with_their_key() {
-        let yaml = "headline: “Talks resume”\ndek: «Nous sommes prêts»\ntags:\n  - ‘Kyiv’\n";
+        let yaml = "headline: “Talks resume”\ndek: «Nous sommes prêts»\ntags:\n  - ‘Kyiv’\n\
+                    authors: [Lena Hartmann, “Nadia Rahman”]\n";
         assert_eq!(
             wrapped(yaml),
             vec![
                 ("“Talks resume”", Some("headline")),
                 ("«Nous sommes prêts»", Some("dek")),
-                ("‘Kyiv’", None)
+                ("‘Kyiv’", None),
+                ("“Nadia Rahman”", None)
             ]
         );
     }

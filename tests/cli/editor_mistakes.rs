@@ -135,6 +135,11 @@ const MISTAKES: &[Mistake] = &[
         Stops,
     ),
     mistake(
+        "typographic quotes around a name in a bracketed list",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\nauthors: [Ana Lopes, “Nadia Rahman”]\n---\nText.\n",
+        Stops,
+    ),
+    mistake(
         "a list item without its space",
         "---\nheadline: Talks resume\ndate: 2025-05-19\ntags:\n  -Ukraine\n---\nText.\n",
         Stops,
