@@ -192,6 +192,11 @@ fn site_template_extends_the_themes_template_of_the_same_name() {
     let story = run.page("/world/2025/05/talks/");
     assert_eq!(story.text("h1.story-headline"), "Talks");
     assert_eq!(story.text("header.masthead a.brand"), "Test Gazette");
+    // Templates that fill the head block themselves keep the site's addition too.
+    for page in ["/world/2025/05/talks/", "/404.html", "/search/"] {
+        let meta = run.page(page).attrs("meta[name=newsroom-wide]", "content");
+        assert_eq!(meta, ["yes"], "{page}");
+    }
 }
 
 #[test]
