@@ -425,15 +425,31 @@ impl Repair<'_> {
                 | "noembed"
                 | "noframes"
                 | "plaintext"
+                // Shown only on demand, or not at all, in a browser that plays or runs them.
+                | "template"
+                | "dialog"
+                | "details"
+                | "select"
+                | "object"
+                | "video"
+                | "audio"
+                | "canvas"
         );
-        if swallows && closed == Closed::Open {
+        let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        if (swallows || heading) && closed == Closed::Open {
+            let message = match heading {
+                true => format!(
+                    "`<{name}>` is never closed: the rest of the story would be one heading"
+                ),
+                false => format!(
+                    "`<{name}>` is never closed: the rest of the story would be hidden inside it"
+                ),
+            };
             self.found.push(Found {
                 error: true,
                 at,
-                message: format!(
-                    "`<{name}>` is never closed: the rest of the story would be hidden inside it"
-                ),
-                help: "add its end tag where the embed ends",
+                message,
+                help: "add its end tag where it should end",
             });
             return;
         }
@@ -1019,6 +1035,22 @@ mod tests {
                 .replace("allowfullscreen", "allowfullscreen=\"\"")
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn an_unclosed_element_that_would_hide_or_take_the_rest_is_an_error() {
+        for (open, says) in [
+            ("<template>", "hidden inside it"),
+            ("<details><summary>More</summary>", "hidden inside it"),
+            ("<dialog>", "hidden inside it"),
+            ("<h2>Section <span>open", "one heading"),
+        ] {
+            let (_, found) = check(&format!("{open}\n\nThe rest of the story.\n\nAnd more."));
+            assert!(
+                found.iter().any(|f| f.is_error() && f.message.contains(says)),
+                "{open}: {found:?}"
+            );
+        }
     }
 
     #[test]
