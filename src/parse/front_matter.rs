@@ -875,7 +875,37 @@ impl Checker<'_> {
         values.extend(redirect_from.iter_mut().map(|path| ("redirect_from", path)));
         for (key, value) in values {
             self.bidi(key, value);
+            self.invisible(key, value);
         }
+    }
+
+    /// Removes invisible characters that only break things, each with a warning at it: a
+    /// byte-order mark pasted into any value, and in a name (author, tag, section) a zero-width
+    /// space or word joiner, which would make "Lena Hartmann" a second, different author.
+    fn invisible(&mut self, key: &str, value: &mut Spanned<String>) {
+        let name = matches!(key, "author" | "authors" | "tags" | "section");
+        let unwanted = |c: char| c == '\u{feff}' || (name && matches!(c, '\u{200b}' | '\u{2060}'));
+        let Some(found) = value.value.chars().find(|c| unwanted(*c)) else {
+            return;
+        };
+        let range = value_range(self.source, self.split, &value.referenced);
+        let span = match self.source[range.clone()].find(found) {
+            Some(at) => range.start + at..range.start + at + found.len_utf8(),
+            None => self.span_of(&value.referenced),
+        };
+        self.problems.push(
+            Diagnostic::warning(
+                self.file,
+                format!(
+                    "the {} holds an invisible character (U+{:04X}); it was removed",
+                    key.trim_end_matches('s'),
+                    found as u32
+                ),
+            )
+            .with_span(self.source, span)
+            .with_help("it is left over from copy and paste; delete it to silence this warning"),
+        );
+        value.value = value.value.replace(unwanted, "");
     }
 
     fn bidi(&mut self, key: &str, value: &mut Spanned<String>) {
@@ -972,7 +1002,9 @@ fn as_list(name: Spanned<String>) -> Spanned<Vec<Spanned<String>>> {
 
 /// Reads `2025-05-19`, `2025-05-19 14:30` (in `timezone`) or an RFC 3339 timestamp.
 pub fn parse_date(text: &str, timezone: &TimeZone) -> Option<Zoned> {
-    let text = text.trim();
+    // A no-break space between the date and the time, as phones and Word type it.
+    let text = text.trim().replace(['\u{a0}', '\u{202f}'], " ");
+    let text = text.as_str();
     if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
         return Some(timestamp.to_zoned_datetime(timezone.clone()));
     }

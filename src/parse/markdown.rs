@@ -318,6 +318,22 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 events.push(event);
             }
             Event::Text(text) => {
+                let reordering = super::bidi::controls(&text)
+                    .into_iter()
+                    .find(|c| c.kind == super::bidi::Kind::Reordering);
+                if let Some(control) = reordering {
+                    let message = format!(
+                        "the text holds an invisible control character (U+{:04X}) that \
+                         reorders the text after it",
+                        control.char as u32
+                    );
+                    destinations
+                        .problems
+                        .push(error_at(source, &range, message).with_help(
+                            "delete it: it can make the text display differently from what it \
+                             says; the isolates U+2066 and U+2069 are accepted",
+                        ));
+                }
                 if let Some(at) = unclosed_comment(&text) {
                     let message = "an HTML comment `<!--` is never closed, so its text would be \
                                    published";

@@ -32,10 +32,34 @@ pub(crate) fn explain(
             format!("keep one `{key}:` line and delete the other"),
         ));
     }
+    if parser_message.contains("BOM") {
+        return Some((
+            format!(
+                "line {number} holds an invisible byte-order mark (U+FEFF), pasted with the text"
+            ),
+            "delete it: retype the start of the value, or put the value in quotes".into(),
+        ));
+    }
     if let Some(item) = unspaced_list_item(line, previous) {
         return Some((
             format!("line {number} is a list item without a space after `-`"),
             format!("write it as `- {item}`"),
+        ));
+    }
+    if let Some(value) = value
+        && value.starts_with('"')
+        && value.contains('\\')
+        && (parser_message.contains("escape") || parser_message.contains("hexadecimal"))
+    {
+        return Some((
+            "inside double quotes, `\\` starts an escape such as `\\n`, so this value does \
+             not read"
+                .to_string(),
+            format!(
+                "use single quotes, which keep `\\` as it is: {}: '{}'",
+                key.unwrap_or("key"),
+                value.trim_matches('"').replace('\'', "''")
+            ),
         ));
     }
     if let Some(value) = value
@@ -469,6 +493,19 @@ mod tests {
         assert_eq!(
             said,
             "the quote opened at 3:11 closes at 3:27, and YAML allows no text after it: `he said`"
+        );
+    }
+
+    #[test]
+    fn a_backslash_in_double_quotes_is_told_as_an_escape() {
+        let said = message(
+            "while parsing a quoted scalar, did not find expected hexadecimal number",
+            "  src: \"C:\\Users\\ana\\quay.jpg\"",
+            None,
+        );
+        assert!(
+            said.starts_with("inside double quotes, `\\` starts an escape"),
+            "{said}"
         );
     }
 

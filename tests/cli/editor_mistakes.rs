@@ -333,6 +333,31 @@ const MISTAKES: &[Mistake] = &[
         Warns(".story-body pre", "They agreed to meet again."),
     ),
     mistake(
+        "a no-break space between the date and the time",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\u{a0}10:00\n---\nText.\n",
+        Publishes("h1.story-headline", "Talks resume"),
+    ),
+    mistake(
+        "an invisible zero-width space inside a byline",
+        "---\nheadline: Talks resume\nauthor: \"Ana\u{200b} Lopes\"\ndate: 2025-05-19\n---\nText.\n",
+        Warns(".story-byline", "By Ana Lopes"),
+    ),
+    mistake(
+        "an invisible right-to-left override pasted into the text",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\n---\nThe talks \u{202e}ended at noon.\n",
+        Stops,
+    ),
+    mistake(
+        "a Windows path in double quotes",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\nphoto:\n  src: \"C:\\Users\\ana\\quay.jpg\"\n  alt: A quay\n---\nText.\n",
+        Stops,
+    ),
+    mistake(
+        "an HTML <details> box never closed",
+        "---\nheadline: Talks resume\ndate: 2025-05-19\n---\n<details><summary>Background</summary>\n\nThe talks began in 2022.\n\nThey resumed today.\n",
+        Stops,
+    ),
+    mistake(
         "a list meant for the dek",
         "---\nheadline: Talks resume\ndek:\n  - Two hours\n  - No deal\ndate: 2025-05-19\n---\nText.\n",
         Stops,
