@@ -1047,7 +1047,9 @@ mod tests {
         ] {
             let (_, found) = check(&format!("{open}\n\nThe rest of the story.\n\nAnd more."));
             assert!(
-                found.iter().any(|f| f.is_error() && f.message.contains(says)),
+                found
+                    .iter()
+                    .any(|f| f.is_error() && f.message.contains(says)),
                 "{open}: {found:?}"
             );
         }
