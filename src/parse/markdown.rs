@@ -318,8 +318,10 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                 events.push(event);
             }
             Event::Text(text) => {
-                let reordering = super::bidi::controls(&text)
+                let reordering = may_reorder(&text)
+                    .then(|| super::bidi::controls(&text))
                     .into_iter()
+                    .flatten()
                     .find(|c| c.kind == super::bidi::Kind::Reordering);
                 if let Some(control) = reordering {
                     let message = format!(
@@ -334,7 +336,8 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                              says; the isolates U+2066 and U+2069 are accepted",
                         ));
                 }
-                if let Some(at) = unclosed_comment(&text) {
+                let markup = memchr::memchr(b'<', text.as_bytes()).is_some();
+                if let Some(at) = unclosed_comment(&text).filter(|_| markup) {
                     let message = "an HTML comment `<!--` is never closed, so its text would be \
                                    published";
                     let start = range.start + at.min(range.len());
@@ -343,7 +346,11 @@ pub fn render(source: &Source<'_>, links: &Links) -> Result<Body, Diagnostics> {
                             .with_help("end the comment with `-->`, or delete it"),
                     );
                 }
-                let text = match office_tags(&text) {
+                let tags = match markup {
+                    true => office_tags(&text),
+                    false => Vec::new(),
+                };
+                let text = match tags {
                     tags if tags.is_empty() => text,
                     tags => {
                         office.note(&tags, &text, &range);
@@ -757,6 +764,17 @@ impl OfficeTags {
     }
 }
 
+/// Whether `text` may hold an embedding or override control (U+202A to U+202E, the bytes
+/// E2 80 AA to E2 80 AE): a scan for the lead byte that spares nearly all text the check of
+/// every character.
+fn may_reorder(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xe2, bytes).any(|at| {
+        bytes.get(at + 1) == Some(&0x80)
+            && bytes.get(at + 2).is_some_and(|b| (0xaa..=0xae).contains(b))
+    })
+}
+
 /// Where text holds the start of an HTML comment that CommonMark did not read as one (it is
 /// never closed): `<!--`, or `<!–` once smart punctuation has made an en dash of `--`.
 fn unclosed_comment(text: &str) -> Option<usize> {
@@ -1165,6 +1183,20 @@ mod tests {
             "{}",
             warning.message
         );
+    }
+
+    #[test]
+    fn the_byte_scan_finds_every_reordering_control_and_passes_curly_quotes() {
+        for control in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
+            assert!(
+                may_reorder(&format!("Kyiv’s “mayor” {control}")),
+                "{control:?}"
+            );
+        }
+        assert!(!may_reorder(
+            "Kyiv’s “mayor” — said… \u{2066}x\u{2069} \u{200f}"
+        ));
+        assert!(!may_reorder("\u{e2}\u{80}"));
     }
 
     #[test]
